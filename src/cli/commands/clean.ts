@@ -1,0 +1,114 @@
+/**
+ * rfm clean <tx> — applies the cleaning rules and writes the kept transactions, columns as read.
+ * The per-rule drop counts go to stderr and, with --report FILE, into a JSON file.
+ */
+import { Command } from 'commander';
+import { dataError } from '../../core/errors.js';
+import { isRfmHeader } from '../../io/columns.js';
+import { csvLine, type Cell, type Column } from '../../io/records.js';
+import { readTable } from '../../io/table.js';
+import { nothingKeptError, transactionScanner } from '../../io/transactions.js';
+import { withSink } from '../../io/output.js';
+import { formatInt } from '../../render/numbers.js';
+import { renderRecords } from '../../render/table.js';
+import type { Context } from '../context.js';
+import { cleaningSummary, writeReport } from '../load.js';
+import { addCommonOptions, addInputOptions, loadOptions, type RawInputOptions } from '../options.js';
+
+const PREVIEW_ROWS = 20;
+
+export function cleanCommand(run: (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>): Command {
+  const command = new Command('clean')
+    .description('apply the cleaning rules and write the kept transactions')
+    .argument('[input]', 'transaction log (CSV, .gz, .xlsx); - or nothing for stdin')
+    .option('--report <file>', 'also write the per-rule drop counts as JSON to FILE');
+  addInputOptions(command);
+  addCommonOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Example:
+  $ rfm clean online_retail_II.csv -o clean.csv --report drops.json
+  read 1,067,371 rows from online_retail_II.csv, kept 805,549; dropped: no customer id 243,007 · ...`,
+  );
+  return command.action(
+    run(async (ctx) => {
+      const [input] = command.args;
+      const raw = command.opts<RawInputOptions & { report?: string }>();
+      const options = loadOptions(raw);
+      const format = ctx.format('csv');
+      const source = await ctx.openInput(input);
+      const sink = await ctx.openOutput();
+      const spinner = ctx.spinner(`cleaning ${source.name}`);
+      options.onProgress = (rows) => spinner.update(`cleaning ${source.name}: ${formatInt(rows)} rows`);
+      let header: string[] = [];
+      let pending: string[] = [];
+      const preview: string[][] = [];
+      let previewExtra = 0;
+      const scanner = transactionScanner(source, options, (fields) => {
+        if (format === 'table') {
+          if (preview.length < PREVIEW_ROWS) preview.push(fields);
+          else previewExtra++;
+        } else if (format === 'csv') {
+          pending.push(csvLine(fields));
+        } else {
+          const record: Record<string, string> = {};
+          header.forEach((h, i) => (record[h] = fields[i]));
+          pending.push(JSON.stringify(record) + (format === 'ndjson' ? '\n' : ''));
+        }
+      });
+      let first = true;
+      const flush = async () => {
+        if (pending.length === 0) return;
+        if (format === 'json') {
+          await sink.write((first ? '[\n' : ',\n') + pending.join(',\n'));
+          first = false;
+        } else {
+          await sink.write(pending.join(''));
+        }
+        pending = [];
+      };
+      await withSink(sink, async () => {
+        // Batches are written as they are cleaned: the log never sits in memory.
+        let queue = Promise.resolve();
+        await readTable(
+          source,
+          {
+            header(fields, delimiter) {
+              if (isRfmHeader(fields) && raw.inputKind !== 'transactions') {
+                throw dataError(`${source.name} is already an RFM table, not a transaction log`, {
+                  file: source.name,
+                  line: 1,
+                  hint: 'clean takes the raw transactions; pass an RFM table straight to fit or segment',
+                });
+              }
+              scanner.header(fields, delimiter);
+              header = fields;
+              if (format === 'csv') pending.push(csvLine(fields));
+            },
+            rows(rows, lines) {
+              scanner.rows(rows, lines);
+              queue = queue.then(flush);
+            },
+          },
+          { sheet: raw.sheet },
+        );
+        await queue;
+        await flush();
+        spinner.stop();
+        const report = scanner.report();
+        if (report.rowsKept === 0) throw nothingKeptError(report);
+        if (format === 'json') await sink.write(first ? '[]\n' : '\n]\n');
+        if (format === 'table') {
+          const columns: Column<string[]>[] = header.map((h, i) => ({ header: h, value: (r: string[]): Cell => r[i] }));
+          await sink.write(renderRecords(columns, preview, ctx.style));
+          if (previewExtra > 0) {
+            await sink.write(`… and ${formatInt(previewExtra)} more rows (use --format csv or -o FILE for all)\n`);
+          }
+        }
+        ctx.info(cleaningSummary(report));
+        if (raw.report !== undefined) await writeReport(raw.report, report);
+      });
+    }),
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * rfm rfm <tx> — one Recency/Frequency/Monetary row per customer.
+ * --scores adds R/F/M quintile scores and the R/F grid segment; --extended adds purchase dates,
+ * tenure and average order value.
+ */
+import { Command } from 'commander';
+import { DAY_MS, type RfmCustomer, type RfmRow } from '../../core/rfm.js';
+import { computeScores, METRICS, type CustomerScores } from '../../core/scores.js';
+import { formatTimestamp } from '../../io/dates.js';
+import { writeRecords, type Column } from '../../io/records.js';
+import { withSink } from '../../io/output.js';
+import { formatNumber } from '../../render/numbers.js';
+import { renderRecords } from '../../render/table.js';
+import type { Context } from '../context.js';
+import { readCustomers } from '../load.js';
+import { addCommonOptions, addInputOptions, type RawInputOptions } from '../options.js';
+
+interface OutputRow {
+  row: RfmRow & Partial<RfmCustomer>;
+  scores?: CustomerScores;
+}
+
+function columnsFor(scores: boolean, extended: boolean, asOf: number | null): Column<OutputRow>[] {
+  const columns: Column<OutputRow>[] = [
+    { header: 'customer_id', value: (o) => o.row.customerId },
+    { header: 'recency', value: (o) => o.row.recency, kind: 'int' },
+    { header: 'frequency', value: (o) => o.row.frequency, kind: 'int' },
+    { header: 'monetary', value: (o) => o.row.monetary, kind: 'money' },
+  ];
+  if (scores) {
+    columns.push(
+      { header: 'r_score', value: (o) => o.scores!.r, kind: 'int' },
+      { header: 'f_score', value: (o) => o.scores!.f, kind: 'int' },
+      { header: 'm_score', value: (o) => o.scores!.m, kind: 'int' },
+      { header: 'rfm_score', value: (o) => o.scores!.rfmScore },
+      { header: 'score_segment', value: (o) => o.scores!.segment },
+    );
+  }
+  if (extended) {
+    const time = (t: number | undefined) => (t === undefined ? null : formatTimestamp(t));
+    columns.push(
+      { header: 'first_purchase', value: (o) => time(o.row.firstPurchase) },
+      { header: 'last_purchase', value: (o) => time(o.row.lastPurchase) },
+      {
+        header: 'tenure_days',
+        value: (o) => (o.row.firstPurchase === undefined || asOf === null ? null : Math.floor((asOf - o.row.firstPurchase) / DAY_MS)),
+        kind: 'int',
+      },
+      { header: 'avg_order_value', value: (o) => (o.row.frequency > 0 ? o.row.monetary / o.row.frequency : null), kind: 'money' },
+    );
+  }
+  return columns;
+}
+
+export function rfmCommand(run: (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>): Command {
+  const command = new Command('rfm')
+    .description('one Recency/Frequency/Monetary row per customer')
+    .argument('[input]', 'transaction log (CSV, .gz, .xlsx); - or nothing for stdin')
+    .option('--scores', 'add 1-5 quintile scores (recency reversed), rfm_score and the R/F grid segment')
+    .option('--extended', 'add first/last purchase, tenure_days and avg_order_value')
+    .option('--report <file>', 'also write the per-rule drop counts as JSON to FILE');
+  addInputOptions(command);
+  addCommonOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Example:
+  $ rfm rfm fixtures/online_retail_sample.csv --format csv | head -3
+  customer_id,recency,frequency,monetary
+  12346,326,1,77183.6
+  12347,2,7,4310
+
+  $ rfm clean tx.csv | rfm rfm - --scores --as-of 2011-12-10`,
+  );
+  return command.action(
+    run(async (ctx) => {
+      const [input] = command.args;
+      const raw = command.opts<RawInputOptions & { scores?: boolean; extended?: boolean; report?: string }>();
+      const format = ctx.format('csv');
+      const sink = await ctx.openOutput();
+      await withSink(sink, async () => {
+        const loaded = await readCustomers(ctx, input, raw);
+        let rows: OutputRow[] = loaded.customers.map((row) => ({ row }));
+        if (raw.scores) {
+          const result = computeScores(loaded.customers);
+          rows = rows.map((o, i) => ({ ...o, scores: result.scores[i] }));
+          for (const metric of METRICS) {
+            ctx.info(`${metric} score thresholds (20/40/60/80%): ${result.thresholds[metric].map(formatNumber).join(', ')}`);
+          }
+          for (const { metric, distinctScores } of result.collapsed) {
+            ctx.warn(`${metric} scores collapse on ties: only ${distinctScores} of 5 distinct scores are possible (equal values keep equal scores)`);
+          }
+        }
+        if (loaded.asOf !== null) ctx.info(`as-of ${formatTimestamp(loaded.asOf)}, ${loaded.customers.length} customers`);
+        const columns = columnsFor(raw.scores === true, raw.extended === true, loaded.asOf);
+        if (format === 'table') await sink.write(renderRecords(columns, rows, ctx.style));
+        else await writeRecords(sink, format, columns, rows);
+      });
+    }),
+  );
+}

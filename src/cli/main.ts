@@ -1,0 +1,128 @@
+/**
+ * Entry point: builds the commander program, runs one command, and is the one place that turns
+ * errors into messages and exit codes (usage 2, input/IO 3, data 4, model 5, internal 1,
+ * interrupted 130). A closed stdout (`| head`) ends quietly with 0.
+ */
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { RfmError, type ErrorKind } from '../core/errors.js';
+import { removePendingTempFiles } from '../io/output.js';
+import { makeContext, stopActiveSpinner, type CommonOptions, type Context, type Streams } from './context.js';
+import { cleanCommand } from './commands/clean.js';
+import { rfmCommand } from './commands/rfm.js';
+import { commandList } from './commands/index.js';
+
+const EXIT_CODES: Record<ErrorKind, number> = { usage: 2, input: 3, data: 4, model: 5, internal: 1, interrupted: 130 };
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+const streams: Streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+const argv = process.argv.slice(2);
+const wantsJsonErrors = argv.some((a, i) => a === '--errors=json' || (a === '--errors' && argv[i + 1] === 'json'));
+const verbose = argv.includes('--verbose');
+
+function toRfmError(error: unknown): RfmError {
+  if (error instanceof RfmError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RfmError('internal', `internal error: ${message}`, {
+    hint: 'this is a bug in rfm: please report it with the command you ran (add --verbose for the stack trace)',
+    cause: error,
+  });
+}
+
+function report(error: RfmError): void {
+  stopActiveSpinner();
+  if (wantsJsonErrors) {
+    const { kind, message, hint, file, line, column } = error;
+    streams.stderr.write(JSON.stringify({ code: EXIT_CODES[kind], kind, message, hint: hint ?? null, file: file ?? null, line: line ?? null, column: column ?? null }) + '\n');
+    return;
+  }
+  const where = error.file === undefined ? '' : `${[error.file, error.line, error.column].filter((p) => p !== undefined).join(':')}: `;
+  const message = error.file !== undefined && error.message.includes(error.file) ? error.message : `${where}${error.message}`;
+  streams.stderr.write(`rfm: error: ${message}${error.hint ? ` (${error.hint})` : ''}\n`);
+  if (verbose && error.kind === 'internal' && error.cause instanceof Error && error.cause.stack) {
+    streams.stderr.write(error.cause.stack + '\n');
+  }
+}
+
+function exit(code: number): never {
+  process.exit(code);
+}
+
+/** Wraps a command action: builds its context from its options, and lets errors reach main. */
+function run(this: void, action: (ctx: Context) => Promise<void>) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const options = command.opts<CommonOptions>();
+    await action(makeContext(streams, options));
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('rfm')
+    .description('Customer segmentation from a transaction log: clean, RFM, elbow, k-means, named segments')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => streams.stdout.write(s),
+      writeErr: (s) => streams.stderr.write(s),
+      outputError: () => undefined,
+    });
+  program.addHelpText(
+    'after',
+    `
+Example:
+  $ rfm fit transactions.csv        # clean, aggregate, fit k=4, save rfm-model.json
+  $ rfm segment --recency 30 --frequency 4 --monetary 2500
+  {"cluster":3,"segment":"Potential Loyalists"}
+
+Exit codes: 0 ok, 2 usage, 3 input/IO, 4 data, 5 model, 1 internal error, 130 interrupted.`,
+  );
+  for (const make of [cleanCommand, rfmCommand, ...commandList]) {
+    program.addCommand(make(run).exitOverride().configureOutput({ outputError: () => undefined }));
+  }
+  return program;
+}
+
+async function main(): Promise<void> {
+  streams.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') exit(0);
+    report(toRfmError(error));
+    exit(3);
+  });
+  process.on('SIGINT', () => {
+    stopActiveSpinner();
+    removePendingTempFiles();
+    report(new RfmError('interrupted', 'interrupted'));
+    exit(130);
+  });
+  process.on('SIGTERM', () => {
+    stopActiveSpinner();
+    removePendingTempFiles();
+    exit(143);
+  });
+  const program = buildProgram();
+  if (argv.length === 0) {
+    program.outputHelp();
+    exit(2);
+  }
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) exit(0);
+      const message = error.message.replace(/^error: /, '');
+      report(new RfmError('usage', message, { hint: 'see rfm --help, or rfm <command> --help' }));
+      exit(2);
+    }
+    const rfmError = toRfmError(error);
+    report(rfmError);
+    exit(EXIT_CODES[rfmError.kind]);
+  }
+  // Let stdout drain before exiting: a pending write must reach a pipe.
+  streams.stdout.write('', () => exit(0));
+}
+
+void main();

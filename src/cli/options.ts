@@ -1,0 +1,99 @@
+/** Option definitions shared by several commands, and their parsing into typed values. */
+import { Option, type Command } from 'commander';
+import { DEFAULT_CLEANING, type CleaningOptions } from '../core/clean.js';
+import { usageError } from '../core/errors.js';
+import type { ColumnOverrides } from '../io/columns.js';
+import type { InputKind, LoadOptions } from '../io/customers.js';
+import { parseTimestamp, type DateOrder } from '../io/dates.js';
+import { FORMATS, type CommonOptions } from './context.js';
+
+export function addCommonOptions(command: Command, formats: readonly string[] = FORMATS): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, else machine-readable)').choices(formats))
+    .option('-o, --output <file>', 'write to FILE (atomically: temp file, then rename) instead of stdout')
+    .option('-q, --quiet', 'no progress, summaries or warnings on stderr')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--verbose', 'more detail on stderr, stack traces for internal errors')
+    .addOption(new Option('--errors <style>', 'error format on stderr').choices(['text', 'json']).default('text'));
+}
+
+export function addModelOption(command: Command): Command {
+  return command.option('-m, --model <file>', 'model file (default: $RFM_MODEL or ./rfm-model.json)');
+}
+
+export function addInputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--input-kind <kind>', 'what the input is').choices(['auto', 'transactions', 'rfm']).default('auto'))
+    .option('--customer-col <name>', 'customer id column')
+    .option('--invoice-col <name>', 'invoice column (frequency = distinct invoices)')
+    .option('--date-col <name>', 'date column')
+    .option('--quantity-col <name>', 'quantity column')
+    .option('--price-col <name>', 'unit price column')
+    .option('--amount-col <name>', 'line amount column (used instead of quantity × price)')
+    .addOption(new Option('--date-format <order>', 'order of slashed dates like 01/02/2011').choices(['mdy', 'dmy', 'ymd']).default('mdy'))
+    .option('--sheet <name>', 'worksheet of an .xlsx input (default: the first)')
+    .option('--as-of <date>', 'as-of date for recency (default: latest purchase + 1 day); later rows are left out')
+    .option('--keep-cancelled', 'keep cancellations (invoice starting with C)')
+    .option('--keep-nonpositive-quantity', 'keep rows with quantity <= 0')
+    .option('--keep-nonpositive-price', 'keep rows with price (or amount) <= 0')
+    .option('--dedupe', 'drop exact duplicate lines (off by default, like the original pipeline)');
+}
+
+export interface RawInputOptions {
+  inputKind: InputKind;
+  customerCol?: string;
+  invoiceCol?: string;
+  dateCol?: string;
+  quantityCol?: string;
+  priceCol?: string;
+  amountCol?: string;
+  dateFormat: DateOrder;
+  sheet?: string;
+  asOf?: string;
+  keepCancelled?: boolean;
+  keepNonpositiveQuantity?: boolean;
+  keepNonpositivePrice?: boolean;
+  dedupe?: boolean;
+}
+
+export function parseAsOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseTimestamp(text, 'ymd');
+  if (Number.isNaN(ms)) throw usageError(`--as-of "${text}" is not a date`, 'use YYYY-MM-DD (midnight UTC) or an ISO timestamp');
+  return ms;
+}
+
+export function columnOverrides(o: RawInputOptions): ColumnOverrides {
+  return {
+    customer: o.customerCol,
+    invoice: o.invoiceCol,
+    date: o.dateCol,
+    quantity: o.quantityCol,
+    price: o.priceCol,
+    amount: o.amountCol,
+  };
+}
+
+export function cleaningOptions(o: RawInputOptions): CleaningOptions {
+  return {
+    ...DEFAULT_CLEANING,
+    keepCancelled: o.keepCancelled === true,
+    keepNonpositiveQuantity: o.keepNonpositiveQuantity === true,
+    keepNonpositivePrice: o.keepNonpositivePrice === true,
+    dedupe: o.dedupe === true,
+  };
+}
+
+export function loadOptions(o: RawInputOptions, onProgress?: (rows: number) => void): LoadOptions {
+  return {
+    columns: columnOverrides(o),
+    dateOrder: o.dateFormat,
+    cleaning: cleaningOptions(o),
+    asOf: parseAsOf(o.asOf),
+    inputKind: o.inputKind,
+    sheet: o.sheet,
+    onProgress,
+  };
+}
+
+export type { CommonOptions };

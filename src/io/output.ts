@@ -1,0 +1,151 @@
+/**
+ * Where output goes: stdout, or a file written atomically — to a temp file beside it, renamed
+ * over the target only when everything was written. A failed or interrupted run leaves any
+ * existing file untouched and no temp file behind (temp files are registered for the SIGINT
+ * handler in cli/main.ts to remove).
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { rename, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { inputError, RfmError } from '../core/errors.js';
+
+/** Temp files being written right now; removed if the process is interrupted. */
+export const pendingTempFiles = new Set<string>();
+
+export function removePendingTempFiles(): void {
+  for (const path of pendingTempFiles) {
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // best effort on the way out
+    }
+  }
+  pendingTempFiles.clear();
+}
+
+export interface Sink {
+  /** True when writing to a terminal (stdout is a TTY). */
+  readonly isTerminal: boolean;
+  /** The target file, or undefined for stdout. */
+  readonly path?: string;
+  write(text: string): Promise<void>;
+  /** Finishes: flushes, and for a file renames the temp file over the target. */
+  commit(): Promise<void>;
+  /** Gives up: for a file removes the temp file; the target is untouched. */
+  abort(): Promise<void>;
+}
+
+function writeError(error: unknown, path: string): RfmError {
+  const e = error as NodeJS.ErrnoException;
+  const hint =
+    e.code === 'ENOSPC'
+      ? 'the disk is full: free some space and run again'
+      : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
+        ? 'choose a directory you can write to'
+        : e.code === 'ENOENT'
+          ? 'create the directory first, or choose another path'
+          : undefined;
+  const reason = e.code === 'ENOENT' ? `directory ${dirname(path)} does not exist` : (e.message ?? String(error));
+  return inputError(`cannot write ${path}: ${reason}`, { file: path, hint });
+}
+
+function streamWrite(stream: Writable, text: string): Promise<void> {
+  if (stream.write(text)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      stream.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error) => {
+      stream.off('drain', onDrain);
+      reject(error);
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+  });
+}
+
+export function stdoutSink(stdout: NodeJS.WriteStream): Sink {
+  return {
+    isTerminal: stdout.isTTY === true,
+    write: (text) => streamWrite(stdout, text),
+    commit: () => Promise.resolve(),
+    abort: () => Promise.resolve(),
+  };
+}
+
+/** Checks the target can be written before any work is done (fail early, not after an hour). */
+export async function checkWritable(path: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
+  } catch (error) {
+    throw writeError(error, path);
+  }
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw inputError(`cannot write ${path}: it is a directory`, { file: path, hint: 'give a file name' });
+  } catch (error) {
+    if (error instanceof RfmError) throw error;
+  }
+}
+
+export async function fileSink(path: string): Promise<Sink> {
+  await checkWritable(path);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  pendingTempFiles.add(temp);
+  const stream: WriteStream = createWriteStream(temp, { flags: 'wx' });
+  let failure: unknown;
+  stream.on('error', (error) => {
+    failure ??= error;
+  });
+  const cleanup = () => {
+    stream.destroy();
+    rmSync(temp, { force: true });
+    pendingTempFiles.delete(temp);
+  };
+  return {
+    isTerminal: false,
+    path,
+    async write(text) {
+      if (failure) throw writeError(failure, path);
+      try {
+        await streamWrite(stream, text);
+      } catch (error) {
+        throw writeError(error, path);
+      }
+    },
+    async commit() {
+      try {
+        if (failure) throw failure;
+        await new Promise<void>((resolve, reject) => {
+          stream.once('error', reject);
+          stream.end(() => resolve());
+        });
+        await rename(temp, path);
+        pendingTempFiles.delete(temp);
+      } catch (error) {
+        cleanup();
+        throw writeError(error, path);
+      }
+    },
+    async abort() {
+      cleanup();
+    },
+  };
+}
+
+/** Runs `work` against a sink, committing on success and aborting (temp file removed) on failure. */
+export async function withSink<T>(sink: Sink, work: (sink: Sink) => Promise<T>): Promise<T> {
+  try {
+    const result = await work(sink);
+    await sink.commit();
+    return result;
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Machine formats for rows of records: CSV (RFC 4180 quoting), JSON (one array) and NDJSON (one
+ * object a line). Numbers are written at full precision; rounding is for the human table only.
+ * Writes go out in blocks so that a million rows are not one giant string.
+ */
+import type { Sink } from './output.js';
+
+export type Cell = string | number | null;
+export type MachineFormat = 'csv' | 'json' | 'ndjson';
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => Cell;
+  /** How the human table renders it. */
+  kind?: 'text' | 'int' | 'number' | 'money';
+}
+
+export function csvField(value: Cell): string {
+  if (value === null) return '';
+  const text = typeof value === 'number' ? numberText(value) : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Shortest round-trip decimal form; non-finite numbers (never expected) become empty. */
+export function numberText(value: number): string {
+  return Number.isFinite(value) ? String(value) : '';
+}
+
+export function csvLine(values: readonly Cell[]): string {
+  return values.map(csvField).join(',') + '\n';
+}
+
+const BLOCK = 2000;
+
+export async function writeRecords<T>(sink: Sink, format: MachineFormat, columns: readonly Column<T>[], rows: Iterable<T>): Promise<void> {
+  const headers = columns.map((c) => c.header);
+  let block: string[] = [];
+  const flush = async () => {
+    if (block.length > 0) await sink.write(block.join(''));
+    block = [];
+  };
+  if (format === 'csv') block.push(csvLine(headers));
+  if (format === 'json') block.push('[');
+  let first = true;
+  for (const row of rows) {
+    const values = columns.map((c) => c.value(row));
+    if (format === 'csv') {
+      block.push(csvLine(values));
+    } else {
+      const object: Record<string, Cell> = {};
+      headers.forEach((h, i) => (object[h] = typeof values[i] === 'number' && !Number.isFinite(values[i]) ? null : values[i]));
+      const text = JSON.stringify(object);
+      block.push(format === 'ndjson' ? text + '\n' : (first ? '\n' : ',\n') + text);
+    }
+    first = false;
+    if (block.length >= BLOCK) await flush();
+  }
+  if (format === 'json') block.push(first ? ']\n' : '\n]\n');
+  await flush();
+}

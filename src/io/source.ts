@@ -1,0 +1,159 @@
+/**
+ * Opening an input: a path or stdin, gzip detected by its magic bytes, .xlsx by its zip magic,
+ * text decoded as UTF-8 (BOM stripped) with a latin1 fallback for the ISO-8859-1 exports of
+ * Online Retail, and UTF-16 when it carries a BOM. Lines are limited in length so that a file with
+ * no line breaks fails clearly instead of exhausting memory.
+ */
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { RfmError, inputError } from '../core/errors.js';
+
+/** Longest physical line accepted, in characters. */
+export const MAX_LINE_CHARS = 1 << 20;
+
+export interface InputSource {
+  /** Name for messages: the path, or "stdin". */
+  name: string;
+  kind: 'text' | 'xlsx';
+  /** Byte chunks after any gzip layer (for xlsx). */
+  bytes: AsyncIterable<Buffer>;
+}
+
+function openError(error: NodeJS.ErrnoException, name: string): RfmError {
+  switch (error.code) {
+    case 'ENOENT':
+      return inputError(`no such file: ${name}`, { file: name, hint: 'check the path, or use - to read stdin' });
+    case 'EISDIR':
+      return inputError(`${name} is a directory, not a file`, { file: name, hint: 'give the path of a CSV, .gz or .xlsx file' });
+    case 'EACCES':
+    case 'EPERM':
+      return inputError(`cannot read ${name}: permission denied`, { file: name, hint: 'check the file permissions' });
+    default:
+      return inputError(`cannot read ${name}: ${error.message}`, { file: name });
+  }
+}
+
+/** Byte chunks of a stream, with read errors turned into RfmErrors. */
+async function* chunksOf(stream: Readable, name: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    if (error instanceof RfmError) throw error;
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR') {
+      throw inputError(`${name} is not a valid gzip file: ${e.message}`, { file: name, hint: 'check that the download is complete' });
+    }
+    throw openError(e, name);
+  }
+}
+
+/** Reads the first bytes without losing them: returns them and an iterable of all bytes. */
+async function peek(chunks: AsyncIterable<Buffer>, atLeast: number): Promise<{ head: Buffer; all: AsyncIterable<Buffer> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const seen: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < atLeast) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    seen.push(next.value);
+    size += next.value.length;
+  }
+  const head = Buffer.concat(seen);
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { head, all: all() };
+}
+
+const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+const isZip = (b: Buffer) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+export async function openInput(path: string | undefined, stdin: Readable): Promise<InputSource> {
+  const name = path === undefined || path === '-' ? 'stdin' : path;
+  const stream = name === 'stdin' ? stdin : createReadStream(path!, { highWaterMark: 1 << 20 });
+  let { head, all } = await peek(chunksOf(stream, name), 4);
+  if (isGzip(head)) {
+    const gunzip = createGunzip();
+    const feed = async () => {
+      try {
+        for await (const chunk of all) if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
+        gunzip.end();
+      } catch (error) {
+        gunzip.destroy(error as Error);
+      }
+    };
+    void feed();
+    ({ head, all } = await peek(chunksOf(gunzip, name), 4));
+  }
+  return { name, kind: isZip(head) ? 'xlsx' : 'text', bytes: all };
+}
+
+/**
+ * Decodes byte chunks to text: UTF-8 with the BOM stripped, UTF-16 when a UTF-16 BOM is present,
+ * and latin1 from the first chunk that is not valid UTF-8 on (ASCII before it reads the same
+ * either way). Rejects NUL bytes (binary files) and over-long lines, naming the line.
+ */
+export async function* decodeText(bytes: AsyncIterable<Buffer>, name: string): AsyncGenerator<string> {
+  let decoder: InstanceType<typeof TextDecoder> | undefined;
+  let latin1 = false;
+  let line = 1;
+  let run = 0;
+  for await (const chunk of bytes) {
+    let text: string;
+    if (decoder === undefined) {
+      if (chunk[0] === 0xff && chunk[1] === 0xfe) decoder = new TextDecoder('utf-16le');
+      else if (chunk[0] === 0xfe && chunk[1] === 0xff) decoder = new TextDecoder('utf-16be');
+      else decoder = new TextDecoder('utf-8', { fatal: true });
+    }
+    if (latin1) {
+      text = chunk.toString('latin1');
+    } else {
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        latin1 = true;
+        text = chunk.toString('latin1');
+      }
+    }
+    const nul = text.indexOf('\0');
+    if (nul >= 0) {
+      let at = line;
+      for (let i = text.indexOf('\n'); i >= 0 && i < nul; i = text.indexOf('\n', i + 1)) at++;
+      throw inputError(`${name} contains NUL bytes: it is not a text file`, {
+        file: name,
+        line: at,
+        hint: 'give a CSV (UTF-8 or latin1), .csv.gz or .xlsx file',
+      });
+    }
+    // Track the current physical line and its length, to refuse a line with no end in sight.
+    let last = -1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      line++;
+      last = i;
+    }
+    run = last < 0 ? run + text.length : text.length - last - 1;
+    if (run > MAX_LINE_CHARS) {
+      throw inputError(`line ${line} of ${name} is longer than ${MAX_LINE_CHARS} characters`, {
+        file: name,
+        line,
+        hint: 'is this really a line-based CSV file? check its line endings',
+      });
+    }
+    if (text.length > 0) yield text;
+  }
+  if (decoder !== undefined && !latin1) {
+    const rest = decoder.decode();
+    if (rest.length > 0) yield rest;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Reads any input as a header plus batches of string rows, whatever its layout: delimited text
+ * (comma, semicolon or tab, sniffed from the header line; quotes, CRLF and quoted newlines handled
+ * by papaparse), whitespace-separated text (CDNOW), or the first sheet of an .xlsx workbook.
+ * Rows are delivered in batches with their line numbers so errors can name the line.
+ */
+import { Readable } from 'node:stream';
+import Papa from 'papaparse';
+import { RfmError, inputError } from '../core/errors.js';
+import { decodeText, type InputSource } from './source.js';
+import { readXlsx } from './xlsx.js';
+
+export type Delimiter = ',' | ';' | '\t' | 'whitespace';
+
+export interface TableHandler {
+  header(fields: string[], delimiter: Delimiter | 'xlsx'): void;
+  /** A batch of data rows; lines[i] is the 1-based line where rows[i] starts. */
+  rows(rows: string[][], lines: number[]): void;
+}
+
+export interface TableOptions {
+  sheet?: string;
+}
+
+/** Counts delimiter characters outside quotes in one line. */
+function countOutsideQuotes(line: string, ch: string): number {
+  let count = 0;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === ch && !quoted) count++;
+  }
+  return count;
+}
+
+export function sniffDelimiter(headerLine: string): Delimiter {
+  const candidates: Delimiter[] = [',', ';', '\t'];
+  let best: Delimiter = 'whitespace';
+  let bestCount = 0;
+  for (const d of candidates) {
+    const n = countOutsideQuotes(headerLine, d);
+    if (n > bestCount) {
+      best = d;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+/** Pulls text until the first line is complete; returns it and the text stream from the start. */
+async function firstLine(text: AsyncIterable<string>): Promise<{ line: string; all: AsyncIterable<string> }> {
+  const iterator = text[Symbol.asyncIterator]();
+  let head = '';
+  let done = false;
+  while (!/[\r\n]/.test(head)) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    head += next.value;
+  }
+  async function* all(): AsyncGenerator<string> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { line: head.split(/\r?\n|\r/, 1)[0], all: all() };
+}
+
+function emptyInput(name: string): RfmError {
+  return inputError(`${name} is empty`, { file: name, hint: 'give a file with a header line and at least one row' });
+}
+
+async function readWhitespace(text: AsyncIterable<string>, name: string, handler: TableHandler): Promise<void> {
+  let partial = '';
+  let line = 0;
+  let headerSeen = false;
+  const flush = (chunkLines: string[]) => {
+    const rows: string[][] = [];
+    const lines: number[] = [];
+    for (const raw of chunkLines) {
+      line++;
+      const trimmed = raw.trim();
+      if (trimmed === '') continue;
+      const fields = trimmed.split(/\s+/);
+      if (!headerSeen) {
+        headerSeen = true;
+        handler.header(fields, 'whitespace');
+        continue;
+      }
+      rows.push(fields);
+      lines.push(line);
+    }
+    if (rows.length > 0) handler.rows(rows, lines);
+  };
+  for await (const chunk of text) {
+    const parts = (partial + chunk).split(/\r?\n|\r/);
+    partial = parts.pop()!;
+    flush(parts);
+  }
+  flush([partial]);
+  if (!headerSeen) throw emptyInput(name);
+}
+
+function countNewlines(row: string[]): number {
+  let n = 0;
+  for (const field of row) {
+    if (field.length > 0 && (field.includes('\n') || field.includes('\r'))) {
+      n += field.split(/\r\n|\r|\n/).length - 1;
+    }
+  }
+  return n;
+}
+
+function readDelimited(text: AsyncIterable<string>, delimiter: string, name: string, handler: TableHandler): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let line = 1;
+    let headerSeen = false;
+    const fail = (error: unknown, parser?: Papa.Parser) => {
+      parser?.abort();
+      reject(error);
+    };
+    Papa.parse<string[]>(Readable.from(text), {
+      delimiter,
+      header: false,
+      skipEmptyLines: false,
+      chunk(results, parser) {
+        try {
+          const quoteError = results.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
+          const rows: string[][] = [];
+          const lines: number[] = [];
+          for (let i = 0; i < results.data.length; i++) {
+            const row = results.data[i];
+            const at = line;
+            line += 1 + countNewlines(row);
+            if (quoteError !== undefined && quoteError.row === i) {
+              throw inputError(`unterminated quoted field starting on line ${at}`, {
+                file: name,
+                line: at,
+                hint: 'a field opens a " that never closes; fix or remove the quote',
+              });
+            }
+            if (row.length === 1 && row[0] === '') continue;
+            if (!headerSeen) {
+              headerSeen = true;
+              handler.header(row, delimiter as Delimiter);
+              continue;
+            }
+            rows.push(row);
+            lines.push(at);
+          }
+          if (rows.length > 0) handler.rows(rows, lines);
+        } catch (error) {
+          fail(error, parser);
+        }
+      },
+      complete() {
+        if (!headerSeen) reject(emptyInput(name));
+        else resolve();
+      },
+      error(error: Error) {
+        reject(error);
+      },
+    });
+  });
+}
+
+export async function readTable(source: InputSource, handler: TableHandler, options: TableOptions = {}): Promise<void> {
+  if (source.kind === 'xlsx') {
+    await readXlsx(source, handler, options.sheet);
+    return;
+  }
+  const { line, all } = await firstLine(decodeText(source.bytes, source.name));
+  if (line.trim() === '') throw emptyInput(source.name);
+  const delimiter = sniffDelimiter(line);
+  if (delimiter === 'whitespace') await readWhitespace(all, source.name, handler);
+  else await readDelimited(all, delimiter, source.name, handler);
+}

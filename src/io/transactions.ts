@@ -1,0 +1,141 @@
+/**
+ * Streams a transaction log through column detection, field parsing and the cleaning rules.
+ * Kept rows are handed to a callback (the cleaned log writer, or the RFM accumulator); dropped rows
+ * are only counted. Nothing here holds more than one batch of rows.
+ */
+import {
+  dropRule,
+  emptyDropCounts,
+  normalizeCustomerId,
+  type CleaningOptions,
+  type CleaningReport,
+  type ParsedRow,
+} from '../core/clean.js';
+import { RfmError, dataError } from '../core/errors.js';
+import { detectTransactionColumns, type ColumnOverrides, type TransactionColumns } from './columns.js';
+import { parseTimestamp, type DateOrder } from './dates.js';
+import type { InputSource } from './source.js';
+import type { Delimiter } from './table.js';
+
+export interface ScanOptions {
+  columns: ColumnOverrides;
+  dateOrder: DateOrder;
+  cleaning: CleaningOptions;
+  /** Called now and then with the number of data rows read so far. */
+  onProgress?: (rowsRead: number) => void;
+}
+
+/** Parses a number field strictly: empty, text, "1,234.50", Infinity and 1e400 are NaN. */
+export function parseNumber(text: string): number {
+  if (text.length === 0) return NaN;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : NaN;
+}
+
+export interface TransactionScanner {
+  /** Called with the header; returns the detected columns. */
+  header(fields: string[], delimiter: Delimiter | 'xlsx'): TransactionColumns;
+  rows(rows: string[][], lines: number[]): void;
+  report(): CleaningReport;
+}
+
+/**
+ * A scanner that parses and cleans rows; `onKept(fields, parsed)` sees each kept row (the `parsed`
+ * object is reused between calls: copy what you keep).
+ */
+export function transactionScanner(
+  source: InputSource,
+  options: ScanOptions,
+  onKept: (fields: string[], parsed: ParsedRow) => void,
+): TransactionScanner {
+  const dropped = emptyDropCounts();
+  let rowsRead = 0;
+  let rowsKept = 0;
+  let width = 0;
+  let padShortRows = false;
+  let columns: TransactionColumns | undefined;
+  const seen = options.cleaning.dedupe ? new Set<string>() : undefined;
+  const parsed: ParsedRow = {
+    customerId: '',
+    invoice: '',
+    time: NaN,
+    quantity: NaN,
+    price: NaN,
+    amount: NaN,
+    hasQuantity: false,
+    hasPrice: false,
+    hasAmount: false,
+  };
+  let nextProgress = 100_000;
+
+  return {
+    header(fields, delimiter) {
+      columns = detectTransactionColumns(fields, options.columns, source.name);
+      width = fields.length;
+      padShortRows = delimiter === 'xlsx';
+      parsed.hasQuantity = columns.quantity >= 0;
+      parsed.hasPrice = columns.price >= 0;
+      parsed.hasAmount = columns.amount >= 0;
+      return columns;
+    },
+    rows(rows, lines) {
+      const c = columns!;
+      for (let i = 0; i < rows.length; i++) {
+        let row = rows[i];
+        if (row.length !== width) {
+          if (padShortRows && row.length < width) {
+            row = row.concat(Array<string>(width - row.length).fill(''));
+          } else {
+            throw dataError(`line ${lines[i]} has ${row.length} fields but the header has ${width}`, {
+              file: source.name,
+              line: lines[i],
+              column: Math.min(row.length, width) + 1,
+              hint: 'every row needs one value per header column; check for a stray delimiter or a missing quote',
+            });
+          }
+        }
+        rowsRead++;
+        parsed.customerId = normalizeCustomerId(row[c.customer]);
+        parsed.invoice = c.invoice >= 0 ? row[c.invoice] : '';
+        parsed.time = parseTimestamp(row[c.date], options.dateOrder);
+        if (c.quantity >= 0) parsed.quantity = parseNumber(row[c.quantity]);
+        if (c.price >= 0) parsed.price = parseNumber(row[c.price]);
+        if (c.amount >= 0) parsed.amount = parseNumber(row[c.amount]);
+        let rule = dropRule(parsed, options.cleaning);
+        if (rule === null && seen !== undefined) {
+          const key = row.join('\u0000');
+          if (seen.has(key)) rule = 'duplicate';
+          else seen.add(key);
+        }
+        if (rule !== null) {
+          dropped[rule]++;
+          continue;
+        }
+        rowsKept++;
+        onKept(row, parsed);
+      }
+      if (options.onProgress !== undefined && rowsRead >= nextProgress) {
+        options.onProgress(rowsRead);
+        nextProgress = rowsRead + 100_000;
+      }
+    },
+    report() {
+      return { source: source.name, rowsRead, rowsKept, dropped };
+    },
+  };
+}
+
+/** The error for a log in which no row survived cleaning, naming what removed what. */
+export function nothingKeptError(report: CleaningReport): RfmError {
+  if (report.rowsRead === 0) {
+    return dataError(`${report.source} has a header but no rows`, { file: report.source, hint: 'give a log with at least one transaction' });
+  }
+  const causes = Object.entries(report.dropped)
+    .filter(([, n]) => n > 0)
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(', ');
+  return dataError(`no rows of ${report.source} survive cleaning (${report.rowsRead} read; dropped: ${causes})`, {
+    file: report.source,
+    hint: 'check the column mapping and date format (--date-format), or relax a rule with --keep-…',
+  });
+}

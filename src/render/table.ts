@@ -1,0 +1,37 @@
+/** Human tables (cli-table3) for rows of records, with numbers right-aligned and rounded. */
+import Table from 'cli-table3';
+import type { Cell, Column } from '../io/records.js';
+import { formatInt, formatMoney, formatNumber } from './numbers.js';
+import type { Style } from './style.js';
+
+function cellText(value: Cell, kind: Column<unknown>['kind']): string {
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  switch (kind) {
+    case 'money':
+      return formatMoney(value);
+    case 'int':
+      return formatInt(value);
+    default:
+      return formatNumber(value);
+  }
+}
+
+export function newTable(head: string[], style: Style, align?: ('left' | 'right')[]): Table.Table {
+  return new Table({
+    head: head.map((h) => style.chalk.bold(h)),
+    colAligns: align,
+    style: style.color ? { head: [], border: ['grey'] } : { head: [], border: [] },
+  });
+}
+
+export function renderRecords<T>(columns: readonly Column<T>[], rows: Iterable<T>, style: Style): string {
+  const align = columns.map((c) => (c.kind && c.kind !== 'text' ? 'right' : 'left')) as ('left' | 'right')[];
+  const table = newTable(
+    columns.map((c) => c.header),
+    style,
+    align,
+  );
+  for (const row of rows) table.push(columns.map((c) => cellText(c.value(row), c.kind)));
+  return table.toString() + '\n';
+}
