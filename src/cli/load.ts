@@ -1,6 +1,6 @@
 /** Reading customers for a command, with a progress spinner and the cleaning summary on stderr. */
 import { RULE_DESCRIPTIONS, type CleaningReport, type DropRule } from '../core/clean.js';
-import { loadCustomers, type LoadedCustomers } from '../io/customers.js';
+import { loadCustomers, type LoadedCustomers, type LoadOptions } from '../io/customers.js';
 import { fileSink, withSink } from '../io/output.js';
 import { formatInt } from '../render/numbers.js';
 import type { Context } from './context.js';
@@ -20,14 +20,19 @@ export async function writeReport(path: string, report: CleaningReport): Promise
   await withSink(await fileSink(path), (sink) => sink.write(JSON.stringify(report, null, 2) + '\n'));
 }
 
-export async function readCustomers(ctx: Context, input: string | undefined, raw: RawInputOptions & { report?: string }): Promise<LoadedCustomers> {
+export async function readCustomers(
+  ctx: Context,
+  input: string | undefined,
+  raw: RawInputOptions & { report?: string },
+  overrides: Partial<LoadOptions> = {},
+): Promise<LoadedCustomers> {
   const source = await ctx.openInput(input);
   const spinner = ctx.spinner(`reading ${source.name}`);
   try {
-    const loaded = await loadCustomers(
-      source,
-      loadOptions(raw, (rows) => spinner.update(`reading ${source.name}: ${formatInt(rows)} rows`)),
-    );
+    const loaded = await loadCustomers(source, {
+      ...loadOptions(raw, (rows) => spinner.update(`reading ${source.name}: ${formatInt(rows)} rows`)),
+      ...overrides,
+    });
     spinner.stop();
     if (loaded.report !== null) {
       ctx.info(cleaningSummary(loaded.report));

@@ -3,7 +3,6 @@
  * errors into messages and exit codes (usage 2, input/IO 3, data 4, model 5, internal 1,
  * interrupted 130). A closed stdout (`| head`) ends quietly with 0.
  */
-import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { RfmError, type ErrorKind } from '../core/errors.js';
 import { removePendingTempFiles } from '../io/output.js';
@@ -11,11 +10,10 @@ import { makeContext, stopActiveSpinner, type CommonOptions, type Context, type 
 import { cleanCommand } from './commands/clean.js';
 import { rfmCommand } from './commands/rfm.js';
 import { commandList } from './commands/index.js';
+import { TOOL } from './version.js';
 
 const EXIT_CODES: Record<ErrorKind, number> = { usage: 2, input: 3, data: 4, model: 5, internal: 1, interrupted: 130 };
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
 
 const streams: Streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 const argv = process.argv.slice(2);
@@ -62,7 +60,7 @@ function run(this: void, action: (ctx: Context) => Promise<void>) {
 export function buildProgram(): Command {
   const program = new Command('rfm')
     .description('Customer segmentation from a transaction log: clean, RFM, elbow, k-means, named segments')
-    .version(version, '-V, --version')
+    .version(TOOL.version, '-V, --version')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({

@@ -16,6 +16,8 @@ export type InputKind = 'auto' | 'transactions' | 'rfm';
 export interface LoadOptions extends ScanOptions {
   /** As-of instant (ms); undefined = latest kept timestamp + 1 day. */
   asOf?: number;
+  /** The as-of is a model's default rather than the user's --as-of (so an RFM table may ignore it). */
+  asOfFromModel?: boolean;
   inputKind: InputKind;
   sheet?: string;
 }
@@ -30,48 +32,55 @@ export interface LoadedCustomers {
   report: CleaningReport | null;
 }
 
-/** Parses the rows of an RFM table, validating each number with its line and column. */
-function rfmTableReader(source: InputSource): { handler: (columns: RfmColumns, width: number) => TableHandler['rows']; rows: RfmRow[] } {
-  const rows: RfmRow[] = [];
-  const handler = (c: RfmColumns, width: number): TableHandler['rows'] => (batch, lines) => {
-    for (let i = 0; i < batch.length; i++) {
-      const row = batch[i];
-      if (row.length < width && row.length <= Math.max(c.customer, c.recency, c.frequency, c.monetary)) {
-        throw dataError(`line ${lines[i]} has ${row.length} fields but the header has ${width}`, {
-          file: source.name,
-          line: lines[i],
-          hint: 'every row needs customer_id,recency,frequency,monetary',
-        });
-      }
-      const number = (index: number, name: string, min: number) => {
-        const value = parseNumber(row[index].trim());
-        if (!(value >= min)) {
-          throw dataError(`${name} "${row[index]}" on line ${lines[i]} is not a number >= ${min}`, {
-            file: source.name,
-            line: lines[i],
-            column: index + 1,
-            hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
-          });
-        }
-        return value;
-      };
-      const customerId = row[c.customer].trim();
-      rows.push({
-        customerId,
-        recency: number(c.recency, 'recency', 0),
-        frequency: number(c.frequency, 'frequency', 0),
-        monetary: number(c.monetary, 'monetary', 0),
+/** Parses a batch of RFM-table rows, validating each number with its line and column. */
+export function parseRfmRows(batch: string[][], lines: number[], c: RfmColumns, width: number, file: string): RfmRow[] {
+  const out: RfmRow[] = new Array(batch.length);
+  const last = Math.max(c.customer, c.recency, c.frequency, c.monetary);
+  for (let i = 0; i < batch.length; i++) {
+    const row = batch[i];
+    if (row.length <= last) {
+      throw dataError(`line ${lines[i]} has ${row.length} fields but the header has ${width}`, {
+        file,
+        line: lines[i],
+        hint: 'every row needs customer_id,recency,frequency,monetary',
       });
     }
-  };
-  return { handler, rows };
+    const number = (index: number, name: string, min: number) => {
+      const value = parseNumber(row[index].trim());
+      if (!(value >= min)) {
+        throw dataError(`${name} "${row[index]}" on line ${lines[i]} is not a number >= ${min}`, {
+          file,
+          line: lines[i],
+          column: index + 1,
+          hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
+        });
+      }
+      return value;
+    };
+    out[i] = {
+      customerId: row[c.customer].trim(),
+      recency: number(c.recency, 'recency', 0),
+      frequency: number(c.frequency, 'frequency', 0),
+      monetary: number(c.monetary, 'monetary', 0),
+    };
+  }
+  return out;
 }
 
-export async function loadCustomers(source: InputSource, options: LoadOptions): Promise<LoadedCustomers> {
+/**
+ * Reads customers from `source`. With `onRfmBatch`, an RFM table is not collected but streamed to
+ * it batch by batch, in input order (reading waits for the promise it returns), and the result's
+ * customers are empty; a transaction log is aggregated either way.
+ */
+export async function loadCustomers(
+  source: InputSource,
+  options: LoadOptions,
+  onRfmBatch?: (rows: RfmRow[]) => void | Promise<void>,
+): Promise<LoadedCustomers> {
   let kind: 'transactions' | 'rfm' | undefined;
   let scanner: TransactionScanner | undefined;
   let accumulator: RfmAccumulator | undefined;
-  const table = rfmTableReader(source);
+  const tableRows: RfmRow[] = [];
   let onRows: TableHandler['rows'] = () => undefined;
 
   await readTable(
@@ -81,10 +90,15 @@ export async function loadCustomers(source: InputSource, options: LoadOptions): 
         const looksRfm = isRfmHeader(fields);
         kind = options.inputKind === 'auto' ? (looksRfm ? 'rfm' : 'transactions') : options.inputKind;
         if (kind === 'rfm') {
-          if (options.asOf !== undefined) {
+          if (options.asOf !== undefined && options.asOfFromModel !== true) {
             throw usageError(`--as-of applies to transaction logs, but ${source.name} is an RFM table`, 'drop --as-of, or give the transaction log');
           }
-          onRows = table.handler(detectRfmColumns(fields, options.columns, source.name), fields.length);
+          const columns = detectRfmColumns(fields, options.columns, source.name);
+          onRows = (rows, lines) => {
+            const parsed = parseRfmRows(rows, lines, columns, fields.length, source.name);
+            if (onRfmBatch !== undefined) return onRfmBatch(parsed);
+            for (const row of parsed) tableRows.push(row);
+          };
           return;
         }
         scanner = transactionScanner(source, options, (_fields, row) => {
@@ -100,11 +114,12 @@ export async function loadCustomers(source: InputSource, options: LoadOptions): 
   );
 
   if (kind === 'rfm') {
-    if (table.rows.length === 0) {
+    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null };
+    if (tableRows.length === 0) {
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
-    table.rows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
-    return { kind: 'rfm', customers: table.rows, asOf: null, report: null };
+    tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    return { kind: 'rfm', customers: tableRows, asOf: null, report: null };
   }
   const report = scanner!.report();
   if (report.rowsKept === 0) throw nothingKeptError(report);

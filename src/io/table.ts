@@ -14,8 +14,11 @@ export type Delimiter = ',' | ';' | '\t' | 'whitespace';
 
 export interface TableHandler {
   header(fields: string[], delimiter: Delimiter | 'xlsx'): void;
-  /** A batch of data rows; lines[i] is the 1-based line where rows[i] starts. */
-  rows(rows: string[][], lines: number[]): void;
+  /**
+   * A batch of data rows; lines[i] is the 1-based line where rows[i] starts. When it returns a
+   * promise, reading pauses until it settles (backpressure from a slow writer).
+   */
+  rows(rows: string[][], lines: number[]): void | Promise<void>;
 }
 
 export interface TableOptions {
@@ -81,7 +84,7 @@ async function readWhitespace(text: AsyncIterable<string>, name: string, handler
   let partial = '';
   let line = 0;
   let headerSeen = false;
-  const flush = (chunkLines: string[]) => {
+  const flush = (chunkLines: string[]): void | Promise<void> => {
     const rows: string[][] = [];
     const lines: number[] = [];
     for (const raw of chunkLines) {
@@ -97,14 +100,14 @@ async function readWhitespace(text: AsyncIterable<string>, name: string, handler
       rows.push(fields);
       lines.push(line);
     }
-    if (rows.length > 0) handler.rows(rows, lines);
+    if (rows.length > 0) return handler.rows(rows, lines);
   };
   for await (const chunk of text) {
     const parts = (partial + chunk).split(/\r?\n|\r/);
     partial = parts.pop()!;
-    flush(parts);
+    await flush(parts);
   }
-  flush([partial]);
+  await flush([partial]);
   if (!headerSeen) throw emptyInput(name);
 }
 
@@ -122,11 +125,17 @@ function readDelimited(text: AsyncIterable<string>, delimiter: string, name: str
   return new Promise((resolve, reject) => {
     let line = 1;
     let headerSeen = false;
+    let failed = false;
+    // Batches handed on but not yet processed; reading resumes when they settle.
+    let pending: Promise<void> = Promise.resolve();
+    const input = Readable.from(text);
     const fail = (error: unknown, parser?: Papa.Parser) => {
+      failed = true;
       parser?.abort();
+      input.destroy();
       reject(error);
     };
-    Papa.parse<string[]>(Readable.from(text), {
+    Papa.parse<string[]>(input, {
       delimiter,
       header: false,
       skipEmptyLines: false,
@@ -155,14 +164,23 @@ function readDelimited(text: AsyncIterable<string>, delimiter: string, name: str
             rows.push(row);
             lines.push(at);
           }
-          if (rows.length > 0) handler.rows(rows, lines);
+          const done = rows.length > 0 ? handler.rows(rows, lines) : undefined;
+          if (done instanceof Promise) {
+            input.pause();
+            pending = pending.then(() => done).then(
+              () => {
+                if (!failed) input.resume();
+              },
+              (error: unknown) => fail(error, parser),
+            );
+          }
         } catch (error) {
           fail(error, parser);
         }
       },
       complete() {
         if (!headerSeen) reject(emptyInput(name));
-        else resolve();
+        else void pending.then(() => resolve());
       },
       error(error: Error) {
         reject(error);

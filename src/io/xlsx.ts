@@ -64,12 +64,12 @@ export async function readXlsx(source: InputSource, handler: TableHandler, sheet
         rows.push(fields);
         lines.push((row as unknown as { number: number }).number);
         if (rows.length >= BATCH) {
-          handler.rows(rows, lines);
+          await handler.rows(rows, lines);
           rows = [];
           lines = [];
         }
       }
-      if (rows.length > 0) handler.rows(rows, lines);
+      if (rows.length > 0) await handler.rows(rows, lines);
       if (!headerSeen) throw inputError(`sheet "${name}" of ${source.name} is empty`, { file: source.name, hint: 'choose another sheet with --sheet NAME' });
     }
   } catch (error) {

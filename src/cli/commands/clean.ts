@@ -69,8 +69,8 @@ Example:
         pending = [];
       };
       await withSink(sink, async () => {
-        // Batches are written as they are cleaned: the log never sits in memory.
-        let queue = Promise.resolve();
+        // Batches are written as they are cleaned, and reading waits for the writer: the log never
+        // sits in memory.
         await readTable(
           source,
           {
@@ -88,12 +88,11 @@ Example:
             },
             rows(rows, lines) {
               scanner.rows(rows, lines);
-              queue = queue.then(flush);
+              return flush();
             },
           },
           { sheet: raw.sheet },
         );
-        await queue;
         await flush();
         spinner.stop();
         const report = scanner.report();

@@ -1,6 +1,10 @@
 /** Commands beyond clean and rfm, registered in the order --help lists them. */
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
+import { elbowCommand } from './elbow.js';
+import { fitCommand } from './fit.js';
+import { segmentCommand } from './segment.js';
+import { summaryCommand } from './summary.js';
 
 export type RunWrapper = (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-export const commandList: ((run: RunWrapper) => Command)[] = [];
+export const commandList: ((run: RunWrapper) => Command)[] = [elbowCommand, fitCommand, segmentCommand, summaryCommand];

@@ -1,0 +1,66 @@
+/**
+ * rfm elbow <tx|rfm> — inertia for k = 1..10 and silhouette for k >= 2, the Kneedle knee as the
+ * suggested k, and an ASCII line chart. JSON when piped.
+ */
+import { Command } from 'commander';
+import { elbow } from '../../core/elbow.js';
+import { usageError } from '../../core/errors.js';
+import { scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
+import { withSink } from '../../io/output.js';
+import { elbowChart, elbowTable } from '../../render/elbow.js';
+import type { Context } from '../context.js';
+import { readCustomers } from '../load.js';
+import { addCommonOptions, addInputOptions, type RawInputOptions } from '../options.js';
+import { addModelingOptions, modelingParams, type ModelingOptions } from './fit.js';
+import type { RunWrapper } from './index.js';
+
+export function elbowCommand(run: RunWrapper): Command {
+  const command = new Command('elbow')
+    .description('inertia and silhouette for k = 1..10 and the suggested k (Kneedle knee)')
+    .argument('[input]', 'transaction log or RFM table; - or nothing for stdin')
+    .option('--k-min <k>', 'smallest k', '1')
+    .option('--k-max <k>', 'largest k', '10');
+  addModelingOptions(command);
+  addInputOptions(command);
+  addCommonOptions(command, ['table', 'json']);
+  command.addHelpText(
+    'after',
+    `
+Example:
+  $ rfm elbow fixtures/online_retail_sample.csv
+  (chart and table; the knee is the suggested k)
+  $ rfm elbow tx.csv --format json | jq .suggestedK`,
+  );
+  return command.action(
+    run(async (ctx: Context) => {
+      const [input] = command.args;
+      const o = command.opts<RawInputOptions & ModelingOptions & { kMin: string; kMax: string }>();
+      const kMin = Number(o.kMin);
+      const kMax = Number(o.kMax);
+      if (!Number.isInteger(kMin) || kMin < 1) throw usageError(`--k-min "${o.kMin}" must be an integer >= 1`);
+      if (!Number.isInteger(kMax) || kMax < kMin) throw usageError(`--k-max "${o.kMax}" must be an integer >= --k-min`);
+      const params = modelingParams(o, kMin);
+      const loaded = await readCustomers(ctx, input, o);
+      const rows = loaded.customers;
+      if (rows.length < 2) throw usageError(`only ${rows.length} customer: the elbow needs at least 2`);
+      if (kMin > rows.length) throw usageError(`--k-min ${kMin} is more than the ${rows.length} customers`);
+      const { x } = scaledFeatures(rows, params.transform);
+      const result = elbow(x, rows.length, 3, {
+        kMin,
+        kMax: Math.min(kMax, rows.length),
+        nInit: params.nInit,
+        maxIter: params.maxIter,
+        tol: params.tol,
+        seed: params.seed,
+        silhouetteSample: SILHOUETTE_SAMPLE,
+      });
+      await withSink(await ctx.openOutput(), async (out) => {
+        if (ctx.format('json') === 'json') {
+          await out.write(JSON.stringify({ customers: rows.length, transform: params.transform, ...result }, null, 2) + '\n');
+        } else {
+          await out.write(elbowChart(result, ctx.style) + '\n' + elbowTable(result, ctx.style));
+        }
+      });
+    }),
+  );
+}

@@ -1,0 +1,152 @@
+/**
+ * rfm fit <tx|rfm> — fits k-means on the customers' scaled features, names the segments, writes the
+ * model atomically (an existing model is replaced only by a complete new one) and prints the
+ * segment table and size chart on a terminal, or a JSON report when piped.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { elbow } from '../../core/elbow.js';
+import { usageError } from '../../core/errors.js';
+import { DEFAULT_PARAMS, fitSegments, scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
+import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
+import { summaryFromModel } from '../../core/summary.js';
+import { formatTimestamp } from '../../io/dates.js';
+import { modelPath, writeModel } from '../../io/model-file.js';
+import { checkWritable, withSink } from '../../io/output.js';
+import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
+import type { Context } from '../context.js';
+import { readCustomers } from '../load.js';
+import { addCommonOptions, addInputOptions, addModelOption, type RawInputOptions } from '../options.js';
+import { createdAt, TOOL } from '../version.js';
+import type { RunWrapper } from './index.js';
+
+export interface ModelingOptions {
+  transform: 'log' | 'none';
+  nInit: string;
+  maxIter: string;
+  tol: string;
+  seed: string;
+}
+
+function integer(text: string, flag: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw usageError(`${flag} "${text}" must be an integer >= ${min}`);
+  return n;
+}
+
+export function addModelingOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--transform <t>', 'log: log1p then z-score (default); none: z-score of raw values (the original method)').choices(['log', 'none']).default('log'))
+    .option('--n-init <n>', 'k-means restarts, the best is kept', String(DEFAULT_PARAMS.nInit))
+    .option('--max-iter <n>', 'Lloyd iterations per restart at most', String(DEFAULT_PARAMS.maxIter))
+    .option('--tol <x>', 'convergence tolerance (scaled by mean feature variance, as scikit-learn)', String(DEFAULT_PARAMS.tol))
+    .option('--seed <n>', 'random seed: same input + options = byte-identical result', String(DEFAULT_PARAMS.seed));
+}
+
+export function modelingParams(o: ModelingOptions, k: number): ModelParams {
+  const tol = Number(o.tol);
+  if (!Number.isFinite(tol) || tol < 0) throw usageError(`--tol "${o.tol}" must be a number >= 0`);
+  return {
+    k,
+    transform: o.transform,
+    nInit: integer(o.nInit, '--n-init', 1),
+    maxIter: integer(o.maxIter, '--max-iter', 1),
+    tol,
+    seed: integer(o.seed, '--seed', 0),
+  };
+}
+
+async function readLabels(path: string, k: number): Promise<Record<string, string>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw usageError(`--labels ${path}: ${(error as Error).message}`, 'give a JSON object like {"0": "VIP", "1": "Regulars"}');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw usageError(`--labels ${path} must be a JSON object like {"0": "VIP"}`);
+  }
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(json)) {
+    const cluster = Number(key);
+    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= k) throw usageError(`--labels ${path}: key "${key}" is not a cluster 0..${k - 1}`);
+    if (typeof value !== 'string' || value.trim() === '') throw usageError(`--labels ${path}: the name for cluster ${key} must be a non-empty string`);
+    labels[String(cluster)] = value.trim();
+  }
+  return labels;
+}
+
+export function fitCommand(run: RunWrapper): Command {
+  const command = new Command('fit')
+    .description('fit the k-means model, name the segments, write the model JSON')
+    .argument('[input]', 'transaction log or RFM table (CSV, .gz, .xlsx); - or nothing for stdin')
+    .option('-k, --clusters <k>', 'number of segments, or "auto" for the elbow knee', '4')
+    .option('--labels <file>', 'JSON {"0": "VIP", ...} overriding segment names');
+  addModelOption(command);
+  addModelingOptions(command);
+  addInputOptions(command);
+  addCommonOptions(command, ['table', 'json']);
+  command.addHelpText(
+    'after',
+    `
+Example:
+  $ rfm fit fixtures/online_retail_sample.csv
+  (segment table and chart; model written to rfm-model.json)
+  $ rfm fit tx.csv -k auto -m models/q4.json --transform none`,
+  );
+  return command.action(
+    run(async (ctx: Context) => {
+      const [input] = command.args;
+      const o = command.opts<RawInputOptions & ModelingOptions & { clusters: string; labels?: string; model?: string; report?: string }>();
+      const path = modelPath(o.model, ctx.streams.env);
+      const auto = o.clusters === 'auto';
+      const params = modelingParams(o, auto ? 1 : integer(o.clusters, '-k', 1));
+      await checkWritable(path);
+      const loaded = await readCustomers(ctx, input, o);
+      const rows = loaded.customers;
+      if (auto) {
+        const { x } = scaledFeatures(rows, params.transform);
+        const result = elbow(x, rows.length, 3, { kMin: 1, kMax: Math.min(10, rows.length), nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed, silhouetteSample: SILHOUETTE_SAMPLE });
+        params.k = result.suggestedK ?? 4;
+        if (result.suggestedK === null) ctx.warn('the elbow curve has no clear knee; using k = 4');
+        else ctx.info(`elbow knee: k = ${params.k}`);
+      }
+      const labels = o.labels === undefined ? undefined : await readLabels(o.labels, params.k);
+      const fit = fitSegments(rows, params, labels);
+      const names = fit.segments.map((s) => s.name);
+      const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+      if (duplicate !== undefined) throw usageError(`two segments would be named "${duplicate}"`, 'give each cluster a different name in --labels');
+      const report = loaded.report;
+      const model: RfmModel = {
+        schema: MODEL_SCHEMA,
+        version: MODEL_VERSION,
+        createdAt: createdAt(ctx.streams.env),
+        tool: TOOL,
+        training: {
+          source: report?.source ?? (input === undefined || input === '-' ? 'stdin' : input),
+          asOf: loaded.asOf === null ? null : formatTimestamp(loaded.asOf),
+          rowsRead: report?.rowsRead ?? null,
+          rowsKept: report?.rowsKept ?? null,
+          dropped: report?.dropped ?? null,
+          customers: rows.length,
+        },
+        params,
+        scaler: fit.scaler,
+        centroids: fit.centroids,
+        inertia: fit.inertia,
+        silhouette: fit.silhouette,
+        segments: fit.segments,
+      };
+      await writeModel(path, model);
+      ctx.info(`model written to ${path} (k = ${params.k}, ${rows.length} customers, inertia ${fit.inertia.toFixed(2)})`);
+      const summary = summaryFromModel(model);
+      await withSink(await ctx.openOutput(), async (out) => {
+        if (ctx.format('json') === 'json') {
+          await out.write(JSON.stringify({ modelPath: path, ...summary }, null, 2) + '\n');
+        } else {
+          await out.write(segmentTable(summary.segments, ctx.style) + '\n' + segmentChart('customers', summary.segments, ctx.style) + '\n' + actionsList(summary.segments, ctx.style));
+        }
+      });
+    }),
+  );
+}

@@ -1,0 +1,181 @@
+/**
+ * rfm segment — the segment of one customer (--recency --frequency --monetary), or of every
+ * customer in a transaction log or RFM table. An RFM table streams through in its own order with
+ * flat memory; a log is cleaned and aggregated with the model's as-of date unless --as-of is given.
+ */
+import { Command } from 'commander';
+import { batchAssigner, explain, valueProblems, type CustomerValues } from '../../core/assign.js';
+import { usageError } from '../../core/errors.js';
+import type { RfmModel } from '../../core/model.js';
+import type { RfmRow } from '../../core/rfm.js';
+import { loadCustomers } from '../../io/customers.js';
+import { formatTimestamp, parseTimestamp } from '../../io/dates.js';
+import { modelPath, readModel } from '../../io/model-file.js';
+import { withSink, type Sink } from '../../io/output.js';
+import { writeRecords, type Column, type MachineFormat } from '../../io/records.js';
+import { formatNumber } from '../../render/numbers.js';
+import { renderRecords } from '../../render/table.js';
+import type { Context, Format } from '../context.js';
+import { cleaningSummary } from '../load.js';
+import { addCommonOptions, addInputOptions, addModelOption, loadOptions, type RawInputOptions } from '../options.js';
+import type { RunWrapper } from './index.js';
+
+interface SegmentOptions extends RawInputOptions {
+  model?: string;
+  recency?: string;
+  frequency?: string;
+  monetary?: string;
+  explain?: boolean;
+}
+
+interface Scored {
+  row: RfmRow;
+  cluster: number;
+}
+
+function flagValues(o: SegmentOptions): CustomerValues {
+  const parse = (text: string | undefined) => (text === undefined ? undefined : text.trim() === '' ? NaN : Number(text));
+  const values = { recency: parse(o.recency), frequency: parse(o.frequency), monetary: parse(o.monetary) };
+  const problems = valueProblems(values);
+  if (problems.length > 0) {
+    const [field, requirement] = problems[0];
+    const given = o[field];
+    throw usageError(
+      `--${field} ${requirement}${given === undefined ? '' : ` (got "${given}")`}`,
+      'e.g. rfm segment --recency 30 --frequency 4 --monetary 2500 (recency in days >= 0, frequency >= 1, monetary >= 0)',
+    );
+  }
+  return values as CustomerValues;
+}
+
+async function segmentOne(ctx: Context, model: RfmModel, o: SegmentOptions): Promise<void> {
+  const values = flagValues(o);
+  const result = explain(model, values);
+  const format = ctx.format('json');
+  await withSink(await ctx.openOutput(), async (out) => {
+    if (format === 'table') {
+      const columns: Column<number>[] = [
+        { header: 'cluster', value: (c) => c, kind: 'int' },
+        { header: 'segment', value: (c) => model.segments[c].name },
+        { header: 'distance', value: (c) => result.distances[c], kind: 'number' },
+        { header: '', value: (c) => (c === result.cluster ? '← nearest' : '') },
+      ];
+      const head = `recency ${formatNumber(values.recency)}, frequency ${formatNumber(values.frequency)}, monetary ${formatNumber(values.monetary)} → ${ctx.style.chalk.bold(result.segment)} (cluster ${result.cluster})\n`;
+      await out.write(head + (o.explain ? renderRecords(columns, model.segments.map((s) => s.cluster), ctx.style) : ''));
+      return;
+    }
+    const object = o.explain
+      ? {
+          cluster: result.cluster,
+          segment: result.segment,
+          scaled: { recency: result.scaled[0], frequency: result.scaled[1], monetary: result.scaled[2] },
+          distances: model.segments.map((s) => ({ cluster: s.cluster, segment: s.name, distance: result.distances[s.cluster] })),
+        }
+      : { cluster: result.cluster, segment: result.segment };
+    await out.write(JSON.stringify(object) + '\n');
+  });
+}
+
+function batchColumns(model: RfmModel): Column<Scored>[] {
+  return [
+    { header: 'customer_id', value: (s) => s.row.customerId },
+    { header: 'recency', value: (s) => s.row.recency, kind: 'int' },
+    { header: 'frequency', value: (s) => s.row.frequency, kind: 'int' },
+    { header: 'monetary', value: (s) => s.row.monetary, kind: 'money' },
+    { header: 'cluster', value: (s) => s.cluster, kind: 'int' },
+    { header: 'segment', value: (s) => model.segments[s.cluster].name },
+  ];
+}
+
+/** Writes one batch; a JSON array is opened by the first batch and closed at the end. */
+function batchWriter(ctx: Context, out: Sink, format: Format, model: RfmModel) {
+  const columns = batchColumns(model);
+  let first = true;
+  const tableRows: Scored[] = [];
+  return {
+    async write(batch: Scored[]) {
+      if (format === 'table') {
+        for (const s of batch) tableRows.push(s);
+        return;
+      }
+      if (format === 'json') {
+        const text = batch.map((s) => JSON.stringify(Object.fromEntries(columns.map((c) => [c.header, c.value(s)])))).join(',\n');
+        if (batch.length > 0) await out.write((first ? '[\n' : ',\n') + text);
+      } else {
+        // CSV header only once: writeRecords writes one per call, so strip it after the first.
+        let text = '';
+        const collector = { isTerminal: false, write: async (t: string) => void (text += t), commit: async () => undefined, abort: async () => undefined };
+        await writeRecords(collector, format as MachineFormat, columns, batch);
+        if (format === 'csv' && !first) text = text.slice(text.indexOf('\n') + 1);
+        await out.write(text);
+      }
+      if (batch.length > 0) first = false;
+    },
+    async end() {
+      if (format === 'table') await out.write(renderRecords(columns, tableRows, ctx.style));
+      else if (format === 'json') await out.write(first ? '[]\n' : '\n]\n');
+      else if (format === 'csv' && first) await out.write(columns.map((c) => c.header).join(',') + '\n');
+    },
+  };
+}
+
+async function segmentBatch(ctx: Context, model: RfmModel, input: string | undefined, o: SegmentOptions): Promise<void> {
+  const assign = batchAssigner(model);
+  const options = loadOptions(o);
+  // A log is aggregated with the model's as-of date unless --as-of is given.
+  const asOfGiven = options.asOf !== undefined;
+  const source = await ctx.openInput(input);
+  const format = ctx.format('csv');
+  await withSink(await ctx.openOutput(), async (out) => {
+    const writer = batchWriter(ctx, out, format, model);
+    let streamed = 0;
+    const loaded = await loadCustomers(
+      source,
+      { ...options, asOf: options.asOf ?? (model.training.asOf === null ? undefined : parseTimestamp(model.training.asOf)), asOfFromModel: !asOfGiven },
+      (rows) => {
+        streamed += rows.length;
+        return writer.write(rows.map((row) => ({ row, cluster: assign(row) })));
+      },
+    );
+    if (loaded.kind === 'transactions') {
+      if (loaded.report) ctx.info(cleaningSummary(loaded.report));
+      ctx.info(`as-of ${formatTimestamp(loaded.asOf!)} (${asOfGiven ? '--as-of' : "the model's"}), ${loaded.customers.length} customers`);
+      await writer.write(loaded.customers.map((row) => ({ row, cluster: assign(row) })));
+    } else {
+      ctx.info(`segmented ${streamed} customers`);
+    }
+    await writer.end();
+  });
+}
+
+export function segmentCommand(run: RunWrapper): Command {
+  const command = new Command('segment')
+    .description('the segment of one customer (from flags) or of every customer in a file')
+    .argument('[input]', 'transaction log or RFM table for a batch; - for stdin')
+    .option('--recency <days>', 'days since the last purchase (>= 0)')
+    .option('--frequency <n>', 'number of purchases (>= 1)')
+    .option('--monetary <amount>', 'total spend (>= 0)')
+    .option('--explain', 'add the scaled features and the distance to every centroid');
+  addModelOption(command);
+  addInputOptions(command);
+  addCommonOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Example:
+  $ rfm segment --recency 30 --frequency 4 --monetary 2500
+  {"cluster":1,"segment":"Potential Loyalists"}
+  $ rfm segment customers_rfm.csv -o segmented.csv`,
+  );
+  return command.action(
+    run(async (ctx: Context) => {
+      const [input] = command.args;
+      const o = command.opts<SegmentOptions>();
+      const single = o.recency !== undefined || o.frequency !== undefined || o.monetary !== undefined;
+      if (single && input !== undefined) throw usageError('give either --recency/--frequency/--monetary or an input file, not both');
+      const model = await readModel(modelPath(o.model, ctx.streams.env));
+      if (single) await segmentOne(ctx, model, o);
+      else await segmentBatch(ctx, model, input, o);
+    }),
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * Fitting segments: features → scaler → k-means → clusters in a canonical order → names →
+ * per-segment statistics. Pure: the caller adds the file metadata (source, dates, tool version).
+ */
+import { dataError, usageError } from './errors.js';
+import { kmeans } from './kmeans.js';
+import { describe, nameByGrid, nameFour, type CentroidView } from './naming.js';
+import type { ModelParams, ModelSegment } from './model.js';
+import type { RfmRow } from './rfm.js';
+import { applyScaler, featureMatrix, fitScaler, type Scaler, type Transform } from './scale.js';
+import { quintileThresholds } from './scores.js';
+import { segmentStats } from './segments.js';
+import { silhouette } from './silhouette.js';
+
+export const DEFAULT_PARAMS: ModelParams = { k: 4, transform: 'log', nInit: 10, maxIter: 300, tol: 1e-4, seed: 42 };
+
+/** Silhouette is exact up to this many customers, and on a seeded sample of this size above. */
+export const SILHOUETTE_SAMPLE = 10_000;
+
+export interface FitResult {
+  scaler: Scaler;
+  centroids: number[][];
+  labels: Int32Array;
+  inertia: number;
+  silhouette: number | null;
+  segments: ModelSegment[];
+}
+
+/** A scaled centroid back in original units (undoing the z-score, then log1p). */
+export function centroidInUnits(centroid: readonly number[], scaler: Scaler, transform: Transform): [number, number, number] {
+  const raw = centroid.map((c, j) => c * scaler.scale[j] + scaler.mean[j]);
+  const units = transform === 'log' ? raw.map(Math.expm1) : raw;
+  return [units[0], units[1], units[2]];
+}
+
+/** Scaled features of the customers, with the scaler learned from them. */
+export function scaledFeatures(rows: readonly RfmRow[], transform: Transform): { x: Float64Array; scaler: Scaler } {
+  const raw = featureMatrix(rows, transform);
+  const scaler = fitScaler(raw, rows.length, 3);
+  return { x: applyScaler(raw, rows.length, 3, scaler), scaler };
+}
+
+/**
+ * Puts clusters in a canonical order — most recent centroid first (ties: more frequent first) —
+ * so that cluster numbers do not depend on the order k-means happened to find them.
+ */
+function canonicalOrder(centroids: number[][]): number[] {
+  return centroids
+    .map((c, i) => i)
+    .sort((a, b) => centroids[a][0] - centroids[b][0] || centroids[b][1] - centroids[a][1] || a - b);
+}
+
+export function fitSegments(rows: readonly RfmRow[], params: ModelParams, customNames?: Record<string, string>): FitResult {
+  const n = rows.length;
+  if (n < 2) throw dataError(`only ${n} customer: segmentation needs at least 2`, { hint: 'give a log with more customers' });
+  if (!Number.isInteger(params.k) || params.k < 1 || params.k > n) {
+    throw usageError(`-k ${params.k} is out of range: it must be between 1 and the number of customers (${n})`, 'choose a smaller k, or -k auto');
+  }
+  const { x, scaler } = scaledFeatures(rows, params.transform);
+  const result = kmeans(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
+
+  const order = canonicalOrder(result.centroids);
+  const newIndex = new Int32Array(params.k);
+  order.forEach((old, i) => (newIndex[old] = i));
+  const centroids = order.map((old) => result.centroids[old]);
+  const labels = result.labels.map((l) => newIndex[l]);
+
+  const k = params.k;
+  const sil = k >= 2 ? silhouette(x, n, 3, labels, k, { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed }) : null;
+  const views: CentroidView[] = centroids.map((c) => {
+    const [recency, frequency, monetary] = centroidInUnits(c, scaler, params.transform);
+    return { recency, frequency, monetary, scaled: c };
+  });
+  const thresholds = {
+    recency: quintileThresholds(rows.map((r) => r.recency)),
+    frequency: quintileThresholds(rows.map((r) => r.frequency)),
+    monetary: quintileThresholds(rows.map((r) => r.monetary)),
+  };
+  const names = k === 4 ? nameFour(views) : nameByGrid(views, thresholds);
+  if (customNames) {
+    for (const [cluster, name] of Object.entries(customNames)) names[Number(cluster)] = name;
+  }
+  const stats = segmentStats(rows, labels, k);
+  const segments = stats.map((s, i): ModelSegment => {
+    if (s.recency === null || s.frequency === null || s.monetary === null) {
+      throw dataError(`cluster ${i} ended up empty: the data has fewer distinct customers than k = ${k}`, { hint: 'choose a smaller k' });
+    }
+    return {
+      cluster: i,
+      name: names[i],
+      ...describe(names[i]),
+      size: s.size,
+      share: s.share,
+      revenue: s.revenue,
+      revenueShare: s.revenueShare,
+      recency: s.recency,
+      frequency: s.frequency,
+      monetary: s.monetary,
+      centroid: { recency: views[i].recency, frequency: views[i].frequency, monetary: views[i].monetary },
+    };
+  });
+  return { scaler, centroids, labels, inertia: result.inertia, silhouette: sil, segments };
+}

@@ -1,0 +1,46 @@
+/** The elbow chart: inertia against k as an asciichart line, the knee marked below the axis. */
+import * as asciichart from 'asciichart';
+import type { ElbowResult } from '../core/elbow.js';
+import { formatNumber } from './numbers.js';
+import type { Style } from './style.js';
+import { newTable } from './table.js';
+
+const STEP = 6; // chart columns per k
+
+export function elbowChart(result: ElbowResult, style: Style): string {
+  const points = result.points;
+  if (points.length < 2) return '';
+  // asciichart draws one column per value: interpolate linearly so each k gets STEP columns.
+  const series: number[] = [];
+  for (let i = 0; i < points.length - 1; i++) {
+    for (let s = 0; s < STEP; s++) series.push(points[i].inertia + ((points[i + 1].inertia - points[i].inertia) * s) / STEP);
+  }
+  series.push(points[points.length - 1].inertia);
+  const labelWidth = 12;
+  const chart = asciichart.plot(series, {
+    height: 12,
+    format: (x: number) => formatNumber(x).padStart(labelWidth - 1) + ' ',
+    colors: style.color ? [asciichart.cyan] : undefined,
+  });
+  const offset = labelWidth + 1;
+  const axis = points.map((p, i) => String(p.k).padStart(i === 0 ? 1 : STEP)).join('');
+  let marker = '';
+  if (result.suggestedK !== null) {
+    const index = points.findIndex((p) => p.k === result.suggestedK);
+    marker = '\n' + ' '.repeat(offset + index * STEP) + style.chalk.yellow(`▲ knee: k = ${result.suggestedK}`);
+  }
+  return `${style.chalk.bold('Inertia by k (elbow)')}\n${chart}\n${' '.repeat(offset)}${axis}   k${marker}\n`;
+}
+
+export function elbowTable(result: ElbowResult, style: Style): string {
+  const table = newTable(['k', 'inertia', 'silhouette', ''], style, ['right', 'right', 'right', 'left']);
+  for (const p of result.points) {
+    table.push([
+      String(p.k),
+      p.inertia.toFixed(2),
+      p.silhouette === null ? '—' : p.silhouette.toFixed(4),
+      p.k === result.suggestedK ? style.chalk.yellow('← suggested') : '',
+    ]);
+  }
+  return table.toString() + '\n';
+}
