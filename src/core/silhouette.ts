@@ -1,0 +1,136 @@
+/**
+ * Mean silhouette coefficient (Rousseeuw 1987), as scikit-learn's `silhouette_score`:
+ * for each point, a = mean distance to the other members of its cluster, b = the lowest mean
+ * distance to the members of another cluster, s = (b - a) / max(a, b); a point alone in its
+ * cluster has s = 0. Euclidean distances.
+ *
+ * Exact when n <= sampleSize; above, computed on a seeded random sample of sampleSize points
+ * (cluster sizes then count sample members only), like `silhouette_score(sample_size, random_state)`
+ * — the sample differs from scikit-learn's because the generator does.
+ *
+ * Cost: O(m² · d) for m = min(n, sampleSize) points — every pair once (the distance is added to
+ * both ends), with the points grouped by cluster so that one end's sum stays in a register.
+ * 10,000 points (the default cap) are 50M pairs.
+ */
+import { usageError } from './errors.js';
+import { seededRandom } from './random.js';
+
+export interface SilhouetteOptions {
+  /** Points used at most (default 10,000). */
+  sampleSize?: number;
+  /** Seed of the sample (default 0); unused when n <= sampleSize. */
+  seed?: number;
+}
+
+/** Which rows to use: all of them, or a seeded sample without replacement (partial Fisher–Yates). */
+function sampleRows(n: number, sampleSize: number, seed: number): Int32Array {
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  if (n <= sampleSize) return rows;
+  const rng = seededRandom(seed);
+  for (let i = 0; i < sampleSize; i++) {
+    const j = i + rng.int(n - i);
+    const t = rows[i]!;
+    rows[i] = rows[j]!;
+    rows[j] = t;
+  }
+  return rows.slice(0, sampleSize);
+}
+
+/**
+ * Adds every pair's distance to both ends: sums[i * k + c] = Σ distance from point i to the
+ * members of cluster c. Points are ordered by cluster; `start[c]` is where cluster c begins.
+ */
+function pairSums(p: Float64Array, m: number, d: number, lab: Int32Array, start: Int32Array, k: number, sums: Float64Array): void {
+  for (let i = 0; i < m; i++) {
+    const li = lab[i]!;
+    const io = i * d;
+    for (let c = li; c < k; c++) {
+      const from = Math.max(start[c]!, i + 1);
+      const to = start[c + 1]!;
+      let acc = 0;
+      if (d === 3) {
+        const x0 = p[io]!;
+        const x1 = p[io + 1]!;
+        const x2 = p[io + 2]!;
+        for (let j = from, jo = from * 3; j < to; j++, jo += 3) {
+          const a = x0 - p[jo]!;
+          const b = x1 - p[jo + 1]!;
+          const e = x2 - p[jo + 2]!;
+          const dist = Math.sqrt(a * a + b * b + e * e);
+          acc += dist;
+          sums[j * k + li] += dist;
+        }
+      } else {
+        for (let j = from; j < to; j++) {
+          let s = 0;
+          for (let f = 0; f < d; f++) {
+            const t = p[io + f]! - p[j * d + f]!;
+            s += t * t;
+          }
+          const dist = Math.sqrt(s);
+          acc += dist;
+          sums[j * k + li] += dist;
+        }
+      }
+      sums[i * k + c] += acc;
+    }
+  }
+}
+
+/**
+ * @param x n × d row-major points; labels their clusters, 0..k-1.
+ * @returns the mean silhouette in [-1, 1]; 0 when the (sampled) points span fewer than 2 clusters.
+ * @example silhouette(Float64Array.of(0, 1, 10, 11), 4, 1, Int32Array.of(0, 0, 1, 1), 2) // ≈ 0.9
+ */
+export function silhouette(
+  x: Float64Array,
+  n: number,
+  d: number,
+  labels: ArrayLike<number>,
+  k: number,
+  options: SilhouetteOptions = {},
+): number {
+  const { sampleSize = 10_000, seed = 0 } = options;
+  if (!Number.isInteger(sampleSize) || sampleSize < 2) {
+    throw usageError(`the silhouette sample size must be an integer >= 2, got ${sampleSize}`, 'the default is 10000');
+  }
+  if (labels.length !== n || x.length !== n * d) throw usageError(`silhouette needs ${n} labels and ${n} × ${d} values`);
+  const rows = sampleRows(n, sampleSize, seed);
+  const m = rows.length;
+  // Counting sort of the sample by cluster.
+  const start = new Int32Array(k + 1);
+  for (const r of rows) {
+    const l = labels[r]!;
+    if (!Number.isInteger(l) || l < 0 || l >= k) throw usageError(`label ${l} is outside 0..${k - 1}`);
+    start[l + 1]!++;
+  }
+  for (let c = 0; c < k; c++) start[c + 1] += start[c]!;
+  const next = start.slice(0, k);
+  const p = new Float64Array(m * d);
+  const lab = new Int32Array(m);
+  for (const r of rows) {
+    const l = labels[r]!;
+    const at = next[l]!++;
+    lab[at] = l;
+    p.set(x.subarray(r * d, r * d + d), at * d);
+  }
+  const sums = new Float64Array(m * k);
+  pairSums(p, m, d, lab, start, k, sums);
+
+  let total = 0;
+  for (let i = 0; i < m; i++) {
+    const li = lab[i]!;
+    const own = start[li + 1]! - start[li]!;
+    if (own <= 1) continue; // a singleton scores 0
+    const a = sums[i * k + li]! / (own - 1);
+    let b = Infinity;
+    for (let c = 0; c < k; c++) {
+      const size = start[c + 1]! - start[c]!;
+      if (c !== li && size > 0) b = Math.min(b, sums[i * k + c]! / size);
+    }
+    if (b === Infinity) continue; // only one cluster present
+    const denom = Math.max(a, b);
+    if (denom > 0) total += (b - a) / denom;
+  }
+  return total / m;
+}
