@@ -56,7 +56,9 @@ async function firstLine(text: AsyncIterable<string>): Promise<{ line: string; a
   const iterator = text[Symbol.asyncIterator]();
   let head = '';
   let done = false;
-  while (!/[\r\n]/.test(head)) {
+  // Also read on while the text ends in a lone \r: papaparse guesses the line ending from this first
+  // chunk, and a CRLF cut in two there would make it split on \r alone (every row then starts with \n).
+  while (!/[\r\n]/.test(head) || head.endsWith('\r')) {
     const next = await iterator.next();
     if (next.done) {
       done = true;
@@ -103,8 +105,13 @@ async function readWhitespace(text: AsyncIterable<string>, name: string, handler
     if (rows.length > 0) return handler.rows(rows, lines);
   };
   for await (const chunk of text) {
-    const parts = (partial + chunk).split(/\r?\n|\r/);
-    partial = parts.pop()!;
+    let joined = partial + chunk;
+    // A trailing \r may be the first half of a CRLF: hold it back, or the \n that starts the next
+    // chunk would count as one more (empty) line.
+    const heldCr = joined.endsWith('\r');
+    if (heldCr) joined = joined.slice(0, -1);
+    const parts = joined.split(/\r?\n|\r/);
+    partial = parts.pop()! + (heldCr ? '\r' : '');
     await flush(parts);
   }
   await flush([partial]);
