@@ -7,7 +7,7 @@ import { newTable } from './table.js';
 
 export function segmentTable(segments: readonly SegmentSummary[], style: Style): string {
   const table = newTable(
-    ['#', 'segment', 'customers', 'share', 'recency mean / median', 'frequency mean / median', 'monetary mean / median', 'revenue share'],
+    ['#', 'segment', 'customers', 'share', 'recency\nmean / median', 'frequency\nmean / median', 'monetary\nmean / median', 'revenue\nshare'],
     style,
     ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
   );

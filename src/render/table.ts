@@ -21,6 +21,8 @@ export function newTable(head: string[], style: Style, align?: ('left' | 'right'
   return new Table({
     head: head.map((h) => style.chalk.bold(h)),
     colAligns: align,
+    // No rule between body rows: compact, like `column -t`.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     style: style.color ? { head: [], border: ['grey'] } : { head: [], border: [] },
   });
 }
