@@ -25,11 +25,20 @@ export interface ScanOptions {
   onProgress?: (rowsRead: number) => void;
 }
 
-/** Parses a number field strictly: empty, text, "1,234.50", Infinity and 1e400 are NaN. */
+/** Letters Number() accepts (0x1A, 0b1, 0o7) that a decimal number never contains. */
+const NON_DECIMAL = /[xXbBoO]/;
+
+/**
+ * Parses a number field strictly: empty or blank, text, "1,234.50", Infinity, 1e400 and the
+ * 0x/0b/0o forms Number() would accept are NaN.
+ */
 export function parseNumber(text: string): number {
   if (text.length === 0) return NaN;
   const value = Number(text);
-  return Number.isFinite(value) ? value : NaN;
+  if (!Number.isFinite(value)) return NaN;
+  // Number('  ') is 0, Number('0x10') is 16: neither is a number in a CSV field.
+  if ((value === 0 && text.trim() === '') || NON_DECIMAL.test(text)) return NaN;
+  return value;
 }
 
 export interface TransactionScanner {
