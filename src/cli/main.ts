@@ -38,7 +38,7 @@ function report(error: RfmError): void {
   }
   const where = error.file === undefined ? '' : `${[error.file, error.line, error.column].filter((p) => p !== undefined).join(':')}: `;
   const message = error.file !== undefined && error.message.includes(error.file) ? error.message : `${where}${error.message}`;
-  streams.stderr.write(`rfm: error: ${message}${error.hint ? ` (${error.hint})` : ''}\n`);
+  streams.stderr.write(`rfm: error: ${message}${error.hint ? `; ${error.hint}` : ''}\n`);
   if (verbose && error.kind === 'internal' && error.cause instanceof Error && error.cause.stack) {
     streams.stderr.write(error.cause.stack + '\n');
   }
