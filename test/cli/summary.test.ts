@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expectGolden } from './golden.js';
+import { ANSI, fixture, parseCsv, runRfm, runShell } from './helpers.js';
+
+const MODEL = fixture('models', 'sample-model.json');
+const SAMPLE = fixture('online_retail_sample.csv');
+const model = JSON.parse(readFileSync(MODEL, 'utf8'));
+
+describe('rfm summary', () => {
+  it('prints the table and the four charts, without colour codes when piped', async () => {
+    // A relative model path (tests run from the project root) keeps the golden file portable.
+    const r = await runRfm(['summary', '-m', 'fixtures/models/sample-model.json', '--format', 'table']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(ANSI);
+    for (const title of ['Customers per segment', 'Average recency', 'Average frequency', 'Average monetary']) expect(r.stdout).toContain(title);
+    // The charts fit 80 columns.
+    const charts = r.stdout.slice(r.stdout.indexOf('Customers per segment'));
+    for (const line of charts.split('\n').filter((l) => l.includes('█'))) expect([...line].length).toBeLessThanOrEqual(80);
+    expectGolden('summary-sample.txt', r.stdout);
+  });
+
+  it('--no-charts prints the table alone', async () => {
+    const r = await runRfm(['summary', '-m', MODEL, '--format', 'table', '--no-charts']);
+    expect(r.stdout).not.toContain('█');
+    expect(r.stdout).toContain('Loyal High-Value');
+  });
+
+  it('colours segments on request only (FORCE_COLOR is not a TTY: colour stays off when piped)', async () => {
+    const r = await runRfm(['summary', '-m', MODEL, '--format', 'table'], { env: { FORCE_COLOR: '1' } });
+    expect(r.stdout).not.toMatch(ANSI);
+  });
+
+  it('is JSON when piped, with stable keys and the model numbers at full precision', async () => {
+    const r = await runRfm(['summary', '-m', MODEL]);
+    expectGolden('summary-sample.json', r.stdout);
+    const summary = JSON.parse(r.stdout);
+    expect(Object.keys(summary)).toEqual(['model', 'data', 'segments']);
+    expect(summary.segments.map((s: { revenue: number }) => s.revenue)).toEqual(model.segments.map((s: { revenue: number }) => s.revenue));
+    expect(summary.segments[0].recency).toEqual(model.segments[0].recency);
+  });
+
+  it('--format csv gives one row per segment', async () => {
+    const r = await runRfm(['summary', '-m', MODEL, '--format', 'csv']);
+    expectGolden('summary-sample.csv', r.stdout);
+    expect(parseCsv(r.stdout).rows).toHaveLength(4);
+  });
+
+  it('pipes into jq', async () => {
+    const r = await runShell(`node bin/rfm.js summary -m "${MODEL}" | jq -r '.segments[] | "\\(.name)=\\(.size)"'`);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(model.segments.map((s: { name: string; size: number }) => `${s.name}=${s.size}`));
+  });
+
+  it('--data recomputes the statistics for data assigned with the saved model', async () => {
+    const same = await runRfm(['summary', '-m', MODEL, '--data', SAMPLE, '-q']);
+    const recomputed = JSON.parse(same.stdout);
+    // The training data itself gives back the model's own numbers.
+    expect(recomputed.segments.map((s: { size: number }) => s.size)).toEqual(model.segments.map((s: { size: number }) => s.size));
+    expect(recomputed.segments[2].monetary.median).toBeCloseTo(model.segments[2].monetary.median, 9);
+    expect(recomputed.data.asOf).toBe(model.training.asOf);
+    // A later as-of ages everyone: more customers fall into Churn Risk.
+    const later = JSON.parse((await runRfm(['summary', '-m', MODEL, '--data', SAMPLE, '-q', '--as-of', '2012-06-01'])).stdout);
+    const churn = (s: { segments: { name: string; size: number }[] }) => s.segments.find((x) => x.name === 'Churn Risk')!.size;
+    expect(churn(later)).toBeGreaterThan(churn(recomputed));
+  });
+});
