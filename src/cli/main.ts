@@ -10,6 +10,7 @@ import { makeContext, stopActiveSpinner, type CommonOptions, type Context, type 
 import { cleanCommand } from './commands/clean.js';
 import { rfmCommand } from './commands/rfm.js';
 import { commandList } from './commands/index.js';
+import { delegateShutdown } from './shutdown.js';
 import { TOOL } from './version.js';
 
 const EXIT_CODES: Record<ErrorKind, number> = { usage: 2, input: 3, data: 4, model: 5, internal: 1, interrupted: 130 };
@@ -91,12 +92,14 @@ async function main(): Promise<void> {
     exit(3);
   });
   process.on('SIGINT', () => {
+    if (delegateShutdown('SIGINT')) return; // a command (rfm serve) stops gracefully itself
     stopActiveSpinner();
     removePendingTempFiles();
     report(new RfmError('interrupted', 'interrupted'));
     exit(130);
   });
   process.on('SIGTERM', () => {
+    if (delegateShutdown('SIGTERM')) return;
     stopActiveSpinner();
     removePendingTempFiles();
     exit(143);

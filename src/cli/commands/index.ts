@@ -4,7 +4,8 @@ import type { Context } from '../context.js';
 import { elbowCommand } from './elbow.js';
 import { fitCommand } from './fit.js';
 import { segmentCommand } from './segment.js';
+import { serveCommand } from './serve.js';
 import { summaryCommand } from './summary.js';
 
 export type RunWrapper = (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-export const commandList: ((run: RunWrapper) => Command)[] = [elbowCommand, fitCommand, segmentCommand, summaryCommand];
+export const commandList: ((run: RunWrapper) => Command)[] = [elbowCommand, fitCommand, segmentCommand, summaryCommand, serveCommand];

@@ -1,0 +1,137 @@
+/**
+ * JSON schemas of the HTTP API: they validate requests (Ajv, no type coercion, no silent removal
+ * of extra fields) and, through @fastify/swagger, are the OpenAPI document — one source for both.
+ * The request rules are the CLI's (`valueProblems` in core/assign.ts): finite numbers,
+ * recency >= 0, frequency >= 1, monetary >= 0.
+ */
+
+/** Most customers one POST /segment may carry (≈ 450 KB of compact JSON, under the 1 MB body limit). */
+export const MAX_BATCH = 10_000;
+
+/** Largest request body accepted, in bytes (larger → 413). */
+export const BODY_LIMIT = 1024 * 1024;
+
+export const customerSchema = {
+  type: 'object',
+  description: "One customer's RFM values.",
+  additionalProperties: false,
+  required: ['recency', 'frequency', 'monetary'],
+  properties: {
+    recency: { type: 'number', minimum: 0, description: 'Days since the last purchase (>= 0).', example: 30 },
+    frequency: { type: 'number', minimum: 1, description: 'Number of purchases (>= 1).', example: 4 },
+    monetary: { type: 'number', minimum: 0, description: 'Total spend (>= 0).', example: 2500 },
+  },
+} as const;
+
+const assignmentSchema = {
+  type: 'object',
+  required: ['cluster', 'segment'],
+  properties: {
+    cluster: { type: 'integer', description: 'Cluster index, 0..k-1.', example: 1 },
+    segment: { type: 'string', description: 'Segment name.', example: 'Potential Loyalists' },
+  },
+} as const;
+
+export const errorSchema = {
+  type: 'object',
+  description: 'Every error answer has this shape; `field` (and `index`, for a batch) say which value was wrong.',
+  required: ['statusCode', 'error', 'code', 'message'],
+  properties: {
+    statusCode: { type: 'integer', example: 400 },
+    error: { type: 'string', description: 'HTTP reason phrase.', example: 'Bad Request' },
+    code: {
+      type: 'string',
+      description: 'Machine-readable cause.',
+      enum: ['invalid_body', 'invalid_json', 'unsupported_media_type', 'body_too_large', 'unauthorized', 'not_found', 'service_unavailable', 'internal'],
+      example: 'invalid_body',
+    },
+    message: { type: 'string', example: 'frequency must be >= 1 (got 0)' },
+    field: { type: 'string', description: 'The offending field, when one is to blame.', example: 'frequency' },
+    index: { type: 'integer', description: 'Position of the offending customer in a batch.', example: 3 },
+  },
+} as const;
+
+const statsSchema = {
+  type: ['object', 'null'],
+  properties: { mean: { type: 'number' }, median: { type: 'number' }, min: { type: 'number' }, max: { type: 'number' } },
+} as const;
+
+export const summarySchema = {
+  type: 'object',
+  description: 'Per-segment statistics of the training customers: the object `rfm summary --format json` prints.',
+  properties: {
+    model: {
+      type: 'object',
+      properties: {
+        createdAt: { type: 'string' },
+        k: { type: 'integer' },
+        transform: { type: 'string' },
+        source: { type: 'string' },
+        asOf: { type: ['string', 'null'] },
+        customers: { type: 'integer' },
+        inertia: { type: 'number' },
+        silhouette: { type: ['number', 'null'] },
+      },
+    },
+    data: {
+      type: 'object',
+      properties: { source: { type: 'string' }, customers: { type: 'integer' }, asOf: { type: ['string', 'null'] } },
+    },
+    segments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          cluster: { type: 'integer' },
+          name: { type: 'string' },
+          description: { type: 'string' },
+          action: { type: 'string' },
+          size: { type: 'integer' },
+          share: { type: 'number' },
+          revenue: { type: 'number' },
+          revenueShare: { type: 'number' },
+          recency: statsSchema,
+          frequency: statsSchema,
+          monetary: statsSchema,
+        },
+      },
+    },
+  },
+} as const;
+
+export const healthSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ok'] },
+    model: {
+      type: 'object',
+      properties: {
+        createdAt: { type: 'string' },
+        k: { type: 'integer' },
+        transform: { type: 'string' },
+        source: { type: 'string' },
+        asOf: { type: ['string', 'null'] },
+        customers: { type: 'integer' },
+        segments: { type: 'array', items: { type: 'string' } },
+        tool: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
+      },
+    },
+  },
+} as const;
+
+export const segmentRouteSchema = {
+  summary: 'Segment one customer, or a batch',
+  description:
+    `A customer object answers \`{"cluster", "segment"}\`; an array of up to ${MAX_BATCH} customers answers an array in the same order. ` +
+    'Values must be JSON numbers (a string such as "30" is refused): recency >= 0, frequency >= 1, monetary >= 0; no other fields.',
+  body: {
+    oneOf: [customerSchema, { type: 'array', maxItems: MAX_BATCH, items: customerSchema }],
+  },
+  response: {
+    200: { oneOf: [assignmentSchema, { type: 'array', items: assignmentSchema }] },
+    400: errorSchema,
+    401: errorSchema,
+    413: errorSchema,
+    415: errorSchema,
+  },
+} as const;
