@@ -1,0 +1,384 @@
+/**
+ * The HTTP API (src/server/app.ts) on a real ephemeral loopback port: every route, every error
+ * code, auth on and off, batch order, the request log. The model is written by hand (transform
+ * none, identity scaler) so that each answer can be worked out from the centroids.
+ */
+import { PassThrough } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignCustomer } from '../../src/core/assign.js';
+import { validateModel, type RfmModel } from '../../src/core/model.js';
+import { summaryFromModel } from '../../src/core/summary.js';
+import { bearerChecker, buildApp, describeBodyErrors } from '../../src/server/app.js';
+import { send, type HttpResult } from './http.js';
+
+const stats = (mean: number) => ({ mean, median: mean, min: mean, max: mean });
+const segment = (cluster: number, name: string, [r, f, m]: number[], size: number) => ({
+  cluster,
+  name,
+  description: `${name} description`,
+  action: `${name} action`,
+  size,
+  share: size / 100,
+  revenue: size * m,
+  revenueShare: 0.25,
+  recency: stats(r),
+  frequency: stats(f),
+  monetary: stats(m),
+  centroid: { recency: r, frequency: f, monetary: m },
+});
+const CENTROIDS = [
+  [10, 20, 5000],
+  [30, 4, 2500],
+  [200, 2, 300],
+  [400, 1, 20],
+];
+const NAMES = ['Loyal High-Value', 'Potential Loyalists', 'Occasional Buyers', 'Churn Risk'];
+
+/** A valid k = 4 model whose scaled space is the raw space: nearest centroid by plain distance. */
+export const MODEL: RfmModel = validateModel({
+  schema: 'rfm-model',
+  version: 1,
+  createdAt: '2024-01-02T03:04:05.000Z',
+  tool: { name: 'rfm', version: '0.1.0' },
+  training: { source: 'hand-made.csv', asOf: '2011-12-10T00:00:00Z', rowsRead: 100, rowsKept: 100, dropped: null, customers: 100 },
+  params: { k: 4, transform: 'none', nInit: 10, maxIter: 300, tol: 1e-4, seed: 42 },
+  scaler: { mean: [0, 0, 0], scale: [1, 1, 1] },
+  centroids: CENTROIDS,
+  inertia: 123.5,
+  silhouette: 0.5,
+  segments: CENTROIDS.map((c, i) => segment(i, NAMES[i], c, 25)),
+});
+
+const JSON_TYPE = /^application\/json/;
+const customer = (recency: unknown, frequency: unknown, monetary: unknown) => ({ recency, frequency, monetary });
+
+async function start(options: Parameters<typeof buildApp>[1]): Promise<{ app: FastifyInstance; base: string }> {
+  const app = await buildApp(MODEL, options);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+/** Every error answer: JSON, the status repeated, a code, a message, and nothing internal. */
+function expectErrorBody(r: HttpResult, status: number, code: string) {
+  expect(r.status).toBe(status);
+  expect(r.headers['content-type']).toMatch(JSON_TYPE);
+  expect(r.json).toMatchObject({ statusCode: status, code });
+  expect(typeof r.json.message).toBe('string');
+  expect(r.text).not.toMatch(/node_modules|\n\s+at |stack|FST_/);
+}
+
+describe('without a token', () => {
+  let app: FastifyInstance;
+  let base: string;
+  const log = new PassThrough();
+  const logLines: string[] = [];
+  log.on('data', (b: Buffer) => logLines.push(...b.toString('utf8').split('\n').filter((l) => l !== '')));
+
+  beforeAll(async () => {
+    ({ app, base } = await start({ logger: log }));
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('GET /health names the model', async () => {
+    const r = await send(base, 'GET', '/health');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(JSON_TYPE);
+    expect(r.json).toEqual({
+      status: 'ok',
+      model: {
+        createdAt: '2024-01-02T03:04:05.000Z',
+        k: 4,
+        transform: 'none',
+        source: 'hand-made.csv',
+        asOf: '2011-12-10T00:00:00Z',
+        customers: 100,
+        segments: NAMES,
+        tool: { name: 'rfm', version: '0.1.0' },
+      },
+    });
+  });
+
+  it('POST /segment answers the nearest centroid for one customer', async () => {
+    const r = await send(base, 'POST', '/segment', { body: customer(30, 4, 2500) });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(JSON_TYPE);
+    expect(r.json).toEqual({ cluster: 1, segment: 'Potential Loyalists' });
+    for (const [i, c] of CENTROIDS.entries()) {
+      const near = await send(base, 'POST', '/segment', { body: customer(c[0] + 1, c[1], c[2] + 5) });
+      expect(near.json).toEqual({ cluster: i, segment: NAMES[i] });
+    }
+  });
+
+  it('accepts the boundary values (recency 0, frequency 1, monetary 0) and fractions', async () => {
+    const r = await send(base, 'POST', '/segment', { body: customer(0, 1, 0) });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual(assignCustomer(MODEL, { recency: 0, frequency: 1, monetary: 0 }));
+    const f = await send(base, 'POST', '/segment', { body: customer(12.5, 3.5, 99.99) });
+    expect(f.status).toBe(200);
+  });
+
+  it('a batch answers an array in the same order', async () => {
+    const order = [3, 0, 2, 1, 1, 3, 0];
+    const body = order.map((i) => customer(...CENTROIDS[i]));
+    const r = await send(base, 'POST', '/segment', { body });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual(order.map((i) => ({ cluster: i, segment: NAMES[i] })));
+  });
+
+  it('a batch of 10,000 agrees with assignCustomer customer for customer', async () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const body = Array.from({ length: 10_000 }, () => customer(Math.floor(next() * 500), 1 + Math.floor(next() * 30), Math.round(next() * 600000) / 100));
+    const r = await send(base, 'POST', '/segment', { body });
+    expect(r.status).toBe(200);
+    expect(r.json).toHaveLength(10_000);
+    expect(r.json).toEqual(body.map((c) => assignCustomer(MODEL, c as never)));
+    expect(new Set(r.json.map((a: { cluster: number }) => a.cluster)).size).toBe(4);
+  });
+
+  it('an empty batch answers []', async () => {
+    const r = await send(base, 'POST', '/segment', { body: [] });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual([]);
+  });
+
+  it('GET /clusters/summary is summaryFromModel(model), as `rfm summary --format json` prints it', async () => {
+    const r = await send(base, 'GET', '/clusters/summary');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(JSON_TYPE);
+    expect(r.json).toEqual(JSON.parse(JSON.stringify(summaryFromModel(MODEL))));
+  });
+
+  it('GET /openapi.json describes the three API routes and the body rules', async () => {
+    const r = await send(base, 'GET', '/openapi.json');
+    expect(r.status).toBe(200);
+    expect(r.json.openapi).toBe('3.0.3');
+    expect(Object.keys(r.json.paths).sort()).toEqual(['/clusters/summary', '/health', '/segment']);
+    const body = r.json.paths['/segment'].post.requestBody.content['application/json'].schema;
+    const one = body.oneOf[0];
+    expect(one.required).toEqual(['recency', 'frequency', 'monetary']);
+    expect(one.additionalProperties).toBe(false);
+    expect(one.properties.frequency).toMatchObject({ type: 'number', minimum: 1 });
+    expect(body.oneOf[1]).toMatchObject({ type: 'array', maxItems: 10000 });
+    expect(r.json.components?.securitySchemes).toBeUndefined();
+  });
+
+  it('GET /docs serves Swagger UI from the installed package (no external URLs)', async () => {
+    const r = await send(base, 'GET', '/docs');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^text\/html/);
+    expect(r.text).toContain('swagger-ui');
+    expect(r.text).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const css = await send(base, 'GET', '/docs/static/swagger-ui.css');
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    const js = await send(base, 'GET', '/docs/static/swagger-ui-bundle.js');
+    expect(js.status).toBe(200);
+    expect(js.text.length).toBeGreaterThan(100_000);
+  });
+
+  describe('400: the body is wrong, and the answer names the field', () => {
+    const cases: [string, unknown, string | undefined, RegExp][] = [
+      ['missing recency', { frequency: 4, monetary: 2500 }, 'recency', /recency is required/],
+      ['missing frequency', { recency: 30, monetary: 2500 }, 'frequency', /frequency is required/],
+      ['missing monetary', { recency: 30, frequency: 4 }, 'monetary', /monetary is required/],
+      ['non-numeric "abc"', customer(30, 'abc', 2500), 'frequency', /frequency must be a finite JSON number \(got the string "abc"\)/],
+      ['a numeric string "30" (no coercion)', customer('30', 4, 2500), 'recency', /recency must be a finite JSON number \(got the string "30"\)/],
+      ['the string "NaN"', customer(30, 4, 'NaN'), 'monetary', /monetary must be a finite JSON number \(got the string "NaN"\)/],
+      ['the string "Infinity"', customer('Infinity', 4, 1), 'recency', /finite JSON number/],
+      ['null', customer(30, null, 2500), 'frequency', /frequency must be a finite JSON number \(got null\)/],
+      ['a boolean', customer(true, 4, 2500), 'recency', /recency must be a finite JSON number/],
+      ['negative recency', customer(-1, 4, 2500), 'recency', /recency must be >= 0 \(got -1\)/],
+      ['frequency 0', customer(30, 0, 2500), 'frequency', /frequency must be >= 1 \(got 0\)/],
+      ['frequency 0.5', customer(30, 0.5, 2500), 'frequency', /frequency must be >= 1/],
+      ['negative monetary', customer(30, 4, -0.01), 'monetary', /monetary must be >= 0 \(got -0.01\)/],
+      ['an extra field', { ...customer(30, 4, 2500), customer_id: 'C1' }, 'customer_id', /unknown field "customer_id"/],
+      ['a number body', 42, undefined, /the body must be a JSON object/],
+      ['a string body', 'recency=30', undefined, /the body must be a JSON object/],
+      ['a null body', null, undefined, /the body must be a JSON object/],
+    ];
+    for (const [name, body, field, message] of cases) {
+      it(name, async () => {
+        const r = await send(base, 'POST', '/segment', { body });
+        expectErrorBody(r, 400, 'invalid_body');
+        expect(r.json.message).toMatch(message);
+        expect(r.json.field).toBe(field);
+        expect(r.json.index).toBeUndefined();
+      });
+    }
+
+    it('a number too large for a double (1e400 parses to Infinity)', async () => {
+      const r = await send(base, 'POST', '/segment', { raw: '{"recency":1e400,"frequency":4,"monetary":1}', headers: { 'content-type': 'application/json' } });
+      expectErrorBody(r, 400, 'invalid_body');
+      expect(r.json.field).toBe('recency');
+    });
+
+    it('a bad customer in a batch: field and index', async () => {
+      const body = [customer(1, 1, 1), customer(2, 2, 2), customer(3, 'NaN', 3)];
+      const r = await send(base, 'POST', '/segment', { body });
+      expectErrorBody(r, 400, 'invalid_body');
+      expect(r.json).toMatchObject({ field: 'frequency', index: 2 });
+      expect(r.json.message).toMatch(/^customer 2: frequency/);
+      const extra = await send(base, 'POST', '/segment', { body: [customer(1, 1, 1), { ...customer(1, 1, 1), x: 1 }] });
+      expect(extra.json).toMatchObject({ field: 'x', index: 1, code: 'invalid_body' });
+      const missing = await send(base, 'POST', '/segment', { body: [{ recency: 1, frequency: 1 }] });
+      expect(missing.json).toMatchObject({ field: 'monetary', index: 0 });
+      const notObject = await send(base, 'POST', '/segment', { body: [customer(1, 1, 1), 5] });
+      expect(notObject.json).toMatchObject({ index: 1 });
+      expect(notObject.json.message).toMatch(/customer 1: each customer must be a JSON object/);
+    });
+
+    it('a batch over 10,000 customers', async () => {
+      const body = Array.from({ length: 10_001 }, () => customer(1, 1, 1));
+      const r = await send(base, 'POST', '/segment', { body });
+      expectErrorBody(r, 400, 'invalid_body');
+      expect(r.json.message).toMatch(/at most 10000 customers \(got 10001\)/);
+    });
+
+    it('invalid JSON, an empty body, a __proto__ key', async () => {
+      const headers = { 'content-type': 'application/json' };
+      const broken = await send(base, 'POST', '/segment', { raw: '{"recency": 30,', headers });
+      expectErrorBody(broken, 400, 'invalid_json');
+      const empty = await send(base, 'POST', '/segment', { raw: '', headers });
+      expectErrorBody(empty, 400, 'invalid_json');
+      const proto = await send(base, 'POST', '/segment', { raw: '{"__proto__":{"x":1},"recency":1,"frequency":1,"monetary":1}', headers });
+      expectErrorBody(proto, 400, 'invalid_json');
+    });
+  });
+
+  it('415: a body that is not JSON, or has no content type', async () => {
+    const text = await send(base, 'POST', '/segment', { raw: '{"recency":30,"frequency":4,"monetary":2500}', headers: { 'content-type': 'text/plain' } });
+    expectErrorBody(text, 415, 'unsupported_media_type');
+    expect(text.json.message).toMatch(/Content-Type: application\/json/);
+    const form = await send(base, 'POST', '/segment', { raw: 'recency=30&frequency=4&monetary=2500', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expectErrorBody(form, 415, 'unsupported_media_type');
+    const none = await send(base, 'POST', '/segment', { raw: '{"recency":30,"frequency":4,"monetary":2500}' });
+    expectErrorBody(none, 415, 'unsupported_media_type');
+  });
+
+  it('413: a body over 1 MB', async () => {
+    const big = JSON.stringify(Array.from({ length: 30_000 }, () => customer(30, 4, 2500)));
+    expect(big.length).toBeGreaterThan(1024 * 1024);
+    const r = await send(base, 'POST', '/segment', { raw: big, headers: { 'content-type': 'application/json' } });
+    expectErrorBody(r, 413, 'body_too_large');
+  });
+
+  it('404: an unknown path or method, as JSON', async () => {
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['GET', '/segment'],
+      ['DELETE', '/health'],
+      ['GET', '/clusters'],
+    ]) {
+      const r = await send(base, method, path);
+      expectErrorBody(r, 404, 'not_found');
+      expect(r.json.message).toContain(path);
+    }
+  });
+
+  it('logs one JSON line per request: method, url, status, ms', async () => {
+    logLines.length = 0;
+    await send(base, 'POST', '/segment', { body: customer(30, 4, 2500) });
+    await send(base, 'GET', '/nope?x=1');
+    await new Promise((r) => setTimeout(r, 20));
+    const lines = logLines.map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ level: 'info', method: 'POST', url: '/segment', status: 200 });
+    expect(lines[1]).toMatchObject({ method: 'GET', url: '/nope?x=1', status: 404 });
+    for (const line of lines) {
+      expect(typeof line.ms).toBe('number');
+      expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
+  });
+});
+
+describe('with a token', () => {
+  const TOKEN = 'correct-horse-battery-staple';
+  let app: FastifyInstance;
+  let base: string;
+  const auth = { authorization: `Bearer ${TOKEN}` };
+
+  beforeAll(async () => {
+    ({ app, base } = await start({ logger: false, token: TOKEN }));
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('/health stays open', async () => {
+    const r = await send(base, 'GET', '/health');
+    expect(r.status).toBe(200);
+    expect(r.json.status).toBe('ok');
+  });
+
+  it('every other route answers 401 without the right bearer token', async () => {
+    const wrong: (Record<string, string> | undefined)[] = [
+      undefined,
+      { authorization: 'Bearer nope' },
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Bearer ${TOKEN.slice(0, -1)}` },
+      { authorization: TOKEN },
+      { authorization: `Basic ${Buffer.from(`user:${TOKEN}`).toString('base64')}` },
+      { authorization: 'Bearer ' },
+    ];
+    for (const headers of wrong) {
+      for (const [method, path, body] of [
+        ['POST', '/segment', customer(30, 4, 2500)],
+        ['GET', '/clusters/summary'],
+        ['GET', '/openapi.json'],
+        ['GET', '/docs'],
+        ['GET', '/nope'],
+      ] as const) {
+        const r = await send(base, method, path, { headers, body });
+        expectErrorBody(r, 401, 'unauthorized');
+        expect(r.headers['www-authenticate']).toBe('Bearer');
+      }
+    }
+  });
+
+  it('the right token opens every route (scheme case-insensitive)', async () => {
+    const seg = await send(base, 'POST', '/segment', { headers: auth, body: customer(30, 4, 2500) });
+    expect(seg.status).toBe(200);
+    expect(seg.json).toEqual({ cluster: 1, segment: 'Potential Loyalists' });
+    const lower = await send(base, 'POST', '/segment', { headers: { authorization: `bearer ${TOKEN}` }, body: [customer(400, 1, 20)] });
+    expect(lower.json).toEqual([{ cluster: 3, segment: 'Churn Risk' }]);
+    expect((await send(base, 'GET', '/clusters/summary', { headers: auth })).status).toBe(200);
+    expect((await send(base, 'GET', '/docs', { headers: auth })).status).toBe(200);
+    const openapi = await send(base, 'GET', '/openapi.json', { headers: auth });
+    expect(openapi.json.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' });
+    expect(openapi.json.paths['/health'].get.security).toEqual([]);
+    // Past auth, the other errors are as without a token.
+    expectErrorBody(await send(base, 'GET', '/nope', { headers: auth }), 404, 'not_found');
+    expectErrorBody(await send(base, 'POST', '/segment', { headers: auth, body: customer(-1, 4, 1) }), 400, 'invalid_body');
+  });
+});
+
+describe('bearerChecker', () => {
+  it('accepts exactly "Bearer <token>"', () => {
+    const check = bearerChecker('abc');
+    expect(check('Bearer abc')).toBe(true);
+    expect(check('bearer abc')).toBe(true);
+    expect(check('Bearer  abc ')).toBe(true);
+    for (const header of [undefined, '', 'abc', 'Bearer', 'Bearer ', 'Bearer abcd', 'Bearer ab', 'Bearer abc def', 'Token abc', 'Basic abc']) {
+      expect(check(header)).toBe(false);
+    }
+  });
+
+  it('an empty token turns auth off in buildApp', async () => {
+    const app = await buildApp(MODEL, { logger: false, token: '' });
+    const r = await app.inject({ method: 'GET', url: '/clusters/summary' });
+    expect(r.statusCode).toBe(200);
+    await app.close();
+  });
+});
+
+describe('describeBodyErrors', () => {
+  it('falls back to the body shape when Ajv gives no usable cause', () => {
+    expect(describeBodyErrors([], undefined)).toMatchObject({ statusCode: 400, code: 'invalid_body' });
+    expect(describeBodyErrors([{ keyword: 'oneOf', instancePath: '', params: {} }], {})).toMatchObject({ message: expect.stringMatching(/the body must be/) });
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * A tiny HTTP client for the server tests, on node:http rather than fetch: it can send any body
+ * with any (or no) content type, reports the status even when the server answers before reading
+ * the whole body (413), and can hold a request open half-sent (graceful-shutdown tests).
+ */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:net';
+
+export interface HttpResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** The body parsed as JSON (undefined when it is not JSON). */
+  json: any;
+}
+
+export interface SendOptions {
+  headers?: Record<string, string>;
+  /** A value to send as JSON (sets content-type), or raw text/bytes with `raw`. */
+  body?: unknown;
+  raw?: string | Buffer;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function send(base: string, method: string, path: string, options: SendOptions = {}): Promise<HttpResult> {
+  const url = new URL(path, base);
+  const headers: Record<string, string> = { ...options.headers };
+  let payload: Buffer | undefined;
+  if (options.body !== undefined) {
+    payload = Buffer.from(JSON.stringify(options.body));
+    headers['content-type'] ??= 'application/json';
+  } else if (options.raw !== undefined) {
+    payload = Buffer.isBuffer(options.raw) ? options.raw : Buffer.from(options.raw);
+  }
+  if (payload !== undefined) headers['content-length'] = String(payload.length);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: parse(text) });
+      });
+      res.on('error', reject);
+    });
+    // The server may answer (413) and close before the whole body is written: not our failure.
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    req.end(payload);
+  });
+}
+
+/**
+ * Starts a request whose body is sent in two steps: headers and `first` now, `rest` when
+ * `finish()` is called. The response promise settles after that.
+ */
+export function sendInTwoParts(base: string, path: string, first: string, rest: string, headers: Record<string, string> = {}) {
+  const url = new URL(path, base);
+  let resolveResponse!: (r: HttpResult) => void;
+  let rejectResponse!: (e: unknown) => void;
+  const response = new Promise<HttpResult>((resolve, reject) => {
+    resolveResponse = resolve;
+    rejectResponse = reject;
+  });
+  const req = httpRequest(
+    url,
+    { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(first + rest)), ...headers } },
+    (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolveResponse({ status: res.statusCode ?? 0, headers: res.headers, text, json: parse(text) });
+      });
+    },
+  );
+  req.on('error', rejectResponse);
+  req.write(first);
+  req.flushHeaders();
+  return { response, finish: () => req.end(rest) };
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/health', agent: false, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
+}
