@@ -16,7 +16,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { batchAssigner, type CustomerValues } from '../core/assign.js';
 import type { RfmModel } from '../core/model.js';
 import { summaryFromModel } from '../core/summary.js';
@@ -148,18 +148,30 @@ export function bearerChecker(token: string): (header: string | undefined) => bo
   };
 }
 
-/** Writes one JSON line per finished request. */
-function requestLogger(stream: NodeJS.WritableStream) {
-  return (request: FastifyRequest, reply: FastifyReply) => {
-    const line = {
-      time: new Date().toISOString(),
-      level: reply.statusCode >= 500 ? 'error' : 'info',
-      method: request.method,
-      url: request.url,
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 1000) / 1000,
-    };
-    stream.write(JSON.stringify(line) + '\n');
+/**
+ * A log sink that gathers the lines written during one turn of the event loop and writes them in
+ * one call (stderr to a file or pipe is a synchronous write per call: one per request would cost
+ * a system call each). `flush` writes what is pending at once (on close).
+ */
+export function batchedLines(stream: NodeJS.WritableStream): { write(line: string): void; flush(): void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    stream.write(text);
+  };
+  return {
+    write(line) {
+      pending += line + '\n';
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
   };
 }
 
@@ -212,11 +224,11 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
   const title = options.title ?? 'rfm';
   const token = options.token === undefined || options.token === '' ? undefined : options.token;
 
+  const log = logStream === undefined ? undefined : batchedLines(logStream);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = describeError(error, request);
-    if (body.statusCode >= 500 && logStream !== undefined) {
-      logStream.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', method: request.method, url: request.url, error: error.message }) + '\n');
-    }
+    // The cause of a 5xx goes to the log, never into the answer.
+    if (body.statusCode >= 500) log?.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', method: request.method, url: request.url, error: error.message }));
     void reply.code(body.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(body));
   });
   app.setNotFoundHandler((request, reply) => {
@@ -236,10 +248,24 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
       void reply.code(401).header('www-authenticate', 'Bearer').type('application/json; charset=utf-8').send(unauthorized);
     });
   }
-  if (logStream !== undefined) {
-    const log = requestLogger(logStream);
+  if (log !== undefined) {
+    // One JSON line per finished request: method, url, status, ms.
     app.addHook('onResponse', (request, reply, done) => {
-      log(request, reply);
+      const status = reply.statusCode;
+      log.write(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: status >= 500 ? 'error' : 'info',
+          method: request.method,
+          url: request.url,
+          status,
+          ms: Math.round(reply.elapsedTime * 1000) / 1000,
+        }),
+      );
+      done();
+    });
+    app.addHook('onClose', (_instance, done) => {
+      log.flush();
       done();
     });
   }
