@@ -1,0 +1,44 @@
+# rfm — the HTTP API (`rfm serve`) in a container.
+#
+#   docker build -t rfm .
+#   docker run --rm -p 8000:8000 rfm                         # the baked CDNOW model
+#   docker run --rm -p 8000:8000 -v "$PWD/models:/models:ro" rfm   # your /models/rfm-model.json
+#   docker run --rm -p 8000:8000 -e RFM_API_TOKEN=s3cret rfm # every route but /health needs the token
+#   docker run --rm -v "$PWD:/data" rfm fit /data/tx.csv -m /data/rfm-model.json   # any other command
+#
+# Stage 1 installs exactly the lockfile (npm ci), compiles TypeScript, fits the default model on
+# the committed CDNOW fixture, then drops the dev dependencies. Stage 2 is the runtime: Node,
+# the pruned node_modules, dist/ and bin/, the model, a non-root user.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` (the build) needs the sources, copied next; no dependency has an install script.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY bin ./bin
+COPY src ./src
+RUN npm run build
+COPY fixtures/cdnow/CDNOW_master.txt ./fixtures/cdnow/CDNOW_master.txt
+RUN mkdir -p /models \
+ && node bin/rfm.js fit fixtures/cdnow/CDNOW_master.txt -m /models/rfm-model.json -q --format json > /dev/null
+RUN npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    RFM_MODEL=/models/rfm-model.json
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+COPY --from=build /models /models
+# The package's bin on PATH, as a global npm install would link it.
+RUN ln -s /app/bin/rfm.js /usr/local/bin/rfm
+# node:20 images ship the unprivileged user "node" (uid 1000).
+USER node
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=5s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["rfm"]
+CMD ["serve", "--host", "0.0.0.0"]
