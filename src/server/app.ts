@@ -240,8 +240,8 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
     const authorized = bearerChecker(token);
     const unauthorized = JSON.stringify(errorBody(401, 'unauthorized', 'this route needs the header "Authorization: Bearer <token>" with the server\'s token'));
     app.addHook('onRequest', (request, reply, done) => {
-      const path = request.url.split('?')[0];
-      if (path === '/health' || authorized(request.headers.authorization)) {
+      // The matched route, not the raw URL: neither a query string nor an encoding can fool it.
+      if (request.routeOptions.url === '/health' || authorized(request.headers.authorization)) {
         done();
         return;
       }

@@ -313,6 +313,15 @@ describe('with a token', () => {
     const r = await send(base, 'GET', '/health');
     expect(r.status).toBe(200);
     expect(r.json.status).toBe('ok');
+    expect((await send(base, 'GET', '/health?probe=1')).status).toBe(200);
+    expect((await send(base, 'HEAD', '/health')).status).toBe(200);
+  });
+
+  it('only the /health route is open, whatever the URL says', async () => {
+    for (const path of ['/clusters/summary?/health', '/health/', '/HEALTH', '/health/../clusters/summary', '/clusters/summary#/health']) {
+      const r = await send(base, 'GET', path);
+      expect(r.status, path).toBe(401);
+    }
   });
 
   it('every other route answers 401 without the right bearer token', async () => {
