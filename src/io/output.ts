@@ -102,8 +102,15 @@ export async function fileSink(path: string): Promise<Sink> {
   stream.on('error', (error) => {
     failure ??= error;
   });
-  const cleanup = () => {
-    stream.destroy();
+  // Wait for the stream to close before removing the file: a stream destroyed while its open() is
+  // still pending creates the file afterwards, which left empty temp files behind a failed run.
+  const cleanup = async () => {
+    if (!stream.closed) {
+      await new Promise<void>((resolve) => {
+        stream.once('close', () => resolve());
+        stream.destroy();
+      });
+    }
     rmSync(temp, { force: true });
     pendingTempFiles.delete(temp);
   };
@@ -128,12 +135,12 @@ export async function fileSink(path: string): Promise<Sink> {
         await rename(temp, path);
         pendingTempFiles.delete(temp);
       } catch (error) {
-        cleanup();
+        await cleanup();
         throw writeError(error, path);
       }
     },
     async abort() {
-      cleanup();
+      await cleanup();
     },
   };
 }

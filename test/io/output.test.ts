@@ -100,6 +100,16 @@ describe('fileSink: atomic writes', () => {
     expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('an abort right after opening (before the file exists) leaves no temp file behind', async () => {
+    const target = tmp.path('early.csv');
+    for (let i = 0; i < 20; i++) {
+      const sink = await fileSink(target);
+      await sink.abort();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readdirSync(tmp.dir).filter((f) => f.includes('early'))).toEqual([]);
+  });
+
   it('a missing directory fails before any work, as an input/IO error', async () => {
     const error = await fileSink(tmp.path('no/such/dir/out.csv')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RfmError);
