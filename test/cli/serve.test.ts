@@ -72,6 +72,15 @@ async function waitUntilListening(port: number): Promise<void> {
   }
 }
 
+/** Waits until the server stops accepting connections (it keeps running while requests finish). */
+async function waitUntilStopped(s: Served): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (await isListening(s.port)) {
+    if (Date.now() > deadline) throw new Error('the server still accepts connections');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 beforeAll(async () => {
   const fit = await runRfm(['fit', fixture('cdnow', 'CDNOW_master.txt'), '-m', MODEL, '-q', '--format', 'json']);
   expect(fit.code, fit.stderr).toBe(0);
@@ -148,11 +157,12 @@ describe('rfm serve', () => {
     const s = await serve([]);
     const body = JSON.stringify({ recency: 30, frequency: 4, monetary: 2500 });
     const inFlight = sendInTwoParts(s.base, '/segment', body.slice(0, 10), body.slice(10));
-    await new Promise((r) => setTimeout(r, 200)); // the server has the headers and half the body
+    await new Promise((r) => setTimeout(r, 500)); // the server has the headers and half the body
     s.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(s.child.exitCode).toBeNull(); // still waiting for the request
-    expect(await isListening(s.port)).toBe(false); // but no longer accepting connections
+    await waitUntilStopped(s); // no longer accepting connections...
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.child.exitCode).toBeNull(); // ...but still waiting for the request in flight
+    expect(s.stderr()).toMatch(/SIGTERM, finishing in-flight requests/);
     inFlight.finish();
     const r = await inFlight.response;
     expect(r.status).toBe(200);
