@@ -72,8 +72,8 @@ describe('column detection: synonyms and name normalisation', () => {
     ['invoice-date', 'date', ['CustomerID', 'invoice-date', 'amount']],
     ['Unit Price', 'price', ['CustomerID', 'date', 'QTY', 'Unit Price']],
     ['Dollar Value', 'amount', ['CustomerID', 'date', 'Dollar Value']],
-  ] as const)('"%s" is the %s column (case, space, _ and - ignored)', (name, role, header) => {
-    expect(detect([...header])[role]).toBe(header.indexOf(name));
+  ] as [string, TransactionRole, string[]][])('"%s" is the %s column (case, space, _ and - ignored)', (name, role, header) => {
+    expect(detect(header)[role]).toBe(header.indexOf(name));
   });
 
   it('normalizeName drops case, spaces, _ and -', () => {
