@@ -99,20 +99,30 @@ export async function openInput(path: string | undefined, stdin: Readable): Prom
   return { name, kind: isZip(head) ? 'xlsx' : 'text', bytes: all };
 }
 
+/** Where decoding starts: the fast reader (fast-csv.ts) hands over mid-file, at a line start. */
+export interface DecodeStart {
+  /** Line number of the first byte (default 1). */
+  line?: number;
+  /** The bytes before were found not to be UTF-8: decode as latin1 from the start. */
+  latin1?: boolean;
+}
+
 /**
  * Decodes byte chunks to text: UTF-8 with the BOM stripped, UTF-16 when a UTF-16 BOM is present,
  * and latin1 from the first chunk that is not valid UTF-8 on (ASCII before it reads the same
  * either way). Rejects NUL bytes (binary files) and over-long lines, naming the line.
  */
-export async function* decodeText(bytes: AsyncIterable<Buffer>, name: string): AsyncGenerator<string> {
+export async function* decodeText(bytes: AsyncIterable<Buffer>, name: string, start: DecodeStart = {}): AsyncGenerator<string> {
   let decoder: InstanceType<typeof TextDecoder> | undefined;
-  let latin1 = false;
-  let line = 1;
+  let latin1 = start.latin1 ?? false;
+  let line = start.line ?? 1;
   let run = 0;
   for await (const chunk of bytes) {
     let text: string;
     if (decoder === undefined) {
-      if (chunk[0] === 0xff && chunk[1] === 0xfe) decoder = new TextDecoder('utf-16le');
+      // Mid-file (resumed) there is no byte-order mark to look for, and none to strip.
+      if (start.line !== undefined) decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+      else if (chunk[0] === 0xff && chunk[1] === 0xfe) decoder = new TextDecoder('utf-16le');
       else if (chunk[0] === 0xfe && chunk[1] === 0xff) decoder = new TextDecoder('utf-16be');
       else decoder = new TextDecoder('utf-8', { fatal: true });
     }

@@ -3,12 +3,16 @@
  * (comma, semicolon or tab, sniffed from the header line; quotes, CRLF and quoted newlines handled
  * by papaparse), whitespace-separated text (CDNOW), or the first sheet of an .xlsx workbook.
  * Rows are delivered in batches with their line numbers so errors can name the line.
+ *
+ * A handler that only needs a few fields of each row may also offer `fast()`: plain delimited text
+ * then goes through the byte-level reader of fast-csv.ts instead, which gives the same records
+ * (and hands anything unusual back to papaparse here).
  */
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { RfmError, inputError } from '../core/errors.js';
+import { readDelimitedFast, type Newline, type RecordSink, type ResumePoint } from './fast-csv.js';
 import { decodeText, type InputSource } from './source.js';
-import { readXlsx } from './xlsx.js';
 
 export type Delimiter = ',' | ';' | '\t' | 'whitespace';
 
@@ -19,6 +23,11 @@ export interface TableHandler {
    * promise, reading pauses until it settles (backpressure from a slow writer).
    */
   rows(rows: string[][], lines: number[]): void | Promise<void>;
+  /**
+   * Optional, called right after header() on delimited text: a sink to receive the data records as
+   * byte ranges (fast-csv.ts), or undefined for rows(). Only for synchronous consumers.
+   */
+  fast?(): RecordSink | undefined;
 }
 
 export interface TableOptions {
@@ -128,10 +137,20 @@ function countNewlines(row: string[]): number {
   return n;
 }
 
-function readDelimited(text: AsyncIterable<string>, delimiter: string, name: string, handler: TableHandler): Promise<void> {
+/**
+ * papaparse over the text. With `resume`, the text starts after the header (read by the fast
+ * reader) at line `resume.line`, with the line ends papaparse would have guessed from the start.
+ */
+function readDelimited(
+  text: AsyncIterable<string>,
+  delimiter: string,
+  name: string,
+  handler: TableHandler,
+  resume?: { line: number; newline: Newline },
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    let line = 1;
-    let headerSeen = false;
+    let line = resume?.line ?? 1;
+    let headerSeen = resume !== undefined;
     let failed = false;
     // Batches handed on but not yet processed; reading resumes when they settle.
     let pending: Promise<void> = Promise.resolve();
@@ -144,6 +163,7 @@ function readDelimited(text: AsyncIterable<string>, delimiter: string, name: str
     };
     Papa.parse<string[]>(input, {
       delimiter,
+      newline: resume?.newline,
       header: false,
       skipEmptyLines: false,
       chunk(results, parser) {
@@ -196,14 +216,32 @@ function readDelimited(text: AsyncIterable<string>, delimiter: string, name: str
   });
 }
 
+/** The general path for text: decode, sniff the delimiter, then papaparse or whitespace splitting. */
+async function readText(bytes: AsyncIterable<Buffer>, name: string, handler: TableHandler): Promise<void> {
+  const { line, all } = await firstLine(decodeText(bytes, name));
+  if (line.trim() === '') throw emptyInput(name);
+  const delimiter = sniffDelimiter(line);
+  if (delimiter === 'whitespace') await readWhitespace(all, name, handler);
+  else await readDelimited(all, delimiter, name, handler);
+}
+
 export async function readTable(source: InputSource, handler: TableHandler, options: TableOptions = {}): Promise<void> {
   if (source.kind === 'xlsx') {
+    // Loaded on demand: exceljs alone takes ~0.25 s to import, on every command otherwise.
+    const { readXlsx } = await import('./xlsx.js');
     await readXlsx(source, handler, options.sheet);
     return;
   }
-  const { line, all } = await firstLine(decodeText(source.bytes, source.name));
-  if (line.trim() === '') throw emptyInput(source.name);
-  const delimiter = sniffDelimiter(line);
-  if (delimiter === 'whitespace') await readWhitespace(all, source.name, handler);
-  else await readDelimited(all, delimiter, source.name, handler);
+  const fast = handler.fast;
+  if (fast === undefined) return readText(source.bytes, source.name, handler);
+  await readDelimitedFast(
+    source,
+    { header: (fields, delimiter) => handler.header(fields, delimiter), fast: () => fast.call(handler) },
+    {
+      all: (bytes) => readText(bytes, source.name, handler),
+      rest: (bytes, at: ResumePoint) =>
+        readDelimited(decodeText(bytes, source.name, { line: at.physicalLine, latin1: at.latin1 }), at.delimiter, source.name, handler, at),
+      sniffDelimiter,
+    },
+  );
 }

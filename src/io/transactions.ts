@@ -14,6 +14,7 @@ import {
 import { RfmError, dataError } from '../core/errors.js';
 import { detectTransactionColumns, type ColumnOverrides, type TransactionColumns } from './columns.js';
 import { parseTimestamp, type DateOrder } from './dates.js';
+import { FieldMemo, type RecordSink, type RecordView } from './fast-csv.js';
 import type { InputSource } from './source.js';
 import type { Delimiter } from './table.js';
 
@@ -45,6 +46,12 @@ export interface TransactionScanner {
   /** Called with the header; returns the detected columns. */
   header(fields: string[], delimiter: Delimiter | 'xlsx'): TransactionColumns;
   rows(rows: string[][], lines: number[]): void;
+  /**
+   * The fast path (fast-csv.ts): a sink that parses and cleans records read as bytes exactly as
+   * rows() does, handing each kept row's values (not its fields) to `onKept`; undefined when an
+   * option needs whole rows (--dedupe).
+   */
+  fastSink(onKept: (parsed: ParsedRow) => void): RecordSink | undefined;
   report(): CleaningReport;
 }
 
@@ -76,6 +83,13 @@ export function transactionScanner(
     hasAmount: false,
   };
   let nextProgress = 100_000;
+  const fieldCountError = (line: number, count: number) =>
+    dataError(`line ${line} has ${count} fields but the header has ${width}`, {
+      file: source.name,
+      line,
+      column: Math.min(count, width) + 1,
+      hint: 'every row needs one value per header column; check for a stray delimiter or a missing quote',
+    });
 
   return {
     header(fields, delimiter) {
@@ -95,12 +109,7 @@ export function transactionScanner(
           if (padShortRows && row.length < width) {
             row = row.concat(Array<string>(width - row.length).fill(''));
           } else {
-            throw dataError(`line ${lines[i]} has ${row.length} fields but the header has ${width}`, {
-              file: source.name,
-              line: lines[i],
-              column: Math.min(row.length, width) + 1,
-              hint: 'every row needs one value per header column; check for a stray delimiter or a missing quote',
-            });
+            throw fieldCountError(lines[i], row.length);
           }
         }
         rowsRead++;
@@ -127,6 +136,50 @@ export function transactionScanner(
         options.onProgress(rowsRead);
         nextProgress = rowsRead + 100_000;
       }
+    },
+    fastSink(onKept) {
+      if (seen !== undefined) return undefined;
+      const c = columns!;
+      const { cleaning, dateOrder, onProgress } = options;
+      // Customer id, invoice and date repeat on every line of an invoice: each is turned into a
+      // string and parsed only when its bytes change. Numbers are read from the bytes when plain.
+      const customerMemo = new FieldMemo();
+      const invoiceMemo = new FieldMemo();
+      const dateMemo = new FieldMemo();
+      let customerId = '';
+      let invoice = '';
+      let time = NaN;
+      const number = (view: RecordView, i: number) => {
+        const value = view.decimal(i);
+        return value === value ? value : parseNumber(view.text(i));
+      };
+      return {
+        record(view) {
+          if (view.fieldCount !== width) throw fieldCountError(view.line, view.fieldCount);
+          rowsRead++;
+          if (!customerMemo.same(view, c.customer)) customerId = normalizeCustomerId(view.text(c.customer));
+          parsed.customerId = customerId;
+          if (c.invoice >= 0) {
+            if (!invoiceMemo.same(view, c.invoice)) invoice = view.text(c.invoice);
+            parsed.invoice = invoice;
+          }
+          if (!dateMemo.same(view, c.date)) time = parseTimestamp(view.text(c.date), dateOrder);
+          parsed.time = time;
+          if (c.quantity >= 0) parsed.quantity = number(view, c.quantity);
+          if (c.price >= 0) parsed.price = number(view, c.price);
+          if (c.amount >= 0) parsed.amount = number(view, c.amount);
+          const rule = dropRule(parsed, cleaning);
+          if (rule !== null) dropped[rule]++;
+          else {
+            rowsKept++;
+            onKept(parsed);
+          }
+          if (onProgress !== undefined && rowsRead >= nextProgress) {
+            onProgress(rowsRead);
+            nextProgress = rowsRead + 100_000;
+          }
+        },
+      };
     },
     report() {
       return { source: source.name, rowsRead, rowsKept, dropped };
