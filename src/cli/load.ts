@@ -1,17 +1,19 @@
 /** Reading customers for a command, with a progress spinner and the cleaning summary on stderr. */
 import { RULE_DESCRIPTIONS, type CleaningReport, type DropRule } from '../core/clean.js';
 import { loadCustomers, type LoadedCustomers, type LoadOptions } from '../io/customers.js';
+import { DAY_MS, formatDate } from '../io/dates.js';
 import { fileSink, withSink } from '../io/output.js';
-import { formatInt } from '../render/numbers.js';
+import { formatInt, plural } from '../render/numbers.js';
 import type { Context } from './context.js';
 import { loadOptions, type RawInputOptions } from './options.js';
+import { createdAt } from './version.js';
 
 export function cleaningSummary(report: CleaningReport): string {
   const drops = Object.entries(report.dropped)
     .filter(([, n]) => n > 0)
     .map(([rule, n]) => `${rule === 'after_as_of' ? 'after the as-of date' : RULE_DESCRIPTIONS[rule as DropRule]} ${formatInt(n)}`);
   return (
-    `read ${formatInt(report.rowsRead)} rows from ${report.source}, kept ${formatInt(report.rowsKept)}` +
+    `read ${plural(report.rowsRead, 'row')} from ${report.source}, kept ${formatInt(report.rowsKept)}` +
     (drops.length > 0 ? `; dropped: ${drops.join(' · ')}` : '')
   );
 }
@@ -37,6 +39,13 @@ export async function readCustomers(
     if (loaded.report !== null) {
       ctx.info(cleaningSummary(loaded.report));
       if (raw.report !== undefined) await writeReport(raw.report, loaded.report);
+    }
+    // The default as-of follows the latest purchase, however far off: say so when that is in the future.
+    const now = Date.parse(createdAt(ctx.streams.env));
+    if (loaded.asOf !== null && raw.asOf === undefined && overrides.asOf === undefined && loaded.asOf - DAY_MS > now) {
+      ctx.warn(
+        `the latest purchase in ${source.name} (${formatDate(loaded.asOf - DAY_MS)}) is in the future; recency is counted from ${formatDate(loaded.asOf)}: give --as-of DATE to count from another day`,
+      );
     }
     return loaded;
   } finally {

@@ -13,3 +13,6 @@ export function formatNumber(n: number): string {
   if (Number.isInteger(n)) return formatInt(n);
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: Math.abs(n) >= 100 ? 2 : 4 }).format(n);
 }
+
+/** "1 customer", "4,339 customers". */
+export const plural = (n: number, word: string) => `${formatInt(n)} ${word}${n === 1 ? '' : 's'}`;

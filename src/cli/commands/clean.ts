@@ -45,7 +45,13 @@ Example:
       let pending: string[] = [];
       const preview: string[][] = [];
       let previewExtra = 0;
-      const scanner = transactionScanner(source, options, (fields) => {
+      // --as-of: rows after the as-of instant are left out of the cleaned log too (as rfm does).
+      let afterAsOf = 0;
+      const scanner = transactionScanner(source, options, (fields, parsed) => {
+        if (options.asOf !== undefined && parsed.time > options.asOf) {
+          afterAsOf++;
+          return;
+        }
         if (format === 'table') {
           if (preview.length < PREVIEW_ROWS) preview.push(fields);
           else previewExtra++;
@@ -96,6 +102,8 @@ Example:
         await flush();
         spinner.stop();
         const report = scanner.report();
+        report.dropped.after_as_of = afterAsOf;
+        report.rowsKept -= afterAsOf;
         if (report.rowsKept === 0) throw nothingKeptError(report);
         if (format === 'json') await sink.write(first ? '[]\n' : '\n]\n');
         if (format === 'table') {

@@ -9,7 +9,7 @@ import { computeScores, METRICS, type CustomerScores } from '../../core/scores.j
 import { formatTimestamp } from '../../io/dates.js';
 import { writeRecords, type Column } from '../../io/records.js';
 import { withSink } from '../../io/output.js';
-import { formatNumber } from '../../render/numbers.js';
+import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords } from '../../render/table.js';
 import type { Context } from '../context.js';
 import { readCustomers } from '../load.js';
@@ -91,7 +91,7 @@ Example:
             ctx.warn(`${metric} scores collapse on ties: only ${distinctScores} of 5 distinct scores are possible (equal values keep equal scores)`);
           }
         }
-        if (loaded.asOf !== null) ctx.info(`as-of ${formatTimestamp(loaded.asOf)}, ${loaded.customers.length} customers`);
+        if (loaded.asOf !== null) ctx.info(`as-of ${formatTimestamp(loaded.asOf)}, ${plural(loaded.customers.length, 'customer')}`);
         const columns = columnsFor(raw.scores === true, raw.extended === true, loaded.asOf);
         if (format === 'table') await sink.write(renderRecords(columns, rows, ctx.style));
         else await writeRecords(sink, format, columns, rows);

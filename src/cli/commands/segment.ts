@@ -9,11 +9,12 @@ import { usageError } from '../../core/errors.js';
 import type { RfmModel } from '../../core/model.js';
 import type { RfmRow } from '../../core/rfm.js';
 import { loadCustomers } from '../../io/customers.js';
+import { parseNumber } from '../../io/transactions.js';
 import { formatTimestamp, parseTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import { withSink, type Sink } from '../../io/output.js';
 import { writeRecords, type Column, type MachineFormat } from '../../io/records.js';
-import { formatNumber } from '../../render/numbers.js';
+import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords } from '../../render/table.js';
 import type { Context, Format } from '../context.js';
 import { cleaningSummary } from '../load.js';
@@ -34,7 +35,8 @@ interface Scored {
 }
 
 function flagValues(o: SegmentOptions): CustomerValues {
-  const parse = (text: string | undefined) => (text === undefined ? undefined : text.trim() === '' ? NaN : Number(text));
+  // As strict as a number in a file: "0x10", "1,234.50", "Infinity" and "" are not numbers.
+  const parse = (text: string | undefined) => (text === undefined ? undefined : parseNumber(text.trim()));
   const values = { recency: parse(o.recency), frequency: parse(o.frequency), monetary: parse(o.monetary) };
   const problems = valueProblems(values);
   if (problems.length > 0) {
@@ -139,10 +141,10 @@ async function segmentBatch(ctx: Context, model: RfmModel, input: string | undef
     );
     if (loaded.kind === 'transactions') {
       if (loaded.report) ctx.info(cleaningSummary(loaded.report));
-      ctx.info(`as-of ${formatTimestamp(loaded.asOf!)} (${asOfGiven ? '--as-of' : "the model's"}), ${loaded.customers.length} customers`);
+      ctx.info(`as-of ${formatTimestamp(loaded.asOf!)} (${asOfGiven ? '--as-of' : "the model's"}), ${plural(loaded.customers.length, 'customer')}`);
       await writer.write(loaded.customers.map((row) => ({ row, cluster: assign(row) })));
     } else {
-      ctx.info(`segmented ${streamed} customers`);
+      ctx.info(`segmented ${plural(streamed, 'customer')}`);
     }
     await writer.end();
   });
