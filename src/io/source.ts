@@ -4,7 +4,7 @@
  * Online Retail, and UTF-16 when it carries a BOM. Lines are limited in length so that a file with
  * no line breaks fails clearly instead of exhausting memory.
  */
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { RfmError, inputError } from '../core/errors.js';
@@ -18,6 +18,11 @@ export interface InputSource {
   kind: 'text' | 'xlsx';
   /** Byte chunks after any gzip layer (for xlsx). */
   bytes: AsyncIterable<Buffer>;
+  /**
+   * For a plain file (not stdin, not gzip): its bytes read in place. `bytes` and `file.readInto`
+   * read from one shared position, each continuing where the other stopped.
+   */
+  file?: FileReader;
 }
 
 function openError(error: NodeJS.ErrnoException, name: string): RfmError {
@@ -76,14 +81,94 @@ async function peek(chunks: AsyncIterable<Buffer>, atLeast: number): Promise<{ h
   return { head, all: all() };
 }
 
+/** Bytes read from a file at a time (the chunk size of `bytes`, and of the fast reader's reads). */
+export const READ_CHUNK = 1 << 20;
+
+/**
+ * A file read with plain reads rather than a stream: `chunks()` yields a fresh buffer per chunk,
+ * for any consumer; `readInto` lets the fast reader (fast-csv.ts) read into one buffer it reuses.
+ * A read stream allocates a new 1 MiB buffer per chunk, which V8 frees only under external-memory
+ * pressure: on a 94 MB file that is ~33 MB of peak RSS (and twice the CPU) for nothing.
+ */
+export class FileReader {
+  private closed = false;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly name: string,
+  ) {}
+
+  /** Reads the next bytes into target[offset, offset + length); 0 at the end (the file is then closed). */
+  async readInto(target: Buffer, offset: number, length: number): Promise<number> {
+    if (this.closed) return 0;
+    try {
+      const { bytesRead } = await this.handle.read(target, offset, length, null);
+      if (bytesRead === 0) await this.close();
+      return bytesRead;
+    } catch (error) {
+      await this.close();
+      throw openError(error as NodeJS.ErrnoException, this.name);
+    }
+  }
+
+  async *chunks(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_CHUNK);
+      const n = await this.readInto(chunk, 0, READ_CHUNK);
+      if (n === 0) return;
+      yield n === READ_CHUNK ? chunk : chunk.subarray(0, n);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close();
+  }
+}
+
+/** Opens a file and reads its first bytes (at least 4, for the magic numbers, unless it is shorter). */
+async function openFile(path: string, name: string): Promise<{ head: Buffer; all: AsyncIterable<Buffer>; file: FileReader }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw openError(error as NodeJS.ErrnoException, name);
+  }
+  const file = new FileReader(handle, name);
+  const first: Buffer[] = [];
+  let size = 0;
+  while (size < 4) {
+    const chunk = Buffer.allocUnsafe(READ_CHUNK);
+    const n = await file.readInto(chunk, 0, READ_CHUNK);
+    if (n === 0) break;
+    first.push(chunk.subarray(0, n));
+    size += n;
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    try {
+      yield* first;
+      yield* file.chunks();
+    } finally {
+      // Also when the reader stops early (an error in the data): the descriptor is not left open.
+      await file.close();
+    }
+  }
+  return { head: first.length === 1 ? first[0] : Buffer.concat(first), all: all(), file };
+}
+
 const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const isZip = (b: Buffer) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
 export async function openInput(path: string | undefined, stdin: Readable): Promise<InputSource> {
   const name = path === undefined || path === '-' ? 'stdin' : path;
-  const stream = name === 'stdin' ? stdin : createReadStream(path!, { highWaterMark: 1 << 20 });
-  let { head, all } = await peek(chunksOf(stream, name), 4);
+  let head: Buffer;
+  let all: AsyncIterable<Buffer>;
+  let file: FileReader | undefined;
+  if (name === 'stdin') ({ head, all } = await peek(chunksOf(stdin, name), 4));
+  else ({ head, all, file } = await openFile(path!, name));
   if (isGzip(head)) {
+    file = undefined;
     const gunzip = createGunzip();
     const feed = async () => {
       try {
@@ -96,7 +181,8 @@ export async function openInput(path: string | undefined, stdin: Readable): Prom
     void feed();
     ({ head, all } = await peek(chunksOf(gunzip, name), 4));
   }
-  return { name, kind: isZip(head) ? 'xlsx' : 'text', bytes: all };
+  if (isZip(head)) return { name, kind: 'xlsx', bytes: all };
+  return { name, kind: 'text', bytes: all, file };
 }
 
 /** Where decoding starts: the fast reader (fast-csv.ts) hands over mid-file, at a line start. */

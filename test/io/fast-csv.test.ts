@@ -4,14 +4,17 @@
  * the same errors — however the bytes are cut into chunks, and whatever the quoting and line ends.
  * Unusual input is handed back to papaparse mid-file; these tests cover both sides of that seam.
  */
+import { writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLEANING } from '../../src/core/clean.js';
 import { RfmError } from '../../src/core/errors.js';
 import { loadCustomers, type LoadOptions } from '../../src/io/customers.js';
 import { guessNewline, parseDecimalBytes } from '../../src/io/fast-csv.js';
-import type { InputSource } from '../../src/io/source.js';
+import { openInput, READ_CHUNK, type InputSource } from '../../src/io/source.js';
 import { readTable, type TableHandler } from '../../src/io/table.js';
+import { tempDir } from '../cli/helpers.js';
 
 type Outcome = { header: string[]; delimiter: string; rows: [number, ...string[]][] } | { error: string; kind: string };
 
@@ -23,7 +26,7 @@ function source(chunks: Buffer[]): InputSource {
 }
 
 /** Reads through the general path, or through the fast path (records collected as their text). */
-async function read(chunks: Buffer[], fast: boolean): Promise<Outcome> {
+async function read(chunks: Buffer[] | InputSource, fast: boolean): Promise<Outcome> {
   const out = { header: [] as string[], delimiter: '', rows: [] as [number, ...string[]][] };
   const handler: TableHandler = {
     header(fields, delimiter) {
@@ -44,7 +47,7 @@ async function read(chunks: Buffer[], fast: boolean): Promise<Outcome> {
     });
   }
   try {
-    await readTable(source(chunks), handler);
+    await readTable(Array.isArray(chunks) ? source(chunks) : chunks, handler);
     return out;
   } catch (error) {
     if (!(error instanceof RfmError)) throw error;
@@ -144,6 +147,45 @@ describe('fast reader = general reader', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('files: read in place into one reused buffer', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+  const line = (i: number) => `${536365 + (i >> 3)},85123A,"HOLDER, RED ${i}",6,2010-12-01 08:26:00,2.55,${17850 + (i % 97)}.0,United Kingdom\n`;
+  const body = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => line(from + i)).join('');
+  const header = 'Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n';
+  const both = async (name: string, bytes: Buffer) => {
+    const path = tmp.path(name);
+    writeFileSync(path, bytes);
+    const fast = await read(await openInput(path, new PassThrough()), true);
+    expect(fast).toEqual(await read(await openInput(path, new PassThrough()), false));
+    return fast;
+  };
+  const rows = Math.ceil((2.5 * READ_CHUNK) / line(0).length);
+
+  it('a multi-chunk file with a quoted line break across a chunk boundary', async () => {
+    let text = header + body(0, rows);
+    const cut = text.indexOf('HOLDER', READ_CHUNK - 40);
+    text = text.slice(0, cut) + 'TWO\nLINES ' + text.slice(cut);
+    const out = await both('plain.csv', Buffer.from(text));
+    expect(out).toMatchObject({ rows: { length: rows } });
+  });
+
+  it('latin1 from the second chunk on, and papaparse taking over in the third', async () => {
+    const text = header + body(0, rows);
+    const bytes = Buffer.from(text, 'latin1');
+    bytes[bytes.indexOf('RED', READ_CHUNK + 100)] = 0xa3; // £: not UTF-8
+    const third = bytes.indexOf('"HOLDER', 2 * READ_CHUNK + 100);
+    bytes[bytes.indexOf('",', third)] = 0x58; // `"HOLDER, RED n X,6,...`: the quote now closes later, malformed
+    await both('mixed.csv', bytes);
+  });
+
+  it('a NUL byte in a later chunk: the same error and line', async () => {
+    const bytes = Buffer.from(header + body(0, rows));
+    bytes[2 * READ_CHUNK + 10] = 0;
+    expect(await both('nul.csv', bytes)).toMatchObject({ kind: 'input' });
   });
 });
 
