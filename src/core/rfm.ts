@@ -22,13 +22,27 @@ export interface RfmCustomer extends RfmRow {
   lastPurchase: number;
 }
 
-interface CustomerState {
+/** One customer's running totals: a small record of numbers, the same shape for every customer. */
+class CustomerState {
   first: number;
   last: number;
   sum: number;
-  compensation: number;
+  compensation = 0;
+  /** The frequency key (invoice, or purchase day) of the last line seen. */
   lastKey: string | number;
-  keys: Set<string | number>;
+  /** Every distinct key, created at the second one: one-invoice customers never need a Set. */
+  keys: Set<string | number> | undefined = undefined;
+
+  constructor(time: number, value: number, key: string | number) {
+    this.first = time;
+    this.last = time;
+    this.sum = value;
+    this.lastKey = key;
+  }
+
+  get frequency(): number {
+    return this.keys === undefined ? 1 : this.keys.size;
+  }
 }
 
 export interface RfmTable {
@@ -42,6 +56,10 @@ export class RfmAccumulator {
   private readonly states = new Map<string, CustomerState>();
   private maxTime = -Infinity;
   private afterAsOf = 0;
+  // The lines of an invoice come together: the last customer's state is kept at hand, found again
+  // by comparing ids (the same string object on the fast path) rather than hashing into the Map.
+  private lastId: string | undefined = undefined;
+  private lastState: CustomerState | undefined = undefined;
 
   /**
    * @param asOf the as-of instant (ms), or undefined for latest + 1 day
@@ -60,18 +78,16 @@ export class RfmAccumulator {
     }
     if (time > this.maxTime) this.maxTime = time;
     const key: string | number = this.byInvoice ? invoice : Math.floor(time / DAY_MS);
-    const state = this.states.get(customerId);
+    let state = customerId === this.lastId ? this.lastState : this.states.get(customerId);
     if (state === undefined) {
-      this.states.set(customerId, {
-        first: time,
-        last: time,
-        sum: value,
-        compensation: 0,
-        lastKey: key,
-        keys: new Set([key]),
-      });
+      state = new CustomerState(time, value, key);
+      this.states.set(customerId, state);
+      this.lastId = customerId;
+      this.lastState = state;
       return true;
     }
+    this.lastId = customerId;
+    this.lastState = state;
     if (time < state.first) state.first = time;
     if (time > state.last) state.last = time;
     // Neumaier summation: the error of each addition is carried separately.
@@ -81,6 +97,7 @@ export class RfmAccumulator {
     state.sum = t;
     // Lines of one invoice usually come together: skip the Set when the key repeats.
     if (key !== state.lastKey) {
+      if (state.keys === undefined) state.keys = new Set([state.lastKey]);
       state.keys.add(key);
       state.lastKey = key;
     }
@@ -100,7 +117,7 @@ export class RfmAccumulator {
       return {
         customerId,
         recency: Math.floor((asOf - s.last) / DAY_MS),
-        frequency: s.keys.size,
+        frequency: s.frequency,
         monetary: s.sum + s.compensation,
         firstPurchase: s.first,
         lastPurchase: s.last,

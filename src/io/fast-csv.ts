@@ -201,6 +201,8 @@ export class RecordScanner {
   /** Set when scan() stopped at a record the fast path leaves to papaparse. */
   unusual = false;
   private readonly special = new Uint8Array(256);
+  /** No byte above this is special (most bytes, for `,` and tab): one comparison settles them. */
+  private readonly hi: number;
 
   constructor(
     private readonly delimiter: number,
@@ -209,117 +211,131 @@ export class RecordScanner {
     this.special[delimiter] = 1;
     this.special[LF] = 1;
     this.special[CR] = 1;
+    this.hi = Math.max(delimiter, CR);
   }
 
   /**
    * Parses the record starting at `from` into the view. Returns the offset after its line end,
    * NEED_MORE when it does not end before `to` (and more bytes may come), or UNUSUAL.
-   * At `eof` the record may end at `to` without a line end.
+   * At `eof` the record may end at `to` without a line end. `lastLf` is the last `\n` before `to`
+   * (or -1): a field that starts before it ends by it at the latest, so its scan needs no bound.
    */
-  parse(buf: Buffer, from: number, to: number, eof: boolean): number {
+  parse(buf: Buffer, from: number, to: number, eof: boolean, lastLf: number): number {
     const view = this.view;
     const delimiter = this.delimiter;
     const crlf = this.crlf;
     const special = this.special;
+    const hi = this.hi;
+    let starts = view.starts;
+    let ends = view.ends;
+    let flags = view.flags;
     let pos = from;
     let field = 0;
     let odd = false; // a line break inside a field
     let next: number; // start of the next record
-    let contentEnd: number; // end of the record before its line end
     for (;;) {
-      let start: number;
+      let start = pos;
       let end: number;
       let flag = 0;
-      // After the field: 0 = delimiter, 1 = line end, 2 = end of input.
-      let after: number;
-      if (pos < to && buf[pos] === QUOTE) {
-        // Quoted: up to a quote that is not doubled; it must be followed by a delimiter or line end.
-        let q = pos + 1;
-        for (;;) {
-          while (q < to && buf[q] !== QUOTE) {
-            const c = buf[q];
-            if (c === LF || c === CR) odd = true;
-            q++;
-          }
-          if (q >= to) return eof ? UNUSUAL : NEED_MORE;
-          if (q + 1 >= to && !eof) return NEED_MORE;
-          if (q + 1 < to && buf[q + 1] === QUOTE) {
-            flag = 2;
-            q += 2;
-            continue;
-          }
-          break;
-        }
+      if (buf[pos] === QUOTE && pos < to) {
+        // Quoted (rare): `end` is after the closing quote.
+        end = this.quoted(buf, pos, to, eof);
+        if (end < 0) return end;
+        flag = this.quotedFlag;
+        if (this.quotedOdd) odd = true;
         start = pos + 1;
-        end = q;
-        if (flag === 0) flag = 1;
-        pos = q + 1;
-        if (pos >= to) {
-          after = 2;
-        } else {
-          const c = buf[pos];
-          if (c === delimiter) after = 0;
-          else if (!crlf && c === LF) after = 1;
-          else if (crlf && c === CR) {
-            if (pos + 1 >= to) return eof ? UNUSUAL : NEED_MORE;
-            if (buf[pos + 1] !== LF) return UNUSUAL;
-            after = 1;
-          } else return UNUSUAL; // `"a"b`, or spaces after the closing quote: papaparse's rules
-        }
+        pos = end;
+        end--;
       } else {
-        start = pos;
+        // Unquoted: up to a delimiter, or a line break that is this file's line end.
         for (;;) {
-          while (pos < to && special[buf[pos]] === 0) pos++;
-          if (pos >= to) {
-            if (!eof) return NEED_MORE;
-            after = 2;
-            break;
+          if (pos < lastLf) {
+            for (;;) {
+              const c = buf[pos];
+              if (c > hi || special[c] === 0) pos++;
+              else break;
+            }
+          } else {
+            while (pos < to && special[buf[pos]] === 0) pos++;
           }
+          if (pos >= to) break;
           const c = buf[pos];
-          if (c === delimiter) {
-            after = 0;
-            break;
-          }
-          if (c === LF) {
-            if (!crlf) {
-              after = 1;
-              break;
-            }
-          } else if (crlf) {
-            // CR: a line end only when LF follows
-            if (pos + 1 >= to && !eof) return NEED_MORE;
-            if (pos + 1 < to && buf[pos + 1] === LF) {
-              after = 1;
-              break;
-            }
-          }
-          // A line break that is not this file's line end is part of the field.
-          odd = true;
+          if (c === delimiter || (c === LF ? !crlf : crlf && (pos + 1 < to ? buf[pos + 1] === LF : !eof))) break;
+          odd = true; // a line break that is not a line end is part of the field
           pos++;
         }
         end = pos;
       }
-      if (field === view.starts.length) view.grow();
-      view.starts[field] = start;
-      view.ends[field] = end;
-      view.flags[field] = flag;
+      if (field === starts.length) {
+        view.grow();
+        ({ starts, ends, flags } = view);
+      }
+      starts[field] = start;
+      ends[field] = end;
+      flags[field] = flag;
       field++;
-      if (after === 0) {
+      // After the field: a delimiter, the line end, or the end of the bytes.
+      if (pos >= to) {
+        if (!eof) return NEED_MORE;
+        next = to;
+        break;
+      }
+      const c = buf[pos];
+      if (c === delimiter) {
         pos++;
         continue;
       }
-      contentEnd = pos;
-      next = after === 2 ? to : pos + (crlf ? 2 : 1);
-      break;
+      if (c === LF && !crlf) {
+        next = pos + 1;
+        break;
+      }
+      if (c === CR && crlf) {
+        if (pos + 1 >= to) return eof ? UNUSUAL : NEED_MORE; // only after a quoted field
+        if (buf[pos + 1] === LF) {
+          next = pos + 2;
+          break;
+        }
+      }
+      return UNUSUAL; // after a closing quote: `"a"b`, or spaces before the delimiter (papaparse's rules)
     }
     view.fieldCount = field;
     view.line = this.line;
     let breaks = 0;
     let lfs = 0;
-    if (odd) ({ breaks, lfs } = lineBreaks(buf, from, contentEnd));
+    if (odd) ({ breaks, lfs } = lineBreaks(buf, from, pos));
     this.line += 1 + breaks;
-    this.physicalLine += lfs + (next > contentEnd ? 1 : 0);
+    this.physicalLine += lfs + (next > pos ? 1 : 0);
     return next;
+  }
+
+  private quotedFlag = 0;
+  private quotedOdd = false;
+
+  /**
+   * A quoted field at `from`: returns the offset after its closing quote (a quote not doubled),
+   * NEED_MORE or UNUSUAL (never closed); sets quotedFlag (1, or 2 with `""` inside) and quotedOdd.
+   */
+  private quoted(buf: Buffer, from: number, to: number, eof: boolean): number {
+    let flag = 1;
+    let odd = false;
+    let q = from + 1;
+    for (;;) {
+      while (q < to && buf[q] !== QUOTE) {
+        const c = buf[q];
+        if (c === LF || c === CR) odd = true;
+        q++;
+      }
+      if (q >= to) return eof ? UNUSUAL : NEED_MORE;
+      if (q + 1 >= to && !eof) return NEED_MORE; // a doubled quote, or the closing one?
+      if (q + 1 < to && buf[q + 1] === QUOTE) {
+        flag = 2;
+        q += 2;
+        continue;
+      }
+      this.quotedFlag = flag;
+      this.quotedOdd = odd;
+      return q + 1;
+    }
   }
 
   /**
@@ -329,14 +345,11 @@ export class RecordScanner {
   scan(buf: Buffer, from: number, to: number, eof: boolean, sink: RecordSink): number {
     const view = this.view;
     view.buf = buf;
+    const lastLf = to > from ? buf.lastIndexOf(LF, to - 1) : -1;
     let pos = from;
     while (pos < to) {
-      const line = this.line;
-      const physicalLine = this.physicalLine;
-      const next = this.parse(buf, pos, to, eof);
+      const next = this.parse(buf, pos, to, eof, lastLf);
       if (next < 0) {
-        this.line = line;
-        this.physicalLine = physicalLine;
         this.unusual = next === UNUSUAL;
         return pos;
       }
@@ -531,7 +544,7 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
     const bytes = prepend([...pieces, ...more], it);
     return () => general.rest(bytes, resume);
   };
-  let pos = scanner.parse(head, bom, head.length, eof);
+  let pos = scanner.parse(head, bom, head.length, eof, -1);
   if (pos < 0) return everything(); // a quoted line break in the header, or bad quotes
   if (view.fieldCount === 1 && view.ends[0] === view.starts[0]) return everything();
   const fields: string[] = [];
