@@ -28,11 +28,14 @@ export async function readCustomers(
   raw: RawInputOptions & { report?: string },
   overrides: Partial<LoadOptions> = {},
 ): Promise<LoadedCustomers> {
+  // Flags first (a bad --as-of is a usage error), then the file.
+  const options = loadOptions(raw);
   const source = await ctx.openInput(input);
   const spinner = ctx.spinner(`reading ${source.name}`);
   try {
     const loaded = await loadCustomers(source, {
-      ...loadOptions(raw, (rows) => spinner.update(`reading ${source.name}: ${formatInt(rows)} rows`)),
+      ...options,
+      onProgress: (rows) => spinner.update(`reading ${source.name}: ${formatInt(rows)} rows`),
       ...overrides,
     });
     spinner.stop();

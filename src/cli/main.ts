@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { RfmError, type ErrorKind } from '../core/errors.js';
-import { removePendingTempFiles } from '../io/output.js';
+import { removePendingTempFiles, writeError } from '../io/output.js';
 import { makeContext, stopActiveSpinner, type CommonOptions, type Context, type Streams } from './context.js';
 import { cleanCommand } from './commands/clean.js';
 import { rfmCommand } from './commands/rfm.js';
@@ -30,16 +30,41 @@ function toRfmError(error: unknown): RfmError {
   });
 }
 
+/** Messages are one line: a line break inside one (a quoted value, a library's message) is shown as a space. */
+const oneLine = (text: string) =>
+  text
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    // Other control characters (from a binary file read as text) would garble the terminal.
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+/**
+ * The message with its location: `FILE:LINE:COLUMN: message`, or, when the message names the file
+ * itself, FILE there becomes FILE:LINE:COLUMN (unless the message already says which line).
+ */
+function located(error: RfmError): string {
+  const { file, line, column, message } = error;
+  if (file === undefined) return message;
+  const where = [file, line, column].filter((p) => p !== undefined).join(':');
+  if (!message.includes(file)) return `${where}: ${message}`;
+  if (line === undefined || message.includes(`line ${line}`)) return message;
+  return message.replace(file, () => where);
+}
+
 function report(error: RfmError): void {
   stopActiveSpinner();
+  error = new RfmError(error.kind, oneLine(error.message), {
+    hint: error.hint === undefined ? undefined : oneLine(error.hint),
+    file: error.file,
+    line: error.line,
+    column: error.column,
+    cause: error.cause,
+  });
   if (wantsJsonErrors) {
     const { kind, message, hint, file, line, column } = error;
     streams.stderr.write(JSON.stringify({ code: EXIT_CODES[kind], kind, message, hint: hint ?? null, file: file ?? null, line: line ?? null, column: column ?? null }) + '\n');
     return;
   }
-  const where = error.file === undefined ? '' : `${[error.file, error.line, error.column].filter((p) => p !== undefined).join(':')}: `;
-  const message = error.file !== undefined && error.message.includes(error.file) ? error.message : `${where}${error.message}`;
-  streams.stderr.write(`rfm: error: ${message}${error.hint ? `; ${error.hint}` : ''}\n`);
+  streams.stderr.write(`rfm: error: ${located(error)}${error.hint ? `; ${error.hint}` : ''}\n`);
   if (verbose && error.kind === 'internal' && error.cause instanceof Error && error.cause.stack) {
     streams.stderr.write(error.cause.stack + '\n');
   }
@@ -62,7 +87,6 @@ export function buildProgram(): Command {
   const program = new Command('rfm')
     .description('Customer segmentation from a transaction log: clean, RFM, elbow, k-means, named segments')
     .version(TOOL.version, '-V, --version')
-    .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => streams.stdout.write(s),
@@ -88,7 +112,7 @@ Exit codes: 0 ok, 2 usage, 3 input/IO, 4 data, 5 model, 1 internal error, 130 in
 async function main(): Promise<void> {
   streams.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') exit(0);
-    report(toRfmError(error));
+    report(writeError(error, 'stdout'));
     exit(3);
   });
   process.on('SIGINT', () => {
@@ -114,10 +138,12 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) exit(0);
-      const message = error.message.replace(/^error: /, '');
+      const message = error.message.replace(/^error: /, '').replace(/\.$/, '');
       report(new RfmError('usage', message, { hint: 'see rfm --help, or rfm <command> --help' }));
       exit(2);
     }
+    // A closed stdout can also surface as a failed write (a synchronous stream): quiet, like the event.
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') exit(0);
     const rfmError = toRfmError(error);
     report(rfmError);
     exit(EXIT_CODES[rfmError.kind]);

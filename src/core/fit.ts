@@ -50,6 +50,13 @@ function canonicalOrder(centroids: number[][]): number[] {
     .sort((a, b) => centroids[a][0] - centroids[b][0] || centroids[b][1] - centroids[a][1] || a - b);
 }
 
+/** How many distinct rows `x` (n × 3) has, counting no further than `atMost`. */
+function distinctPoints(x: Float64Array, n: number, atMost: number): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < n && seen.size < atMost; i++) seen.add(`${x[i * 3]},${x[i * 3 + 1]},${x[i * 3 + 2]}`);
+  return seen.size;
+}
+
 export function fitSegments(rows: readonly RfmRow[], params: ModelParams, customNames?: Record<string, string>): FitResult {
   const n = rows.length;
   if (n < 2) throw dataError(`only ${n} customer: segmentation needs at least 2`, { hint: 'give a log with more customers' });
@@ -57,6 +64,14 @@ export function fitSegments(rows: readonly RfmRow[], params: ModelParams, custom
     throw usageError(`-k ${params.k} is out of range: it must be between 1 and the number of customers (${n})`, 'choose a smaller k, or -k auto');
   }
   const { x, scaler } = scaledFeatures(rows, params.transform);
+  const distinct = distinctPoints(x, n, params.k);
+  if (distinct < params.k) {
+    // k-means would split identical customers between clusters with the same centre: k segments
+    // that are not k different kinds of customer.
+    throw dataError(`only ${distinct} distinct customer${distinct === 1 ? '' : 's'} (by recency, frequency and monetary) for k = ${params.k}`, {
+      hint: distinct >= 2 ? `choose -k ${distinct} or less` : 'every customer looks the same: give a log with more varied customers',
+    });
+  }
   const result = kmeans(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
 
   const order = canonicalOrder(result.centroids);

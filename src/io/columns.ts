@@ -26,6 +26,15 @@ const FLAG: Record<TransactionRole, string> = {
   amount: '--amount-col',
 };
 
+/**
+ * The header for a message: each name shortened, at most 20 of them, so that a binary file read as
+ * text or a 100,000-character header does not become a message nobody can read.
+ */
+export function listColumns(header: readonly string[]): string {
+  const names = header.slice(0, 20).map((h) => (h.length > 40 ? `${h.slice(0, 40)}…` : h));
+  return names.join(', ') + (header.length > 20 ? `, … (${header.length} columns)` : '');
+}
+
 export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[\s_-]+/g, '');
 }
@@ -54,7 +63,7 @@ function findRole(
     const index = exact >= 0 ? exact : normalized.indexOf(normalizeName(override));
     if (index < 0) {
       throw new RfmError('usage', `${FLAG[role]} "${override}" is not a column of ${file}`, {
-        hint: `columns are: ${header.join(', ')}`,
+        hint: `columns are: ${listColumns(header)}`,
       });
     }
     return index;
@@ -105,7 +114,7 @@ export function detectTransactionColumns(
     new RfmError('data', `no ${role} column in ${file}`, {
       file,
       line: 1,
-      hint: `expected one of ${ROLE_SYNONYMS[role].join(', ')}, or name it with ${FLAG[role]} NAME (columns are: ${header.join(', ')})`,
+      hint: `expected one of ${ROLE_SYNONYMS[role].join(', ')}, or name it with ${FLAG[role]} NAME (columns are: ${listColumns(header)})`,
     });
   if (columns.customer < 0) throw missing('customer');
   if (columns.date < 0) throw missing('date');
@@ -113,7 +122,7 @@ export function detectTransactionColumns(
     throw new RfmError('data', `no amount column, and no quantity and price columns, in ${file}`, {
       file,
       line: 1,
-      hint: `name them with --amount-col, or --quantity-col and --price-col (columns are: ${header.join(', ')})`,
+      hint: `name them with --amount-col, or --quantity-col and --price-col (columns are: ${listColumns(header)})`,
     });
   }
   return columns;

@@ -8,6 +8,7 @@ import { dataError, usageError } from '../core/errors.js';
 import { RfmAccumulator, type RfmCustomer, type RfmRow } from '../core/rfm.js';
 import { detectRfmColumns, isRfmHeader, type RfmColumns } from './columns.js';
 import type { InputSource } from './source.js';
+import type { RecordSink, RecordView } from './fast-csv.js';
 import { readTable, type Delimiter, type TableHandler } from './table.js';
 import { nothingKeptError, parseNumber, transactionScanner, type ScanOptions, type TransactionScanner } from './transactions.js';
 
@@ -68,6 +69,51 @@ export function parseRfmRows(batch: string[][], lines: number[], c: RfmColumns, 
 }
 
 /**
+ * parseRfmRows for the fast path (fast-csv.ts), with the same values and errors: records read as
+ * bytes, numbers read from the bytes when plain, rows handed to `deliver` a block at a time.
+ */
+function rfmRecordSink(c: RfmColumns, width: number, file: string, deliver: (rows: RfmRow[]) => void | Promise<void>): RecordSink {
+  const last = Math.max(c.customer, c.recency, c.frequency, c.monetary);
+  let batch: RfmRow[] = [];
+  const number = (view: RecordView, index: number, name: string, min: number) => {
+    let value = view.decimal(index);
+    if (value !== value) value = parseNumber(view.text(index).trim());
+    if (!(value >= min)) {
+      throw dataError(`${name} "${view.text(index)}" on line ${view.line} is not a number >= ${min}`, {
+        file,
+        line: view.line,
+        column: index + 1,
+        hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
+      });
+    }
+    return value;
+  };
+  return {
+    record(view) {
+      if (view.fieldCount <= last) {
+        throw dataError(`line ${view.line} has ${view.fieldCount} fields but the header has ${width}`, {
+          file,
+          line: view.line,
+          hint: 'every row needs customer_id,recency,frequency,monetary',
+        });
+      }
+      batch.push({
+        customerId: view.text(c.customer).trim(),
+        recency: number(view, c.recency, 'recency', 0),
+        frequency: number(view, c.frequency, 'frequency', 0),
+        monetary: number(view, c.monetary, 'monetary', 0),
+      });
+    },
+    flush() {
+      if (batch.length === 0) return;
+      const rows = batch;
+      batch = [];
+      return deliver(rows);
+    },
+  };
+}
+
+/**
  * Reads customers from `source`. With `onRfmBatch`, an RFM table is not collected but streamed to
  * it batch by batch, in input order (reading waits for the promise it returns), and the result's
  * customers are empty; a transaction log is aggregated either way.
@@ -81,7 +127,9 @@ export async function loadCustomers(
   let scanner: TransactionScanner | undefined;
   let accumulator: RfmAccumulator | undefined;
   const tableRows: RfmRow[] = [];
+  let streamed = 0;
   let onRows: TableHandler['rows'] = () => undefined;
+  let rfmSink: RecordSink | undefined;
 
   await readTable(
     source,
@@ -94,11 +142,13 @@ export async function loadCustomers(
             throw usageError(`--as-of applies to transaction logs, but ${source.name} is an RFM table`, 'drop --as-of, or give the transaction log');
           }
           const columns = detectRfmColumns(fields, options.columns, source.name);
-          onRows = (rows, lines) => {
-            const parsed = parseRfmRows(rows, lines, columns, fields.length, source.name);
+          const deliver = (parsed: RfmRow[]) => {
+            streamed += parsed.length;
             if (onRfmBatch !== undefined) return onRfmBatch(parsed);
             for (const row of parsed) tableRows.push(row);
           };
+          onRows = (rows, lines) => deliver(parseRfmRows(rows, lines, columns, fields.length, source.name));
+          rfmSink = rfmRecordSink(columns, fields.length, source.name, deliver);
           return;
         }
         scanner = transactionScanner(source, options, (_fields, row) => {
@@ -109,20 +159,22 @@ export async function loadCustomers(
         onRows = (rows, lines) => scanner!.rows(rows, lines);
       },
       rows: (rows, lines) => onRows(rows, lines),
-      // A log goes through the byte-level reader when it can: the aggregation needs only the
-      // parsed values of each row, never the row itself.
-      fast: () => scanner?.fastSink((row) => {
-        accumulator!.add(row.customerId, row.invoice, row.time, row.hasAmount ? row.amount : row.quantity * row.price);
-      }),
+      // Delimited text goes through the byte-level reader when it can: the aggregation needs only
+      // the parsed values of each row, never the row itself, and an RFM table only four fields.
+      fast: () =>
+        rfmSink ??
+        scanner?.fastSink((row) => {
+          accumulator!.add(row.customerId, row.invoice, row.time, row.hasAmount ? row.amount : row.quantity * row.price);
+        }),
     },
     { sheet: options.sheet },
   );
 
   if (kind === 'rfm') {
-    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null };
-    if (tableRows.length === 0) {
+    if (streamed === 0) {
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
+    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null };
     tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
     return { kind: 'rfm', customers: tableRows, asOf: null, report: null };
   }
@@ -133,6 +185,15 @@ export async function loadCustomers(
   report.rowsKept -= result.afterAsOf;
   if (result.customers.length === 0) {
     throw dataError(`every kept row of ${source.name} is after the as-of date`, { file: source.name, hint: 'choose a later --as-of' });
+  }
+  // Each quantity and price is finite, but their product or sum can still overflow to Infinity.
+  const overflow = result.customers.find((c) => !Number.isFinite(c.monetary));
+  if (overflow !== undefined) {
+    const id = overflow.customerId.length > 40 ? `${overflow.customerId.slice(0, 40)}…` : overflow.customerId;
+    throw dataError(`the monetary total of customer ${id} in ${source.name} is too large to represent (beyond 1.8e308)`, {
+      file: source.name,
+      hint: 'check the quantity and price (or amount) columns: they hold values no sale has',
+    });
   }
   return { kind: 'transactions', customers: result.customers, asOf: result.asOf, report };
 }

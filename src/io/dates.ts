@@ -83,7 +83,8 @@ function parseTimeAndZone(s: string, at: number): number {
 
 function utc(year: number, month: number, day: number, s: string, timeAt: number): number {
   if (!validDay(year, month, day)) return NaN;
-  const midnight = Date.UTC(year, month - 1, day);
+  // Date.UTC reads years 0-99 as 1900-1999: set the year itself (0001-01-01 is a real sentinel date).
+  const midnight = year < 100 ? new Date(Date.UTC(2000, month - 1, day)).setUTCFullYear(year) : Date.UTC(year, month - 1, day);
   if (timeAt >= s.length) return midnight;
   const time = parseTimeAndZone(s, timeAt);
   return midnight + time;

@@ -33,12 +33,49 @@ export async function readModel(path: string): Promise<RfmModel> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw modelError(`model ${path} is not valid JSON (${(error as Error).message})`, {
+    const { reason, position } = describeJsonError(text, (error as Error).message);
+    const where = position === undefined ? undefined : lineAndColumn(text, position);
+    throw modelError(`model ${path} is not valid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${reason}`, {
       file: path,
+      ...where,
       hint: 'the file may be truncated or edited by hand; refit with: rfm fit <transactions>',
     });
   }
   return validateModel(json, path);
+}
+
+/**
+ * What JSON.parse's message says, without the raw text it may quote (which can span lines), and
+ * where in the text the problem is when that can be told (V8 gives a position, or quotes the ten
+ * characters either side of an unexpected token).
+ */
+export function describeJsonError(text: string, message: string): { reason: string; position?: number } {
+  const at = /^(.*) in JSON at position (\d+)/.exec(message);
+  if (at) return { reason: at[1].charAt(0).toLowerCase() + at[1].slice(1), position: Number(at[2]) };
+  if (/Unexpected end of JSON input/.test(message)) {
+    return { reason: text.trim() === '' ? 'the file is empty' : 'it ends too early (truncated?)', position: text.length };
+  }
+  const token = /^Unexpected token '(.)', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/.exec(message);
+  if (token) {
+    const [, char, leading, snippet] = token;
+    const reason = `unexpected '${char}'${char === 'N' || char === 'I' ? ' (NaN and Infinity are not JSON numbers)' : ''}`;
+    const start = text.indexOf(snippet);
+    if (start < 0) return { reason };
+    const offset = leading ? 10 : snippet.indexOf(char);
+    return offset < 0 ? { reason } : { reason, position: start + offset };
+  }
+  return { reason: message };
+}
+
+/** 1-based line and column of a character offset. */
+function lineAndColumn(text: string, position: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < position; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: position - lineStart + 1 };
 }
 
 /** Serialises a model with a stable key order (the order of the RfmModel literal) and 2-space indent. */

@@ -37,7 +37,8 @@ export interface Sink {
   abort(): Promise<void>;
 }
 
-function writeError(error: unknown, path: string): RfmError {
+/** The IO error for a failed write to `path` (or "stdout"), with what to do. */
+export function writeError(error: unknown, path: string): RfmError {
   const e = error as NodeJS.ErrnoException;
   const hint =
     e.code === 'ENOSPC'
@@ -47,8 +48,16 @@ function writeError(error: unknown, path: string): RfmError {
         : e.code === 'ENOENT'
           ? 'create the directory first, or choose another path'
           : undefined;
-  const reason = e.code === 'ENOENT' ? `directory ${dirname(path)} does not exist` : (e.message ?? String(error));
-  return inputError(`cannot write ${path}: ${reason}`, { file: path, hint });
+  const reasons: Record<string, string> = {
+    ENOENT: `directory ${dirname(path)} does not exist`,
+    ENOTDIR: `${dirname(path)} is not a directory`,
+    ENOSPC: 'no space left on device',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'read-only file system',
+  };
+  const reason = (e.code !== undefined ? reasons[e.code] : undefined) ?? e.message ?? String(error);
+  return inputError(`cannot write ${path}: ${reason}`, { file: path, hint: hint ?? (e.code === 'ENOTDIR' ? 'choose a path inside a directory' : undefined) });
 }
 
 function streamWrite(stream: Writable, text: string): Promise<void> {
@@ -67,10 +76,29 @@ function streamWrite(stream: Writable, text: string): Promise<void> {
   });
 }
 
+/**
+ * Ends a file stream, rejecting if any write failed: a write that fits in the stream's buffer
+ * fails only later (ENOSPC on a nearly full disk), and end()'s callback then gets the error.
+ */
+function endStream(stream: WriteStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+  });
+}
+
 export function stdoutSink(stdout: NodeJS.WriteStream): Sink {
   return {
     isTerminal: stdout.isTTY === true,
-    write: (text) => streamWrite(stdout, text),
+    async write(text) {
+      try {
+        await streamWrite(stdout, text);
+      } catch (error) {
+        // A closed pipe ends quietly in cli/main.ts; any other failure (`> /dev/full`) is an IO error.
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE') throw error;
+        throw writeError(error, 'stdout');
+      }
+    },
     commit: () => Promise.resolve(),
     abort: () => Promise.resolve(),
   };
@@ -93,8 +121,54 @@ export async function checkWritable(path: string): Promise<void> {
   }
 }
 
+/**
+ * A device, FIFO or socket (`-o /dev/stdout`, `-o /dev/null`, a named pipe) cannot be replaced by
+ * a rename — that would put a regular file in its place — so it is written directly.
+ */
+async function isSpecialFile(path: string): Promise<boolean> {
+  try {
+    const info = await stat(path);
+    return !info.isFile() && !info.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function directSink(path: string): Sink {
+  const stream: WriteStream = createWriteStream(path, { flags: 'w' });
+  let failure: unknown;
+  stream.on('error', (error) => {
+    failure ??= error;
+  });
+  return {
+    isTerminal: false,
+    path,
+    async write(text) {
+      if (failure) throw writeError(failure, path);
+      try {
+        await streamWrite(stream, text);
+      } catch (error) {
+        throw writeError(error, path);
+      }
+    },
+    async commit() {
+      try {
+        if (failure) throw failure;
+        await endStream(stream);
+        if (failure) throw failure;
+      } catch (error) {
+        throw writeError(error, path);
+      }
+    },
+    async abort() {
+      stream.destroy();
+    },
+  };
+}
+
 export async function fileSink(path: string): Promise<Sink> {
   await checkWritable(path);
+  if (await isSpecialFile(path)) return directSink(path);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   pendingTempFiles.add(temp);
   const stream: WriteStream = createWriteStream(temp, { flags: 'wx' });
@@ -128,10 +202,8 @@ export async function fileSink(path: string): Promise<Sink> {
     async commit() {
       try {
         if (failure) throw failure;
-        await new Promise<void>((resolve, reject) => {
-          stream.once('error', reject);
-          stream.end(() => resolve());
-        });
+        await endStream(stream);
+        if (failure) throw failure;
         await rename(temp, path);
         pendingTempFiles.delete(temp);
       } catch (error) {

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { elbow } from '../../core/elbow.js';
-import { usageError } from '../../core/errors.js';
+import { dataError, usageError } from '../../core/errors.js';
 import { scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
 import { withSink } from '../../io/output.js';
 import { elbowChart, elbowTable } from '../../render/elbow.js';
@@ -42,7 +42,10 @@ Example:
       const params = modelingParams(o, kMin);
       const loaded = await readCustomers(ctx, input, o);
       const rows = loaded.customers;
-      if (rows.length < 2) throw usageError(`only ${rows.length} customer: the elbow needs at least 2`);
+      if (rows.length < 2) {
+        const file = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
+        throw dataError(`only ${rows.length} customer: the elbow needs at least 2`, { file, hint: 'give a log with more customers' });
+      }
       if (kMin > rows.length) throw usageError(`--k-min ${kMin} is more than the ${rows.length} customers`);
       const { x } = scaledFeatures(rows, params.transform);
       const result = elbow(x, rows.length, 3, {

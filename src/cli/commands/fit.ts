@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { elbow } from '../../core/elbow.js';
-import { usageError } from '../../core/errors.js';
+import { RfmError, usageError } from '../../core/errors.js';
 import { DEFAULT_PARAMS, fitSegments, scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
 import { summaryFromModel } from '../../core/summary.js';
@@ -107,12 +107,20 @@ Example:
       if (auto) {
         const { x } = scaledFeatures(rows, params.transform);
         const result = elbow(x, rows.length, 3, { kMin: 1, kMax: Math.min(10, rows.length), nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed, silhouetteSample: SILHOUETTE_SAMPLE });
-        params.k = result.suggestedK ?? 4;
-        if (result.suggestedK === null) ctx.warn('the elbow curve has no clear knee; using k = 4');
+        // Without a knee, the default k — or every customer its own segment when there are fewer.
+        params.k = result.suggestedK ?? Math.min(4, rows.length);
+        if (result.suggestedK === null) ctx.warn(`the elbow curve has no clear knee; using k = ${params.k}`);
         else ctx.info(`elbow knee: k = ${params.k}`);
       }
       const labels = o.labels === undefined ? undefined : await readLabels(o.labels, params.k);
-      const fit = fitSegments(rows, params, labels);
+      const source = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
+      let fit: ReturnType<typeof fitSegments>;
+      try {
+        fit = fitSegments(rows, params, labels);
+      } catch (error) {
+        // A data error of the fit (one customer, too few distinct ones) is about this input: name it.
+        throw error instanceof RfmError && error.kind === 'data' ? error.at({ file: source }) : error;
+      }
       const names = fit.segments.map((s) => s.name);
       const duplicate = names.find((n, i) => names.indexOf(n) !== i);
       if (duplicate !== undefined) throw usageError(`two segments would be named "${duplicate}"`, 'give each cluster a different name in --labels');
@@ -123,7 +131,7 @@ Example:
         createdAt: createdAt(ctx.streams.env),
         tool: TOOL,
         training: {
-          source: report?.source ?? (input === undefined || input === '-' ? 'stdin' : input),
+          source,
           asOf: loaded.asOf === null ? null : formatTimestamp(loaded.asOf),
           rowsRead: report?.rowsRead ?? null,
           rowsKept: report?.rowsKept ?? null,
