@@ -88,6 +88,12 @@ export class RecordView {
 /** Receives each non-blank data record. */
 export interface RecordSink {
   record(view: RecordView): void;
+  /**
+   * Called after each block of records (about a chunk's worth), before the general path takes
+   * over, and at the end: a consumer that batches records hands them on here, and reading waits
+   * for the promise it returns (backpressure from a slow writer).
+   */
+  flush?(): void | Promise<void>;
 }
 
 const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
@@ -562,6 +568,8 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
   try {
     for (;;) {
       pos = scanner.scan(buf, pos, buf.length, eof, sink);
+      const flushed = sink.flush?.();
+      if (flushed !== undefined) await flushed;
       if (scanner.unusual) {
         rest = handOver(pos, []);
         break;

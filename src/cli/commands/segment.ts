@@ -13,7 +13,7 @@ import { parseNumber } from '../../io/transactions.js';
 import { formatTimestamp, parseTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import { withSink, type Sink } from '../../io/output.js';
-import { writeRecords, type Column, type MachineFormat } from '../../io/records.js';
+import { csvField, numberText, writeRecords, type Column, type MachineFormat } from '../../io/records.js';
 import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords } from '../../render/table.js';
 import type { Context, Format } from '../context.js';
@@ -89,13 +89,31 @@ function batchColumns(model: RfmModel): Column<Scored>[] {
   ];
 }
 
-/** Writes one batch; a JSON array is opened by the first batch and closed at the end. */
+/**
+ * Assigns and writes one batch; a JSON array is opened by the first batch and closed at the end.
+ * CSV, the default when piped, is written line by line without the generic column machinery
+ * (DESIGN.md §5: a million rows a second): the same text, far fewer allocations.
+ */
 function batchWriter(ctx: Context, out: Sink, format: Format, model: RfmModel) {
   const columns = batchColumns(model);
+  const assign = batchAssigner(model);
+  const header = columns.map((c) => c.header).join(',') + '\n';
+  const names = model.segments.map((s) => csvField(s.name));
   let first = true;
   const tableRows: Scored[] = [];
   return {
-    async write(batch: Scored[]) {
+    async write(rows: RfmRow[]) {
+      if (format === 'csv') {
+        let text = first ? header : '';
+        for (const row of rows) {
+          const cluster = assign(row);
+          text += `${csvField(row.customerId)},${numberText(row.recency)},${numberText(row.frequency)},${numberText(row.monetary)},${cluster},${names[cluster]}\n`;
+        }
+        await out.write(text);
+        if (rows.length > 0) first = false;
+        return;
+      }
+      const batch = rows.map((row): Scored => ({ row, cluster: assign(row) }));
       if (format === 'table') {
         for (const s of batch) tableRows.push(s);
         return;
@@ -104,11 +122,10 @@ function batchWriter(ctx: Context, out: Sink, format: Format, model: RfmModel) {
         const text = batch.map((s) => JSON.stringify(Object.fromEntries(columns.map((c) => [c.header, c.value(s)])))).join(',\n');
         if (batch.length > 0) await out.write((first ? '[\n' : ',\n') + text);
       } else {
-        // CSV header only once: writeRecords writes one per call, so strip it after the first.
+        // NDJSON: one object a line.
         let text = '';
         const collector = { isTerminal: false, write: async (t: string) => void (text += t), commit: async () => undefined, abort: async () => undefined };
         await writeRecords(collector, format as MachineFormat, columns, batch);
-        if (format === 'csv' && !first) text = text.slice(text.indexOf('\n') + 1);
         await out.write(text);
       }
       if (batch.length > 0) first = false;
@@ -116,13 +133,12 @@ function batchWriter(ctx: Context, out: Sink, format: Format, model: RfmModel) {
     async end() {
       if (format === 'table') await out.write(renderRecords(columns, tableRows, ctx.style));
       else if (format === 'json') await out.write(first ? '[]\n' : '\n]\n');
-      else if (format === 'csv' && first) await out.write(columns.map((c) => c.header).join(',') + '\n');
+      else if (format === 'csv' && first) await out.write(header);
     },
   };
 }
 
 async function segmentBatch(ctx: Context, model: RfmModel, input: string | undefined, o: SegmentOptions): Promise<void> {
-  const assign = batchAssigner(model);
   const options = loadOptions(o);
   // A log is aggregated with the model's as-of date unless --as-of is given.
   const asOfGiven = options.asOf !== undefined;
@@ -136,13 +152,13 @@ async function segmentBatch(ctx: Context, model: RfmModel, input: string | undef
       { ...options, asOf: options.asOf ?? (model.training.asOf === null ? undefined : parseTimestamp(model.training.asOf)), asOfFromModel: !asOfGiven },
       (rows) => {
         streamed += rows.length;
-        return writer.write(rows.map((row) => ({ row, cluster: assign(row) })));
+        return writer.write(rows);
       },
     );
     if (loaded.kind === 'transactions') {
       if (loaded.report) ctx.info(cleaningSummary(loaded.report));
       ctx.info(`as-of ${formatTimestamp(loaded.asOf!)} (${asOfGiven ? '--as-of' : "the model's"}), ${plural(loaded.customers.length, 'customer')}`);
-      await writer.write(loaded.customers.map((row) => ({ row, cluster: assign(row) })));
+      await writer.write(loaded.customers);
     } else {
       ctx.info(`segmented ${plural(streamed, 'customer')}`);
     }
