@@ -1,6 +1,6 @@
 /**
  * A small seeded pseudo-random generator (mulberry32). All randomness in rfm comes from here so
- * that the same seed gives byte-identical models; Math.random is never used.
+ * that the same seed gives byte-identical models; the global unseeded generator is never used.
  */
 export interface Random {
   /** A float in [0, 1). */
