@@ -68,9 +68,12 @@ export function parseRfmRows(batch: string[][], lines: number[], c: RfmColumns, 
   return out;
 }
 
+/** Rows per batch handed on by the fast path for an RFM table. */
+const RFM_BATCH = 4096;
+
 /**
  * parseRfmRows for the fast path (fast-csv.ts), with the same values and errors: records read as
- * bytes, numbers read from the bytes when plain, rows handed to `deliver` a block at a time.
+ * bytes, numbers read from the bytes when plain, rows handed to `deliver` RFM_BATCH at a time.
  */
 function rfmRecordSink(c: RfmColumns, width: number, file: string, deliver: (rows: RfmRow[]) => void | Promise<void>): RecordSink {
   const last = Math.max(c.customer, c.recency, c.frequency, c.monetary);
@@ -103,6 +106,8 @@ function rfmRecordSink(c: RfmColumns, width: number, file: string, deliver: (row
         frequency: number(view, c.frequency, 'frequency', 0),
         monetary: number(view, c.monetary, 'monetary', 0),
       });
+      // Small batches: their rows die young (cheap to collect) instead of outliving a scavenge.
+      return batch.length >= RFM_BATCH;
     },
     flush() {
       if (batch.length === 0) return;

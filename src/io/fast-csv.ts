@@ -87,7 +87,8 @@ export class RecordView {
 
 /** Receives each non-blank data record. */
 export interface RecordSink {
-  record(view: RecordView): void;
+  /** Returns true to have flush() called before the next record (its batch is full). */
+  record(view: RecordView): void | boolean;
   /**
    * Called after each block of records (about a chunk's worth), before the general path takes
    * over, and at the end: a consumer that batches records hands them on here, and reading waits
@@ -206,6 +207,8 @@ export class RecordScanner {
   physicalLine = 1;
   /** Set when scan() stopped at a record the fast path leaves to papaparse. */
   unusual = false;
+  /** Set when scan() stopped because the sink asked for a flush. */
+  paused = false;
   private readonly special = new Uint8Array(256);
   /** No byte above this is special (most bytes, for `,` and tab): one comparison settles them. */
   private readonly hi: number;
@@ -353,6 +356,7 @@ export class RecordScanner {
     view.buf = buf;
     const lastLf = to > from ? buf.lastIndexOf(LF, to - 1) : -1;
     let pos = from;
+    this.paused = false;
     while (pos < to) {
       const next = this.parse(buf, pos, to, eof, lastLf);
       if (next < 0) {
@@ -360,8 +364,12 @@ export class RecordScanner {
         return pos;
       }
       // A blank line (or a lone `""`) is one empty field: skipped, as the general path does.
-      if (view.fieldCount !== 1 || view.ends[0] !== view.starts[0]) sink.record(view);
+      const full = (view.fieldCount !== 1 || view.ends[0] !== view.starts[0]) && sink.record(view) === true;
       pos = next;
+      if (full) {
+        this.paused = true;
+        return pos;
+      }
     }
     return pos;
   }
@@ -570,6 +578,7 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
       pos = scanner.scan(buf, pos, buf.length, eof, sink);
       const flushed = sink.flush?.();
       if (flushed !== undefined) await flushed;
+      if (scanner.paused) continue;
       if (scanner.unusual) {
         rest = handOver(pos, []);
         break;

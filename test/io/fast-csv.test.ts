@@ -238,6 +238,53 @@ describe('transaction logs: the fast path aggregates to the same customers', () 
   });
 });
 
+describe('RFM tables: the fast path gives the same rows and errors', () => {
+  const options: LoadOptions = { columns: {}, dateOrder: 'mdy', cleaning: DEFAULT_CLEANING, inputKind: 'auto' };
+  const rows = Array.from({ length: 10_000 }, (_, i) => `${i % 7 === 0 ? `"C, ${i}"` : ` 00${i} `},${i % 400},${1 + (i % 9)},${i % 5 === 0 ? ` ${i}.50 ` : i % 11 === 0 ? '1e2' : `${i}.1`}`);
+  const table = 'customer_id,recency,frequency,monetary,extra\r\n' + rows.join('\r\n') + '\r\n\r\n';
+  /** Streams through an asynchronous consumer (backpressure), or collects; errors as messages. */
+  const load = async (text: string, stream: boolean) => {
+    const batches: string[][] = [];
+    try {
+      const loaded = await loadCustomers(
+        source([Buffer.from(text)]),
+        options,
+        stream
+          ? async (batch) => {
+              await new Promise((resolve) => setTimeout(resolve, 1));
+              batches.push(batch.map((r) => `${r.customerId}|${r.recency}|${r.frequency}|${r.monetary}`));
+            }
+          : undefined,
+      );
+      return stream ? batches.flat() : loaded.customers;
+    } catch (error) {
+      return (error as RfmError).message;
+    }
+  };
+  // The same table with bare-CR line ends is read by the general path only.
+  const general = (text: string) => text.replace(/\r\n/g, '\r');
+
+  it('collected and streamed, in batches, in input order', async () => {
+    expect(await load(table, false)).toEqual(await load(general(table), false));
+    const streamed = await load(table, true);
+    expect(streamed).toHaveLength(10_000);
+    expect(streamed).toEqual(await load(general(table), true));
+    expect((streamed as string[]).slice(0, 2)).toEqual(['C, 0|0|1|0.5', '001|1|2|1.1']);
+  });
+
+  it.each([
+    ['a negative recency', '5,-1,2,3'],
+    ['a text frequency', '5,1,two,3'],
+    ['a missing field', '5,1,2'],
+    ['an empty monetary', '5,1,2,'],
+  ])('%s: the same error and line', async (_name, bad) => {
+    const text = table.replace(/\r\n\r\n$/, `\r\n${bad}\r\n`);
+    const want = await load(general(text), true);
+    expect(want).toMatch(/line 10002/);
+    expect(await load(text, true)).toEqual(want);
+  });
+});
+
 describe('pieces', () => {
   it('plain decimals from bytes equal Number()', () => {
     for (const t of ['0', '-0', '2.95', '18.0', '.5', '5.', '-.5', '123456789012345', '0.1', '99999.99999', '1.79769313486231']) {
