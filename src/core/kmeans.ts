@@ -642,10 +642,12 @@ export function assign(x: Float64Array, n: number, d: number, centroids: readonl
 
 /** One point's nearest centroid and its Euclidean distance to every centroid (for `segment --explain`). */
 export function nearest(point: readonly number[], centroids: readonly (readonly number[])[]): { cluster: number; distances: number[] } {
-  const distances = centroids.map((c) => Math.sqrt(c.reduce((s, v, f) => s + (point[f]! - v) ** 2, 0)));
+  // Compared squared, as batchAssigner and assign() do: two squared distances that differ can have
+  // the same square root, and the single and batch paths must not then pick different clusters.
+  const squared = centroids.map((c) => c.reduce((s, v, f) => s + (point[f]! - v) ** 2, 0));
   let cluster = 0;
-  distances.forEach((dist, j) => {
-    if (dist < distances[cluster]!) cluster = j;
+  squared.forEach((d2, j) => {
+    if (d2 < squared[cluster]!) cluster = j;
   });
-  return { cluster, distances };
+  return { cluster, distances: squared.map(Math.sqrt) };
 }

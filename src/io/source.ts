@@ -12,6 +12,12 @@ import { RfmError, inputError } from '../core/errors.js';
 /** Longest physical line accepted, in characters. */
 export const MAX_LINE_CHARS = 1 << 20;
 
+/**
+ * Longest record accepted, in characters: one row, however many lines its quoted fields span. A
+ * quote that never closes would otherwise make the rest of the file one record, held in memory.
+ */
+export const MAX_RECORD_CHARS = 4 * MAX_LINE_CHARS;
+
 export interface InputSource {
   /** Name for messages: the path, or "stdin". */
   name: string;
@@ -210,6 +216,9 @@ export async function* decodeText(bytes: AsyncIterable<Buffer>, name: string, st
       if (start.line !== undefined) decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
       else if (chunk[0] === 0xff && chunk[1] === 0xfe) decoder = new TextDecoder('utf-16le');
       else if (chunk[0] === 0xfe && chunk[1] === 0xff) decoder = new TextDecoder('utf-16be');
+      // UTF-16 without a byte-order mark (some Windows exports): ASCII text with every other byte 0.
+      else if (chunk.length >= 4 && chunk[0] !== 0 && chunk[1] === 0 && chunk[2] !== 0 && chunk[3] === 0) decoder = new TextDecoder('utf-16le');
+      else if (chunk.length >= 4 && chunk[0] === 0 && chunk[1] !== 0 && chunk[2] === 0 && chunk[3] !== 0) decoder = new TextDecoder('utf-16be');
       else decoder = new TextDecoder('utf-8', { fatal: true });
     }
     if (latin1) {

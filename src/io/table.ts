@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { RfmError, inputError } from '../core/errors.js';
 import { readDelimitedFast, type Newline, type RecordSink, type ResumePoint } from './fast-csv.js';
-import { decodeText, type InputSource } from './source.js';
+import { decodeText, MAX_RECORD_CHARS, type InputSource } from './source.js';
 
 export type Delimiter = ',' | ';' | '\t' | 'whitespace';
 
@@ -155,6 +155,12 @@ function readDelimited(
     // Batches handed on but not yet processed; reading resumes when they settle.
     let pending: Promise<void> = Promise.resolve();
     const input = Readable.from(text);
+    // Characters handed to papaparse so far (this listener runs before papaparse's own): what it
+    // has not turned into rows yet is one record in the making, bounded by MAX_RECORD_CHARS.
+    let received = 0;
+    input.on('data', (chunk: string) => {
+      received += chunk.length;
+    });
     const fail = (error: unknown, parser?: Papa.Parser) => {
       failed = true;
       parser?.abort();
@@ -190,6 +196,13 @@ function readDelimited(
             }
             rows.push(row);
             lines.push(at);
+          }
+          if (received - results.meta.cursor > MAX_RECORD_CHARS) {
+            throw inputError(`the record starting on line ${line} of ${name} is longer than ${MAX_RECORD_CHARS} characters`, {
+              file: name,
+              line,
+              hint: 'a quoted field seems never to close: check that line for a stray "',
+            });
           }
           const done = rows.length > 0 ? handler.rows(rows, lines) : undefined;
           if (done instanceof Promise) {

@@ -196,8 +196,21 @@ export function nothingKeptError(report: CleaningReport): RfmError {
     .filter(([, n]) => n > 0)
     .map(([rule, n]) => `${rule} ${n}`)
     .join(', ');
+  // When one rule removed every row, what to do is specific to it.
+  const [top, count] = Object.entries(report.dropped).sort((a, b) => b[1] - a[1])[0];
   return dataError(`no rows of ${report.source} survive cleaning (${report.rowsRead} read; dropped: ${causes})`, {
     file: report.source,
-    hint: 'check the column mapping and date format (--date-format), or relax a rule with --keep-…',
+    hint: (count === report.rowsRead ? NOTHING_KEPT_HINTS[top] : undefined) ?? 'check the column mapping and date format (--date-format), or relax a rule with --keep-…',
   });
 }
+
+const NOTHING_KEPT_HINTS: Record<string, string> = {
+  invalid_number:
+    'quantity, price and amount must be plain numbers like 1234.50 (no thousands separators, currency signs, NaN or Infinity); check the column mapping (--quantity-col, --price-col, --amount-col)',
+  invalid_date:
+    'dates must be YYYY-MM-DD[ HH:MM[:SS]], ISO 8601, M/D/YYYY H:MM or YYYYMMDD (real calendar days); use --date-format dmy for D/M/YYYY, or pick the column with --date-col',
+  missing_customer: 'every row lacks a customer id: pick the column with --customer-col NAME',
+  cancelled: 'every invoice starts with C (a cancellation): keep them with --keep-cancelled, or check --invoice-col',
+  nonpositive_quantity: 'every quantity is <= 0: check --quantity-col, or keep them with --keep-nonpositive-quantity',
+  nonpositive_price: 'every price (or amount) is <= 0: check --price-col / --amount-col, or keep them with --keep-nonpositive-price',
+};
