@@ -23,7 +23,20 @@ export function csvField(value: Cell): string {
 
 /** Shortest round-trip decimal form; non-finite numbers (never expected) become empty. */
 export function numberText(value: number): string {
-  return Number.isFinite(value) ? String(value) : '';
+  if (!Number.isFinite(value)) return '';
+  if (Number.isInteger(value)) return String(value);
+  // Amounts in whole cents (most money) skip the general shortest-digits search, with the same
+  // text: when cents/100 gives back the double, the decimal cents/100 (at most 15 digits) is the
+  // only decimal of 15 digits or fewer that does, so it is the shortest, and String() prints it.
+  const cents = Math.round(value * 100);
+  if (cents / 100 === value && Math.abs(cents) < 1e15) {
+    const sign = cents < 0 ? '-' : '';
+    const abs = Math.abs(cents);
+    const units = Math.floor(abs / 100);
+    const fraction = abs - units * 100;
+    return fraction % 10 === 0 ? `${sign}${units}.${fraction / 10}` : `${sign}${units}.${fraction < 10 ? '0' : ''}${fraction}`;
+  }
+  return String(value);
 }
 
 export function csvLine(values: readonly Cell[]): string {

@@ -1,0 +1,395 @@
+#!/usr/bin/env node
+/**
+ * The pipeline benchmark of DESIGN.md §5 / issue 5, side by side with the original pandas +
+ * scikit-learn pipeline (../shared/bench/pandas_baseline.py), in one run on this machine.
+ *
+ *   npm run bench                        (= npm run build && node test/bench/run.mjs)
+ *   node test/bench/run.mjs --only 1,5 --runs 5
+ *
+ * Cases (each timed as whole processes, start-up included, unless said otherwise):
+ *   1  rfm fit FILE -k auto  vs  pandas_baseline.py FILE --log, 1,067,371-row Online-Retail-II-shaped
+ *      CSV: wall <= 0.4 x pandas, peak RSS <= 150 MB
+ *   2  the same on 10x the rows: peak RSS < 1.3 x case 1's, time no worse than linear (<= 10x case 1's)
+ *   3  k-means, 1,000,000 x 3, k = 4, n-init 10, vs scikit-learn KMeans(n_init=10): wall <= sklearn's,
+ *      inertia <= +0.1 % (runs test/bench/kmeans-bench.mjs, which times both in-process)
+ *   4  elbow k = 1..10 x 10 restarts (+ silhouette) on the sample's ~4,300 customers: compute < 0.5 s,
+ *      timed in-process around the core elbow() call in a fresh process (whole `rfm elbow` for context)
+ *   5  rfm segment on a 1,000,000-row RFM table (CSV out): >= 1,000,000 rows/s after start-up, i.e.
+ *      1e6 / (median wall on 1M rows - median wall on a 1-row table)
+ * Runs alternate between our side and the baseline; the table gives medians.
+ *
+ * Inputs are generated when missing, deterministically (git-ignored bench-data/):
+ *   test/bench/generate-retail.mjs --rows 1067371 --seed 42 (and --rows 10673710), an RFM table from a
+ *   seeded generator below, and a model fitted on fixtures/online_retail_sample.csv.
+ * Peak RSS comes from /usr/bin/time -v (else from polling /proc/PID/status VmHWM, which can miss the
+ * last few ms). Nothing is installed: without python3-pandas / python3-sklearn the script says how to
+ * get them and runs our side alone.
+ *
+ * Writes the table (markdown) to stdout and every measurement to bench-data/bench-results.json.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = join(ROOT, 'bin', 'rfm.js');
+const DATA = join(ROOT, 'bench-data');
+const BASELINE = resolve(ROOT, '../shared/bench/pandas_baseline.py');
+const PYTHON = '/usr/bin/python3';
+const SAMPLE = join(ROOT, 'fixtures', 'online_retail_sample.csv');
+
+// ------------------------------------------------------------------ arguments
+const argv = process.argv.slice(2);
+const flag = (name) => {
+  const i = argv.indexOf(name);
+  return i === -1 ? undefined : argv[i + 1];
+};
+if (argv.includes('--help') || argv.includes('-h')) {
+  process.stdout.write('usage: node test/bench/run.mjs [--only 1,2,3,4,5] [--runs N]\n');
+  process.exit(0);
+}
+const RUNS = Number(flag('--runs') ?? 3);
+const ONLY = new Set((flag('--only') ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim())));
+if (!Number.isInteger(RUNS) || RUNS < 1 || [...ONLY].some((c) => !(c >= 1 && c <= 5))) {
+  process.stderr.write('run.mjs: --runs N (N >= 1), --only a comma-separated subset of 1..5\n');
+  process.exit(2);
+}
+if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  process.stderr.write('run.mjs: dist/ is missing: run `npm run bench` (it builds first) or `npm run build`\n');
+  process.exit(2);
+}
+
+const log = (text) => process.stderr.write(text + '\n');
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, d = 3) => (x === null || x === undefined ? null : Number(x.toFixed(d)));
+
+// ------------------------------------------------------------------ machine
+function commandOutput(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+const machine = {
+  date: new Date().toISOString(),
+  dateU: commandOutput('date', ['-u']),
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGB: round(totalmem() / 2 ** 30, 1),
+  os: `${process.platform} ${release()}`,
+  node: process.version,
+  loadAverageStart: loadavg().map((x) => round(x, 2)),
+};
+const py = spawnSync(
+  PYTHON,
+  ['-c', 'import json, sys, numpy, pandas, sklearn; print(json.dumps({"python": sys.version.split()[0], "numpy": numpy.__version__, "pandas": pandas.__version__, "sklearn": sklearn.__version__}))'],
+  { encoding: 'utf8' },
+);
+const python = py.status === 0 ? JSON.parse(py.stdout.trim()) : null;
+Object.assign(machine, python ?? { python: null, pandas: null, sklearn: null });
+if (python === null) {
+  log(
+    `pandas / scikit-learn not found for ${PYTHON}: install them with\n` +
+      '  apt-get install -y python3-pandas python3-sklearn\n' +
+      'running the rfm side alone (no baseline, no ratios).',
+  );
+}
+if (!existsSync(BASELINE) && python !== null) log(`note: ${BASELINE} not found: no baseline.`);
+const haveBaseline = python !== null && existsSync(BASELINE);
+
+// Peak RSS: /usr/bin/time -v when present.
+const TIME = '/usr/bin/time';
+const haveTime = existsSync(TIME) && spawnSync(TIME, ['-v', 'true']).status === 0;
+machine.rssMethod = haveTime ? '/usr/bin/time -v' : '/proc/PID/status VmHWM polled every 10 ms';
+if (!haveTime) log(`note: ${TIME} not found (apt-get install -y time gives it); polling /proc for peak RSS instead.`);
+
+/**
+ * Runs a command to completion: wall seconds (spawn to exit), peak RSS in MB, stdout if captured.
+ * Fails loudly on a non-zero exit: a benchmark of a failing run means nothing.
+ */
+async function measure(cmd, args, { capture = false } = {}) {
+  const full = haveTime ? [TIME, ['-v', cmd, ...args]] : [cmd, args];
+  const t0 = performance.now();
+  const child = spawn(full[0], full[1], { cwd: ROOT, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  let hwm = 0;
+  const poll = haveTime
+    ? undefined
+    : setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) hwm = Math.max(hwm, Number(m[1]));
+        } catch {
+          // exited
+        }
+      }, 10);
+  const [code] = await once(child, 'close');
+  const wall = (performance.now() - t0) / 1000;
+  if (poll) clearInterval(poll);
+  let status = code;
+  if (haveTime) {
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+    hwm = m ? Number(m[1]) : 0;
+    const s = /Exit status: (\d+)/.exec(stderr);
+    status = s ? Number(s[1]) : code;
+  }
+  if (status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${status}:\n${stderr.slice(-2000)}`);
+  return { wall, rssMB: hwm / 1024, stdout };
+}
+
+// ------------------------------------------------------------------ inputs
+mkdirSync(DATA, { recursive: true });
+
+function retailFile(rows) {
+  const path = join(DATA, `retail-${rows}.csv`);
+  if (!existsSync(path)) {
+    log(`generating ${path} (deterministic, seed 42)...`);
+    const r = spawnSync(process.execPath, [join(ROOT, 'test/bench/generate-retail.mjs'), '--rows', String(rows), '--seed', '42', '--out', path], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`generate-retail.mjs failed for ${rows} rows`);
+  }
+  return path;
+}
+
+/** mulberry32: the same generator as generate-retail.mjs; no Math.random. */
+function mulberry32(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A deterministic RFM table: customer_id,recency,frequency,monetary, retail-like distributions. */
+async function rfmTable(rows) {
+  const path = join(DATA, `rfm-${rows}.csv`);
+  if (existsSync(path)) return path;
+  log(`generating ${path} (deterministic, seed 5)...`);
+  const rnd = mulberry32(5);
+  const out = createWriteStream(path);
+  let block = 'customer_id,recency,frequency,monetary\n';
+  for (let i = 0; i < rows; i++) {
+    const active = rnd() < 0.35;
+    const recency = Math.floor(active ? 60 * rnd() ** 2 : 730 * rnd());
+    const frequency = 1 + Math.floor(Math.log(1 - rnd()) / Math.log(active ? 0.8 : 0.45));
+    const monetary = Math.round(100 * Math.exp(3 + 0.9 * Math.log(frequency) + 0.8 * Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd()))) / 100;
+    block += `${100000 + i},${recency},${frequency},${monetary}\n`;
+    if (block.length > 1 << 20) {
+      if (!out.write(block)) await once(out, 'drain');
+      block = '';
+    }
+  }
+  out.end(block);
+  await once(out, 'finish');
+  return path;
+}
+
+// ------------------------------------------------------------------ cases
+const results = { machine, runs: RUNS, cases: {} };
+const rows = [];
+const yes = (ok) => (ok === null ? 'n/a' : ok ? 'yes' : '**no**');
+const s = (x) => (x === null || x === undefined ? '—' : `${x.toFixed(2)} s`);
+const mb = (x) => (x === null || x === undefined ? '—' : `${Math.round(x)} MB`);
+
+/** Our command and the baseline, alternating (the first to go switches every run). */
+async function sideBySide(ours, baseline) {
+  const o = [];
+  const b = [];
+  for (let r = 0; r < RUNS; r++) {
+    const order = r % 2 === 0 ? ['o', 'b'] : ['b', 'o'];
+    for (const side of order) {
+      if (side === 'o') o.push(await measure(...ours));
+      else if (baseline) b.push(await measure(...baseline));
+    }
+    log(`  run ${r + 1}/${RUNS}: rfm ${o.at(-1).wall.toFixed(2)} s${b.length ? `, baseline ${b.at(-1).wall.toFixed(2)} s` : ''}`);
+  }
+  const sum = (xs) =>
+    xs.length === 0 ? null : { wallMedian: median(xs.map((x) => x.wall)), rssMedianMB: median(xs.map((x) => x.rssMB)), walls: xs.map((x) => round(x.wall)), rssMB: xs.map((x) => round(x.rssMB, 1)) };
+  return { ours: sum(o), baseline: sum(b), oursStdout: o.at(-1).stdout, baselineStdout: b.at(-1)?.stdout };
+}
+
+const fitArgs = (file) => [process.execPath, [BIN, 'fit', file, '-k', 'auto', '-q', '-m', join(DATA, 'bench-fit-model.json'), '--format', 'json'], { capture: true }];
+const pandasArgs = (file) => (haveBaseline ? [PYTHON, [BASELINE, file, '--log'], { capture: true }] : undefined);
+const customersOf = (stdout) => {
+  try {
+    return JSON.parse(stdout.trim().split('\n').pop()).customers;
+  } catch {
+    return null;
+  }
+};
+const modelCustomers = () => JSON.parse(readFileSync(join(DATA, 'bench-fit-model.json'), 'utf8')).training.customers;
+
+async function fitCase(n, file, label) {
+  log(`case ${n}: ${label}`);
+  const r = await sideBySide(fitArgs(file), pandasArgs(file));
+  r.customers = { rfm: modelCustomers(), pandas: r.baselineStdout ? customersOf(r.baselineStdout) : null };
+  r.fileMB = round(statSync(file).size / 1e6, 1);
+  delete r.oursStdout;
+  delete r.baselineStdout;
+  return r;
+}
+
+if (ONLY.has(1) || ONLY.has(2)) {
+  const one = await fitCase(1, retailFile(1067371), 'rfm fit -k auto vs pandas_baseline.py --log, 1,067,371 rows');
+  results.cases[1] = one;
+  const ratio = one.baseline ? one.ours.wallMedian / one.baseline.wallMedian : null;
+  if (ONLY.has(1)) {
+    rows.push([
+      '1',
+      `\`rfm fit -k auto\` vs pandas, 1,067,371 rows (${one.fileMB} MB, ${one.customers.rfm} customers)`,
+      s(one.ours.wallMedian),
+      s(one.baseline?.wallMedian),
+      ratio === null ? '—' : ratio.toFixed(2),
+      mb(one.ours.rssMedianMB),
+      mb(one.baseline?.rssMedianMB),
+      'ratio ≤ 0.40, RSS ≤ 150 MB',
+      yes(ratio === null ? null : ratio <= 0.4 && one.ours.rssMedianMB <= 150),
+    ]);
+  }
+  if (ONLY.has(2)) {
+    const ten = await fitCase(2, retailFile(10673710), 'the same at 10x the rows');
+    results.cases[2] = ten;
+    const growth = ten.ours.rssMedianMB / one.ours.rssMedianMB;
+    const scale = ten.ours.wallMedian / one.ours.wallMedian;
+    const ratio10 = ten.baseline ? ten.ours.wallMedian / ten.baseline.wallMedian : null;
+    ten.rssGrowth = round(growth, 3);
+    ten.timeScale = round(scale, 2);
+    rows.push([
+      '2',
+      `the same at 10× rows (${ten.fileMB} MB, ${ten.customers.rfm} customers): time ×${scale.toFixed(2)} of case 1, RSS +${((growth - 1) * 100).toFixed(0)} %`,
+      s(ten.ours.wallMedian),
+      s(ten.baseline?.wallMedian),
+      ratio10 === null ? '—' : ratio10.toFixed(2),
+      mb(ten.ours.rssMedianMB),
+      mb(ten.baseline?.rssMedianMB),
+      'RSS growth < 30 %, time ≤ 10× case 1',
+      yes(growth < 1.3 && scale <= 10),
+    ]);
+  }
+}
+
+if (ONLY.has(3)) {
+  const script = join(ROOT, 'test/bench/kmeans-bench.mjs');
+  log('case 3: k-means 1M x 3, k = 4, n-init 10 vs scikit-learn (test/bench/kmeans-bench.mjs)');
+  if (!existsSync(script)) {
+    rows.push(['3', 'k-means 1M × 3 vs scikit-learn', '—', '—', '—', '—', '—', 'wall ≤ sklearn, inertia ≤ +0.1 %', 'not run: test/bench/kmeans-bench.mjs is missing']);
+  } else if (python === null) {
+    rows.push(['3', 'k-means 1M × 3 vs scikit-learn', '—', '—', '—', '—', '—', 'wall ≤ sklearn, inertia ≤ +0.1 %', 'not run: needs scikit-learn']);
+  } else {
+    const runs = [];
+    for (let r = 0; r < RUNS; r++) {
+      const m = await measure(process.execPath, [script], { capture: true });
+      runs.push(JSON.parse(m.stdout.trim().split('\n').pop()));
+      log(`  run ${r + 1}/${RUNS}: ours ${runs.at(-1).ours.seconds} s, sklearn ${runs.at(-1).sklearn.seconds} s`);
+    }
+    const ours = median(runs.map((x) => x.ours.seconds));
+    const sk = median(runs.map((x) => x.sklearn.seconds));
+    const inertia = Math.max(...runs.map((x) => x.inertiaRatio));
+    results.cases[3] = { oursSecondsMedian: ours, sklearnSecondsMedian: sk, worstInertiaRatio: inertia, runs };
+    rows.push([
+      '3',
+      `k-means 1,000,000 × 3, k = 4, n-init 10 (in-process; inertia ×${inertia.toFixed(5)} of sklearn's)`,
+      s(ours),
+      s(sk),
+      (ours / sk).toFixed(2),
+      '—',
+      '—',
+      'wall ≤ sklearn, inertia ≤ +0.1 %',
+      yes(ours <= sk && inertia <= 1.001),
+    ]);
+  }
+}
+
+if (ONLY.has(4)) {
+  log('case 4: elbow k = 1..10 x 10 restarts on the sample (~4,300 customers)');
+  // The computation `rfm elbow` does after reading, timed around the call, cold (a fresh process).
+  const probe = `
+    import { PassThrough } from 'node:stream';
+    import { openInput } from ${JSON.stringify(join(ROOT, 'dist/io/source.js'))};
+    import { loadCustomers } from ${JSON.stringify(join(ROOT, 'dist/io/customers.js'))};
+    import { DEFAULT_CLEANING } from ${JSON.stringify(join(ROOT, 'dist/core/clean.js'))};
+    import { DEFAULT_PARAMS, scaledFeatures, SILHOUETTE_SAMPLE } from ${JSON.stringify(join(ROOT, 'dist/core/fit.js'))};
+    import { elbow } from ${JSON.stringify(join(ROOT, 'dist/core/elbow.js'))};
+    const loaded = await loadCustomers(await openInput(${JSON.stringify(SAMPLE)}, new PassThrough()), { columns: {}, dateOrder: 'mdy', cleaning: DEFAULT_CLEANING, inputKind: 'auto' });
+    const rows = loaded.customers;
+    const t = performance.now();
+    const { x } = scaledFeatures(rows, DEFAULT_PARAMS.transform);
+    const result = elbow(x, rows.length, 3, { kMin: 1, kMax: 10, nInit: DEFAULT_PARAMS.nInit, maxIter: DEFAULT_PARAMS.maxIter, tol: DEFAULT_PARAMS.tol, seed: DEFAULT_PARAMS.seed, silhouetteSample: SILHOUETTE_SAMPLE });
+    console.log(JSON.stringify({ customers: rows.length, seconds: (performance.now() - t) / 1000, suggestedK: result.suggestedK }));`;
+  const compute = [];
+  const whole = [];
+  for (let r = 0; r < RUNS; r++) {
+    const m = await measure(process.execPath, ['--input-type=module', '-e', probe], { capture: true });
+    compute.push(JSON.parse(m.stdout.trim()));
+    whole.push(await measure(process.execPath, [BIN, 'elbow', SAMPLE, '-q', '--format', 'json']));
+    log(`  run ${r + 1}/${RUNS}: elbow() ${compute.at(-1).seconds.toFixed(3)} s, whole rfm elbow ${whole.at(-1).wall.toFixed(2)} s`);
+  }
+  const c = median(compute.map((x) => x.seconds));
+  const w = median(whole.map((x) => x.wall));
+  results.cases[4] = { computeSecondsMedian: c, wholeProcessSecondsMedian: w, customers: compute[0].customers, suggestedK: compute[0].suggestedK, compute, wholeWalls: whole.map((x) => round(x.wall)), wholeRssMB: whole.map((x) => round(x.rssMB, 1)) };
+  rows.push([
+    '4',
+    `elbow k = 1..10 × 10 restarts + silhouette, ${compute[0].customers} customers: elbow() in-process, cold (whole \`rfm elbow\`: ${w.toFixed(2)} s)`,
+    s(c),
+    '—',
+    '—',
+    mb(median(whole.map((x) => x.rssMB))),
+    '—',
+    'compute < 0.5 s',
+    yes(c < 0.5),
+  ]);
+}
+
+if (ONLY.has(5)) {
+  log('case 5: rfm segment on a 1,000,000-row RFM table');
+  const big = await rfmTable(1_000_000);
+  const tiny = join(DATA, 'rfm-1.csv');
+  writeFileSync(tiny, 'customer_id,recency,frequency,monetary\n100000,30,4,2500\n');
+  const model = join(DATA, 'bench-model.json');
+  await measure(process.execPath, [BIN, 'fit', SAMPLE, '-k', '4', '-q', '-m', model, '--format', 'json']);
+  const full = [];
+  const startup = [];
+  for (let r = 0; r < RUNS; r++) {
+    full.push(await measure(process.execPath, [BIN, 'segment', big, '-m', model, '-q', '--format', 'csv']));
+    startup.push(await measure(process.execPath, [BIN, 'segment', tiny, '-m', model, '-q', '--format', 'csv']));
+    log(`  run ${r + 1}/${RUNS}: 1M rows ${full.at(-1).wall.toFixed(2)} s, 1 row ${startup.at(-1).wall.toFixed(2)} s`);
+  }
+  const f = median(full.map((x) => x.wall));
+  const st = median(startup.map((x) => x.wall));
+  const rate = 1e6 / (f - st);
+  results.cases[5] = { wallMedian: f, startupMedian: st, rowsPerSecond: Math.round(rate), walls: full.map((x) => round(x.wall)), startupWalls: startup.map((x) => round(x.wall)), rssMB: full.map((x) => round(x.rssMB, 1)) };
+  rows.push([
+    '5',
+    `\`rfm segment\` 1,000,000-row RFM table → CSV: ${(rate / 1e6).toFixed(2)} M rows/s after start-up (${st.toFixed(2)} s, 1-row run)`,
+    s(f),
+    '—',
+    '—',
+    mb(median(full.map((x) => x.rssMB))),
+    '—',
+    '≥ 1,000,000 rows/s',
+    yes(rate >= 1e6),
+  ]);
+}
+
+// ------------------------------------------------------------------ report
+machine.loadAverageEnd = loadavg().map((x) => round(x, 2));
+rows.sort((a, b) => Number(a[0]) - Number(b[0]));
+const header = ['#', 'case', 'rfm (median)', 'pandas / sklearn (median)', 'ratio', 'peak RSS rfm', 'peak RSS baseline', 'target', 'met'];
+const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+const about = [
+  `${machine.dateU ?? machine.date} · ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB · ${machine.os} · Node ${machine.node}` +
+    (python ? ` · Python ${machine.python}, pandas ${machine.pandas}, scikit-learn ${machine.sklearn}, numpy ${machine.numpy}` : ' · no pandas/scikit-learn (rfm side only)'),
+  `${RUNS} run(s) per side, alternating; medians. Peak RSS: ${machine.rssMethod}. Load average at start ${machine.loadAverageStart.join(' / ')}, at end ${machine.loadAverageEnd.join(' / ')}.`,
+];
+writeFileSync(join(DATA, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+process.stdout.write(`${about.join('\n')}\n\n${table}\n\n(all measurements: bench-data/bench-results.json)\n`);
