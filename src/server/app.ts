@@ -250,17 +250,13 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
   }
   if (log !== undefined) {
     // One JSON line per finished request: method, url, status, ms.
+    // Written as a template (only the URL needs JSON escaping: the method is a token, the rest
+    // numbers): the same line as JSON.stringify of the object, at a fraction of the cost.
     app.addHook('onResponse', (request, reply, done) => {
       const status = reply.statusCode;
+      const ms = Math.round(reply.elapsedTime * 1000) / 1000;
       log.write(
-        JSON.stringify({
-          time: new Date().toISOString(),
-          level: status >= 500 ? 'error' : 'info',
-          method: request.method,
-          url: request.url,
-          status,
-          ms: Math.round(reply.elapsedTime * 1000) / 1000,
-        }),
+        `{"time":"${new Date().toISOString()}","level":"${status >= 500 ? 'error' : 'info'}","method":"${request.method}","url":${JSON.stringify(request.url)},"status":${status},"ms":${ms}}`,
       );
       done();
     });

@@ -283,12 +283,12 @@ describe('without a token', () => {
   it('logs one JSON line per request: method, url, status, ms', async () => {
     logLines.length = 0;
     await send(base, 'POST', '/segment', { body: customer(30, 4, 2500) });
-    await send(base, 'GET', '/nope?x=1');
+    await send(base, 'GET', '/nope?x="1"\\');
     await new Promise((r) => setTimeout(r, 20));
     const lines = logLines.map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ level: 'info', method: 'POST', url: '/segment', status: 200 });
-    expect(lines[1]).toMatchObject({ method: 'GET', url: '/nope?x=1', status: 404 });
+    expect(lines[1]).toMatchObject({ method: 'GET', url: '/nope?x="1"\\', status: 404 }); // quotes escaped
     for (const line of lines) {
       expect(typeof line.ms).toBe('number');
       expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT/);

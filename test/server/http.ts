@@ -30,7 +30,8 @@ function parse(text: string): unknown {
 }
 
 export function send(base: string, method: string, path: string, options: SendOptions = {}): Promise<HttpResult> {
-  const url = new URL(path, base);
+  // The path goes out as given (no URL normalisation), so tests can send odd ones.
+  const { hostname, port } = new URL(base);
   const headers: Record<string, string> = { ...options.headers };
   let payload: Buffer | undefined;
   if (options.body !== undefined) {
@@ -41,7 +42,7 @@ export function send(base: string, method: string, path: string, options: SendOp
   }
   if (payload !== undefined) headers['content-length'] = String(payload.length);
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
+    const req = httpRequest({ host: hostname, port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
