@@ -22,29 +22,6 @@ export interface RfmCustomer extends RfmRow {
   lastPurchase: number;
 }
 
-/** One customer's running totals: a small record of numbers, the same shape for every customer. */
-class CustomerState {
-  first: number;
-  last: number;
-  sum: number;
-  compensation = 0;
-  /** The frequency key (invoice, or purchase day) of the last line seen. */
-  lastKey: string | number;
-  /** Every distinct key, created at the second one: one-invoice customers never need a Set. */
-  keys: Set<string | number> | undefined = undefined;
-
-  constructor(time: number, value: number, key: string | number) {
-    this.first = time;
-    this.last = time;
-    this.sum = value;
-    this.lastKey = key;
-  }
-
-  get frequency(): number {
-    return this.keys === undefined ? 1 : this.keys.size;
-  }
-}
-
 export interface RfmTable {
   asOf: number;
   customers: RfmCustomer[];
@@ -52,14 +29,61 @@ export interface RfmTable {
   afterAsOf: number;
 }
 
+/**
+ * A frequency key as stored: an invoice that is a plain whole number below 2^30 ("536365", not
+ * "0536365" or "5e5") becomes that number, a small integer V8 keeps without allocating; any other
+ * invoice stays text. Two invoices are the same key exactly when they are the same text.
+ */
+function invoiceKey(invoice: string): string | number {
+  const n = invoice.length;
+  if (n === 0 || n > 9) return invoice;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const c = invoice.charCodeAt(i) - 48;
+    if (c < 0 || c > 9 || (c === 0 && i === 0 && n > 1)) return invoice;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+/** Index of `key` in the ascending `keys`, or -(insertion point) - 1. */
+function search(keys: number[], key: number): number {
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const k = keys[mid];
+    if (k < key) lo = mid + 1;
+    else if (k > key) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
 export class RfmAccumulator {
-  private readonly states = new Map<string, CustomerState>();
+  /*
+   * Per-customer state in columns indexed by the customer's number (its order of appearance):
+   * typed arrays for the running numbers (no object, no boxed double per customer), and for the
+   * distinct frequency keys, only from a customer's second one, a sorted array of numeric keys
+   * (invoices usually rise, so it is appended to) and a Set of the others.
+   */
+  private readonly index = new Map<string, number>();
+  private ids: string[] = [];
+  private first = new Float64Array(1024);
+  private last = new Float64Array(1024);
+  private sum = new Float64Array(1024);
+  private compensation = new Float64Array(1024);
+  private lastKey: (string | number)[] = [];
+  private numericKeys: (number[] | undefined)[] = [];
+  private otherKeys: (Set<string> | undefined)[] = [];
   private maxTime = -Infinity;
   private afterAsOf = 0;
-  // The lines of an invoice come together: the last customer's state is kept at hand, found again
-  // by comparing ids (the same string object on the fast path) rather than hashing into the Map.
+  // The lines of an invoice come together: the last customer and invoice are kept at hand, found
+  // again by comparing strings (the same string objects on the fast path) rather than hashing.
   private lastId: string | undefined = undefined;
-  private lastState: CustomerState | undefined = undefined;
+  private lastIndex = -1;
+  private lastInvoice: string | undefined = undefined;
+  private lastInvoiceKey: string | number = '';
 
   /**
    * @param asOf the as-of instant (ms), or undefined for latest + 1 day
@@ -77,50 +101,100 @@ export class RfmAccumulator {
       return false;
     }
     if (time > this.maxTime) this.maxTime = time;
-    const key: string | number = this.byInvoice ? invoice : Math.floor(time / DAY_MS);
-    let state = customerId === this.lastId ? this.lastState : this.states.get(customerId);
-    if (state === undefined) {
-      state = new CustomerState(time, value, key);
-      this.states.set(customerId, state);
-      this.lastId = customerId;
-      this.lastState = state;
-      return true;
+    let key: string | number;
+    if (!this.byInvoice) key = Math.floor(time / DAY_MS);
+    else if (invoice === this.lastInvoice) key = this.lastInvoiceKey;
+    else {
+      key = invoiceKey(invoice);
+      this.lastInvoice = invoice;
+      this.lastInvoiceKey = key;
+    }
+    let c = customerId === this.lastId ? this.lastIndex : this.index.get(customerId);
+    if (c === undefined) {
+      c = this.ids.length;
+      this.index.set(customerId, c);
+      this.ids.push(customerId);
+      if (c === this.first.length) this.grow();
+      this.first[c] = time;
+      this.last[c] = time;
+      this.sum[c] = value;
+      this.compensation[c] = 0;
+      this.lastKey.push(key);
+      this.numericKeys.push(undefined);
+      this.otherKeys.push(undefined);
+    } else {
+      if (time < this.first[c]) this.first[c] = time;
+      if (time > this.last[c]) this.last[c] = time;
+      // Neumaier summation: the error of each addition is carried separately.
+      const s = this.sum[c];
+      const t = s + value;
+      if (Math.abs(s) >= Math.abs(value)) this.compensation[c] += s - t + value;
+      else this.compensation[c] += value - t + s;
+      this.sum[c] = t;
+      // Lines of one invoice usually come together: nothing to do when the key repeats.
+      if (key !== this.lastKey[c]) this.addKey(c, key);
     }
     this.lastId = customerId;
-    this.lastState = state;
-    if (time < state.first) state.first = time;
-    if (time > state.last) state.last = time;
-    // Neumaier summation: the error of each addition is carried separately.
-    const t = state.sum + value;
-    if (Math.abs(state.sum) >= Math.abs(value)) state.compensation += state.sum - t + value;
-    else state.compensation += value - t + state.sum;
-    state.sum = t;
-    // Lines of one invoice usually come together: skip the Set when the key repeats.
-    if (key !== state.lastKey) {
-      if (state.keys === undefined) state.keys = new Set([state.lastKey]);
-      state.keys.add(key);
-      state.lastKey = key;
-    }
+    this.lastIndex = c;
     return true;
   }
 
+  /** Records a key that differs from the customer's last one (it may still have been seen before). */
+  private addKey(c: number, key: string | number): void {
+    let numeric = this.numericKeys[c];
+    let other = this.otherKeys[c];
+    if (numeric === undefined && other === undefined) {
+      // The second distinct key: until now every line had the last key.
+      const previous = this.lastKey[c];
+      numeric = this.numericKeys[c] = [];
+      if (typeof previous === 'number') numeric.push(previous);
+      else other = this.otherKeys[c] = new Set([previous]);
+    }
+    if (typeof key === 'number') {
+      const keys = numeric ?? (this.numericKeys[c] = []);
+      const n = keys.length;
+      if (n === 0 || key > keys[n - 1]) keys.push(key);
+      else {
+        const at = search(keys, key);
+        if (at < 0) keys.splice(-at - 1, 0, key);
+      }
+    } else {
+      (other ?? (this.otherKeys[c] = new Set())).add(key);
+    }
+    this.lastKey[c] = key;
+  }
+
+  private grow(): void {
+    const size = this.first.length * 2;
+    for (const column of ['first', 'last', 'sum', 'compensation'] as const) {
+      const grown = new Float64Array(size);
+      grown.set(this[column]);
+      this[column] = grown;
+    }
+  }
+
   get customerCount(): number {
-    return this.states.size;
+    return this.ids.length;
   }
 
   /** The RFM rows sorted by customer id (code-unit order, as pandas' groupby sorts). */
   finish(): RfmTable {
     const asOf = this.asOf ?? this.maxTime + DAY_MS;
-    const ids = [...this.states.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const customers = ids.map((customerId): RfmCustomer => {
-      const s = this.states.get(customerId)!;
+    const order = this.ids.map((_, i) => i).sort((a, b) => {
+      const x = this.ids[a];
+      const y = this.ids[b];
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    const customers = order.map((c): RfmCustomer => {
+      const numeric = this.numericKeys[c];
+      const other = this.otherKeys[c];
       return {
-        customerId,
-        recency: Math.floor((asOf - s.last) / DAY_MS),
-        frequency: s.frequency,
-        monetary: s.sum + s.compensation,
-        firstPurchase: s.first,
-        lastPurchase: s.last,
+        customerId: this.ids[c],
+        recency: Math.floor((asOf - this.last[c]) / DAY_MS),
+        frequency: numeric === undefined && other === undefined ? 1 : (numeric?.length ?? 0) + (other?.size ?? 0),
+        monetary: this.sum[c] + this.compensation[c],
+        firstPurchase: this.first[c],
+        lastPurchase: this.last[c],
       };
     });
     return { asOf, customers, afterAsOf: this.afterAsOf };

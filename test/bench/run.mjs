@@ -9,7 +9,9 @@
  * Cases (each timed as whole processes, start-up included, unless said otherwise):
  *   1  rfm fit FILE -k auto  vs  pandas_baseline.py FILE --log, 1,067,371-row Online-Retail-II-shaped
  *      CSV: wall <= 0.4 x pandas, peak RSS <= 150 MB
- *   2  the same on 10x the rows: peak RSS < 1.3 x case 1's, time no worse than linear (<= 10x case 1's)
+ *   2  the same on 10x the rows with the same 8,546 customers (DESIGN.md: memory is bounded by customers,
+ *      not rows): peak RSS < 1.3 x case 1's, time no worse than linear (<= 10x case 1's); and, for
+ *      context (no target), 10x the rows with the generator's default customers, which grow 10x too
  *   3  k-means, 1,000,000 x 3, k = 4, n-init 10, vs scikit-learn KMeans(n_init=10): wall <= sklearn's,
  *      inertia <= +0.1 % (runs test/bench/kmeans-bench.mjs, which times both in-process)
  *   4  elbow k = 1..10 x 10 restarts (+ silhouette) on the sample's ~4,300 customers: compute < 0.5 s,
@@ -19,8 +21,9 @@
  * Runs alternate between our side and the baseline; the table gives medians.
  *
  * Inputs are generated when missing, deterministically (git-ignored bench-data/):
- *   test/bench/generate-retail.mjs --rows 1067371 --seed 42 (and --rows 10673710), an RFM table from a
- *   seeded generator below, and a model fitted on fixtures/online_retail_sample.csv.
+ *   test/bench/generate-retail.mjs --rows 1067371 --seed 42, --rows 10673710 --customers 8546 --seed 42
+ *   and --rows 10673710 --seed 42; an RFM table from a seeded generator below; a model fitted on
+ *   fixtures/online_retail_sample.csv.
  * Peak RSS comes from /usr/bin/time -v (else from polling /proc/PID/status VmHWM, which can miss the
  * last few ms). Nothing is installed: without python3-pandas / python3-sklearn the script says how to
  * get them and runs our side alone.
@@ -135,24 +138,30 @@ async function measure(cmd, args, { capture = false } = {}) {
   const wall = (performance.now() - t0) / 1000;
   if (poll) clearInterval(poll);
   let status = code;
+  let cpu = null;
   if (haveTime) {
     const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
     hwm = m ? Number(m[1]) : 0;
+    const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+    const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+    if (user && system) cpu = Number(user[1]) + Number(system[1]);
     const s = /Exit status: (\d+)/.exec(stderr);
     status = s ? Number(s[1]) : code;
   }
   if (status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${status}:\n${stderr.slice(-2000)}`);
-  return { wall, rssMB: hwm / 1024, stdout };
+  return { wall, rssMB: hwm / 1024, cpu, stdout };
 }
 
 // ------------------------------------------------------------------ inputs
 mkdirSync(DATA, { recursive: true });
 
-function retailFile(rows) {
-  const path = join(DATA, `retail-${rows}.csv`);
+/** A generated Online-Retail-II-shaped log; `customers` defaults to the generator's (which scales with rows). */
+function retailFile(rows, customers) {
+  const path = join(DATA, customers === undefined ? `retail-${rows}.csv` : `retail-${rows}-c${customers}.csv`);
   if (!existsSync(path)) {
     log(`generating ${path} (deterministic, seed 42)...`);
-    const r = spawnSync(process.execPath, [join(ROOT, 'test/bench/generate-retail.mjs'), '--rows', String(rows), '--seed', '42', '--out', path], { stdio: 'inherit' });
+    const extra = customers === undefined ? [] : ['--customers', String(customers)];
+    const r = spawnSync(process.execPath, [join(ROOT, 'test/bench/generate-retail.mjs'), '--rows', String(rows), ...extra, '--seed', '42', '--out', path], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`generate-retail.mjs failed for ${rows} rows`);
   }
   return path;
@@ -197,6 +206,10 @@ async function rfmTable(rows) {
 // ------------------------------------------------------------------ cases
 const results = { machine, runs: RUNS, cases: {} };
 const rows = [];
+const cpuNote = (r) =>
+  r.ours.cpuMedian === null || r.ours.cpuMedian === undefined
+    ? ''
+    : `; CPU (user+sys) rfm ${r.ours.cpuMedian.toFixed(2)} s${r.baseline?.cpuMedian != null ? `, pandas ${r.baseline.cpuMedian.toFixed(2)} s` : ''}`;
 const yes = (ok) => (ok === null ? 'n/a' : ok ? 'yes' : '**no**');
 const s = (x) => (x === null || x === undefined ? '—' : `${x.toFixed(2)} s`);
 const mb = (x) => (x === null || x === undefined ? '—' : `${Math.round(x)} MB`);
@@ -214,7 +227,16 @@ async function sideBySide(ours, baseline) {
     log(`  run ${r + 1}/${RUNS}: rfm ${o.at(-1).wall.toFixed(2)} s${b.length ? `, baseline ${b.at(-1).wall.toFixed(2)} s` : ''}`);
   }
   const sum = (xs) =>
-    xs.length === 0 ? null : { wallMedian: median(xs.map((x) => x.wall)), rssMedianMB: median(xs.map((x) => x.rssMB)), walls: xs.map((x) => round(x.wall)), rssMB: xs.map((x) => round(x.rssMB, 1)) };
+    xs.length === 0
+      ? null
+      : {
+          wallMedian: median(xs.map((x) => x.wall)),
+          rssMedianMB: median(xs.map((x) => x.rssMB)),
+          cpuMedian: xs[0].cpu === null ? null : median(xs.map((x) => x.cpu)),
+          walls: xs.map((x) => round(x.wall)),
+          rssMB: xs.map((x) => round(x.rssMB, 1)),
+          cpu: xs.map((x) => round(x.cpu, 2)),
+        };
   return { ours: sum(o), baseline: sum(b), oursStdout: o.at(-1).stdout, baselineStdout: b.at(-1)?.stdout };
 }
 
@@ -229,9 +251,9 @@ const customersOf = (stdout) => {
 };
 const modelCustomers = () => JSON.parse(readFileSync(join(DATA, 'bench-fit-model.json'), 'utf8')).training.customers;
 
-async function fitCase(n, file, label) {
+async function fitCase(n, file, label, withBaseline = true) {
   log(`case ${n}: ${label}`);
-  const r = await sideBySide(fitArgs(file), pandasArgs(file));
+  const r = await sideBySide(fitArgs(file), withBaseline ? pandasArgs(file) : undefined);
   r.customers = { rfm: modelCustomers(), pandas: r.baselineStdout ? customersOf(r.baselineStdout) : null };
   r.fileMB = round(statSync(file).size / 1e6, 1);
   delete r.oursStdout;
@@ -246,7 +268,7 @@ if (ONLY.has(1) || ONLY.has(2)) {
   if (ONLY.has(1)) {
     rows.push([
       '1',
-      `\`rfm fit -k auto\` vs pandas, 1,067,371 rows (${one.fileMB} MB, ${one.customers.rfm} customers)`,
+      `\`rfm fit -k auto\` vs pandas, 1,067,371 rows (${one.fileMB} MB, ${one.customers.rfm} customers)${cpuNote(one)}`,
       s(one.ours.wallMedian),
       s(one.baseline?.wallMedian),
       ratio === null ? '—' : ratio.toFixed(2),
@@ -257,7 +279,7 @@ if (ONLY.has(1) || ONLY.has(2)) {
     ]);
   }
   if (ONLY.has(2)) {
-    const ten = await fitCase(2, retailFile(10673710), 'the same at 10x the rows');
+    const ten = await fitCase(2, retailFile(10673710, 8546), 'the same at 10x the rows, the same 8,546 customers');
     results.cases[2] = ten;
     const growth = ten.ours.rssMedianMB / one.ours.rssMedianMB;
     const scale = ten.ours.wallMedian / one.ours.wallMedian;
@@ -266,7 +288,7 @@ if (ONLY.has(1) || ONLY.has(2)) {
     ten.timeScale = round(scale, 2);
     rows.push([
       '2',
-      `the same at 10× rows (${ten.fileMB} MB, ${ten.customers.rfm} customers): time ×${scale.toFixed(2)} of case 1, RSS +${((growth - 1) * 100).toFixed(0)} %`,
+      `the same at 10× rows, same customers (${ten.fileMB} MB, ${ten.customers.rfm} customers): time ×${scale.toFixed(2)} of case 1, RSS ${growth >= 1 ? '+' : ''}${((growth - 1) * 100).toFixed(0)} %${cpuNote(ten)}`,
       s(ten.ours.wallMedian),
       s(ten.baseline?.wallMedian),
       ratio10 === null ? '—' : ratio10.toFixed(2),
@@ -274,6 +296,23 @@ if (ONLY.has(1) || ONLY.has(2)) {
       mb(ten.baseline?.rssMedianMB),
       'RSS growth < 30 %, time ≤ 10× case 1',
       yes(growth < 1.3 && scale <= 10),
+    ]);
+    // Context: the generator's default customer count grows with the rows (85,464 at 10x).
+    const wide = await fitCase(2, retailFile(10673710), '10x the rows and 10x the customers (context, rfm only)', false);
+    results.cases['2-10x-customers'] = wide;
+    const wideGrowth = wide.ours.rssMedianMB / one.ours.rssMedianMB;
+    wide.rssGrowth = round(wideGrowth, 3);
+    wide.timeScale = round(wide.ours.wallMedian / one.ours.wallMedian, 2);
+    rows.push([
+      '2′',
+      `context: 10× rows and 10× customers (${wide.fileMB} MB, ${wide.customers.rfm} customers, generator defaults): time ×${wide.timeScale.toFixed(2)}, RSS +${((wideGrowth - 1) * 100).toFixed(0)} %${cpuNote(wide)}`,
+      s(wide.ours.wallMedian),
+      '—',
+      '—',
+      mb(wide.ours.rssMedianMB),
+      '—',
+      '— (customers ×10: memory grows with them)',
+      'n/a',
     ]);
   }
 }
@@ -383,7 +422,7 @@ if (ONLY.has(5)) {
 
 // ------------------------------------------------------------------ report
 machine.loadAverageEnd = loadavg().map((x) => round(x, 2));
-rows.sort((a, b) => Number(a[0]) - Number(b[0]));
+rows.sort((a, b) => parseFloat(a[0]) - parseFloat(b[0]));
 const header = ['#', 'case', 'rfm (median)', 'pandas / sklearn (median)', 'ratio', 'peak RSS rfm', 'peak RSS baseline', 'target', 'met'];
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 const about = [
