@@ -28,7 +28,8 @@ interface BadCase {
 }
 
 const { cases } = JSON.parse(readFileSync(fixture('bad', 'cases.json'), 'utf8')) as { cases: BadCase[] };
-const tmp = tempDir('rfm-bad-');
+// Made in beforeAll: a filtered run that skips every test here runs no hook and leaves nothing behind.
+let tmp: ReturnType<typeof tempDir>;
 const isRoot = process.getuid?.() === 0;
 const HEADER = 'Invoice,InvoiceDate,Quantity,Price,Customer ID\n';
 
@@ -42,24 +43,22 @@ function writeRepeated(path: string, head: string, unit: string, total: number, 
   closeSync(fd);
 }
 
-const generated: Record<NonNullable<BadCase['generate']>, string> = {
-  'line-50mb': tmp.path('line-50mb.csv'),
-  'unclosed-quote-40mb': tmp.path('unclosed-quote-40mb.csv'),
-};
+const generated = (kind: NonNullable<BadCase['generate']>) => tmp.path(`${kind}.csv`);
 
 beforeAll(() => {
+  tmp = tempDir('rfm-bad-');
   // Line 2 is 50 MB long (a customer id with no end).
-  writeRepeated(generated['line-50mb'], HEADER + '1,2011-01-01,1,2,', '9', 50 << 20, '\n2,2011-01-02,1,2,17851\n');
+  writeRepeated(generated('line-50mb'), HEADER + '1,2011-01-01,1,2,', '9', 50 << 20, '\n2,2011-01-02,1,2,17851\n');
   // Line 2 opens a quote that never closes: the rest of the file would be one field.
-  writeRepeated(generated['unclosed-quote-40mb'], HEADER + '1,"2011-01-01,1,2,5\n', '536365,2011-01-01 08:26:00,6,2.55,17850\n', 40 << 20, '');
+  writeRepeated(generated('unclosed-quote-40mb'), HEADER + '1,"2011-01-01,1,2,5\n', '536365,2011-01-01 08:26:00,6,2.55,17850\n', 40 << 20, '');
   mkdirSync(tmp.path('a-directory.csv'));
   writeFileSync(tmp.path('unreadable.csv'), HEADER + '1,2011-01-01,1,2,17850\n');
   chmodSync(tmp.path('unreadable.csv'), 0o000);
 });
-afterAll(() => tmp.cleanup());
+afterAll(() => tmp?.cleanup());
 
 function argsOf(c: BadCase): string[] {
-  const file = c.generate !== undefined ? generated[c.generate] : c.file ? fixture('bad', c.file) : '';
+  const file = c.generate !== undefined ? generated(c.generate) : c.file ? fixture('bad', c.file) : '';
   const values: Record<string, string> = {
     '{file}': file,
     '{model}': fixture('models', 'sample-model.json'),

@@ -16,17 +16,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, fixture, ROOT, runRfm, runShell, tempDir } from './helpers.js';
 
-const tmp = tempDir('rfm-signals-');
-const BIG = tmp.path('big.csv');
+// Made in beforeAll: a filtered run that skips every test here runs no hook and leaves nothing behind.
+let tmp: ReturnType<typeof tempDir>;
+let BIG = '';
 const SAMPLE = fixture('online_retail_sample.csv');
 const MODEL = fixture('models', 'sample-model.json');
 const isRoot = process.getuid?.() === 0;
 const hasProc = existsSync('/proc/self/io');
 
 beforeAll(() => {
+  tmp = tempDir('rfm-signals-');
+  BIG = tmp.path('big.csv');
   execFileSync(process.execPath, [join(ROOT, 'test/bench/generate-retail.mjs'), '--rows', '2000000', '--seed', '1', '--out', BIG]);
 }, 120_000);
-afterAll(() => tmp.cleanup());
+afterAll(() => tmp?.cleanup());
 
 const tempFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -142,9 +145,10 @@ describe('an output that cannot be written: exit 3, nothing half-written', () =>
   });
 
   // As root, a chmod-555 directory is still writable; a read-only mount is not.
-  const readOnly = tmp.path('read-only');
+  let readOnly = '';
   let readOnlyWhy = '';
   beforeAll(() => {
+    readOnly = tmp.path('read-only');
     if (!isRoot) {
       mkdirSync(readOnly);
       writeFileSync(join(readOnly, 'out.csv'), 'old\n');
@@ -157,6 +161,7 @@ describe('an output that cannot be written: exit 3, nothing half-written', () =>
     }
   });
   afterAll(() => {
+    if (readOnly === '') return;
     if (isRoot) unmount(readOnly);
     else if (existsSync(readOnly)) chmodSync(readOnly, 0o755);
   });

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLEANING } from '../../src/core/clean.js';
 import { RfmError } from '../../src/core/errors.js';
 import { loadCustomers, type LoadedCustomers, type LoadOptions } from '../../src/io/customers.js';
@@ -109,8 +109,12 @@ describe('rfm on random valid logs (in-process)', () => {
 });
 
 describe('rfm on random valid logs (the built binary)', () => {
-  const tmp = tempDir('rfm-prop-');
-  afterAll(() => tmp.cleanup());
+  // Made in beforeAll, so that a run filtered to other tests leaves no directory behind.
+  let tmp: ReturnType<typeof tempDir>;
+  beforeAll(() => {
+    tmp = tempDir('rfm-prop-');
+  });
+  afterAll(() => tmp?.cleanup());
   const few = { numRuns: 4 };
   // Logs with at least one kept row: the CLI then succeeds.
   const usableLog = logArb.filter((log) => {
