@@ -275,7 +275,7 @@ if (ONLY.has(1) || ONLY.has(2)) {
       mb(one.ours.rssMedianMB),
       mb(one.baseline?.rssMedianMB),
       'ratio ≤ 0.40, RSS ≤ 150 MB',
-      yes(ratio === null ? null : ratio <= 0.4 && one.ours.rssMedianMB <= 150),
+      ratio === null ? `n/a (no baseline; RSS ${one.ours.rssMedianMB <= 150 ? 'met' : '**not met**'})` : yes(ratio <= 0.4 && one.ours.rssMedianMB <= 150),
     ]);
   }
   if (ONLY.has(2)) {
