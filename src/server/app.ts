@@ -148,16 +148,23 @@ export function bearerChecker(token: string): (header: string | undefined) => bo
   };
 }
 
+/** Longest a request log line waits before it is written, in ms. */
+const LOG_FLUSH_MS = 100;
+/** Pending log text that is written at once, whatever the timer says. */
+const LOG_FLUSH_BYTES = 64 * 1024;
+
 /**
- * A log sink that gathers the lines written during one turn of the event loop and writes them in
- * one call (stderr to a file or pipe is a synchronous write per call: one per request would cost
- * a system call each). `flush` writes what is pending at once (on close).
+ * A log sink that gathers lines and writes them in one call every LOG_FLUSH_MS (or as soon as
+ * LOG_FLUSH_BYTES are pending). stderr to a file or a pipe is a synchronous write per call: one
+ * per request halved the throughput of POST /segment. `flush` writes what is pending at once (the
+ * server calls it on close); a crash can lose at most the last LOG_FLUSH_MS of lines.
  */
 export function batchedLines(stream: NodeJS.WritableStream): { write(line: string): void; flush(): void } {
   let pending = '';
-  let scheduled = false;
+  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
-    scheduled = false;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
     if (pending === '') return;
     const text = pending;
     pending = '';
@@ -166,9 +173,10 @@ export function batchedLines(stream: NodeJS.WritableStream): { write(line: strin
   return {
     write(line) {
       pending += line + '\n';
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
+      if (pending.length >= LOG_FLUSH_BYTES) flush();
+      else if (timer === undefined) {
+        timer = setTimeout(flush, LOG_FLUSH_MS);
+        timer.unref(); // pending lines never keep the process alive; close flushes them
       }
     },
     flush,

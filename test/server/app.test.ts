@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignCustomer } from '../../src/core/assign.js';
 import { validateModel, type RfmModel } from '../../src/core/model.js';
 import { summaryFromModel } from '../../src/core/summary.js';
-import { bearerChecker, buildApp, describeBodyErrors } from '../../src/server/app.js';
+import { batchedLines, bearerChecker, buildApp, describeBodyErrors } from '../../src/server/app.js';
 import { send, type HttpResult } from './http.js';
 
 const stats = (mean: number) => ({ mean, median: mean, min: mean, max: mean });
@@ -281,10 +281,11 @@ describe('without a token', () => {
   });
 
   it('logs one JSON line per request: method, url, status, ms', async () => {
+    await new Promise((r) => setTimeout(r, 250)); // earlier tests' lines
     logLines.length = 0;
     await send(base, 'POST', '/segment', { body: customer(30, 4, 2500) });
     await send(base, 'GET', '/nope?x="1"\\');
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 250)); // lines are written in batches every 100 ms
     const lines = logLines.map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ level: 'info', method: 'POST', url: '/segment', status: 200 });
@@ -382,6 +383,38 @@ describe('bearerChecker', () => {
     const r = await app.inject({ method: 'GET', url: '/clusters/summary' });
     expect(r.statusCode).toBe(200);
     await app.close();
+  });
+});
+
+describe('batchedLines', () => {
+  it('writes the lines of 100 ms in one call, at once past 64 KB, and on flush', async () => {
+    const writes: string[] = [];
+    const sink = { write: (text: string) => writes.push(text) } as unknown as NodeJS.WritableStream;
+    const lines = batchedLines(sink);
+    lines.write('a');
+    lines.write('b');
+    expect(writes).toEqual([]);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(writes).toEqual(['a\nb\n']);
+    lines.write('x'.repeat(70_000));
+    expect(writes).toHaveLength(2);
+    lines.write('c');
+    lines.flush();
+    expect(writes[2]).toBe('c\n');
+    lines.flush();
+    expect(writes).toHaveLength(3);
+  });
+
+  it('the server flushes pending lines when it closes', async () => {
+    const text: string[] = [];
+    const log = new PassThrough();
+    log.on('data', (b: Buffer) => text.push(b.toString('utf8')));
+    const app = await buildApp(MODEL, { logger: log });
+    await app.inject({ method: 'GET', url: '/health' });
+    expect(text).toEqual([]);
+    await app.close();
+    await new Promise((r) => setImmediate(r));
+    expect(JSON.parse(text.join(''))).toMatchObject({ method: 'GET', url: '/health', status: 200 });
   });
 });
 
