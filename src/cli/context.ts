@@ -3,7 +3,7 @@
  * stderr logger and spinner, format resolution, and opening the input and output.
  * Commands receive a Context and never touch `process` or `console` themselves.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import { usageError } from '../core/errors.js';
 import { fileSink, stdoutSink, type Sink } from '../io/output.js';
 import { openInput, type InputSource } from '../io/source.js';
@@ -64,9 +64,13 @@ export function stopActiveSpinner(): void {
   activeSpinner = undefined;
 }
 
-export function makeContext(streams: Streams, options: CommonOptions): Context {
+/** ora costs ~20 ms of start-up, so it is loaded only when a spinner can be shown at all. */
+export async function makeContext(streams: Streams, options: CommonOptions): Promise<Context> {
   const { stdout, stderr, env } = streams;
   const quiet = options.quiet === true;
+  // ora spins forever on a zero-width terminal: only on a real one.
+  const spinnerUsable = !quiet && stderr.isTTY === true && (stderr.columns ?? 0) > 0 && env.CI === undefined;
+  const ora = spinnerUsable ? (await import('ora')).default : undefined;
   const errStyle = makeStyle(colorWanted(stderr, options, env));
   const say = (text: string) => {
     const spinning = activeSpinner?.isSpinning;
@@ -86,9 +90,7 @@ export function makeContext(streams: Streams, options: CommonOptions): Context {
       if (!quiet) say(`${errStyle.chalk.yellow('warning:')} ${message}`);
     },
     spinner(text) {
-      // ora spins forever on a zero-width terminal: only on a real one.
-      const usable = !quiet && stderr.isTTY === true && (stderr.columns ?? 0) > 0 && env.CI === undefined;
-      if (!usable) return { update: () => undefined, stop: () => undefined };
+      if (ora === undefined) return { update: () => undefined, stop: () => undefined };
       activeSpinner = ora({ text, stream: stderr, color: 'cyan', isEnabled: true }).start();
       const own = activeSpinner;
       return {

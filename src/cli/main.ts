@@ -79,7 +79,7 @@ function run(this: void, action: (ctx: Context) => Promise<void>) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const options = command.opts<CommonOptions>();
-    await action(makeContext(streams, options));
+    await action(await makeContext(streams, options));
   };
 }
 

@@ -17,12 +17,17 @@ export interface ElbowOptions {
   seed?: number;
   /** Silhouette is exact up to this many points, sampled above (default 10,000). */
   silhouetteSample?: number;
+  /**
+   * Compute silhouettes (default true). `fit -k auto` turns them off: the knee needs only the
+   * inertias, and the silhouettes (O(n²) each) would be most of its modelling time.
+   */
+  silhouettes?: boolean;
 }
 
 export interface ElbowPoint {
   k: number;
   inertia: number;
-  /** null for k = 1, where the silhouette is undefined. */
+  /** null for k = 1, where the silhouette is undefined, and when silhouettes were not asked for. */
   silhouette: number | null;
 }
 
@@ -33,27 +38,42 @@ export interface ElbowResult {
 }
 
 /**
- * @param x n × d row-major scaled features.
- * @throws usage error when kMin > n or the range is empty; kMax above n is clipped to n.
+ * The k values to try: kMin..min(kMax, n).
+ * @throws usage error when kMin > n or the range is empty.
  */
-export function elbow(x: Float64Array, n: number, d: number, options: ElbowOptions = {}): ElbowResult {
-  const { kMin = 1, kMax = 10, nInit = 10, maxIter = 300, tol = 1e-4, seed = 42, silhouetteSample = 10_000 } = options;
+export function elbowKs(n: number, options: ElbowOptions = {}): number[] {
+  const { kMin = 1, kMax = 10 } = options;
   if (!Number.isInteger(kMin) || !Number.isInteger(kMax) || kMin < 1 || kMax < kMin) {
     throw usageError(`the k range ${kMin}..${kMax} is not valid`, 'give whole numbers with 1 <= k-min <= k-max, e.g. 1..10');
   }
   if (kMin > n) {
     throw usageError(`k-min ${kMin} is more than the number of customers (${n})`, `choose a k-min of at most ${n}`);
   }
-  const points: ElbowPoint[] = [];
-  for (let k = kMin; k <= Math.min(kMax, n); k++) {
-    const fit = kmeans(x, n, d, { k, nInit, maxIter, tol, seed });
-    const sil = k >= 2 ? silhouette(x, n, d, fit.labels, k, { sampleSize: silhouetteSample, seed }) : null;
-    points.push({ k, inertia: fit.inertia, silhouette: sil });
-  }
+  return Array.from({ length: Math.min(kMax, n) - kMin + 1 }, (_, i) => kMin + i);
+}
+
+/** One point of the curve: k-means for this k and, when asked, its silhouette. Independent of every other k. */
+export function elbowPoint(x: Float64Array, n: number, d: number, k: number, options: ElbowOptions = {}): ElbowPoint {
+  const { nInit = 10, maxIter = 300, tol = 1e-4, seed = 42, silhouetteSample = 10_000, silhouettes = true } = options;
+  const fit = kmeans(x, n, d, { k, nInit, maxIter, tol, seed });
+  const sil = silhouettes && k >= 2 ? silhouette(x, n, d, fit.labels, k, { sampleSize: silhouetteSample, seed }) : null;
+  return { k, inertia: fit.inertia, silhouette: sil };
+}
+
+/** The curve's knee from its points (in k order). */
+export function elbowResult(points: ElbowPoint[]): ElbowResult {
   const suggestedK = kneedle(
     points.map((p) => p.k),
     points.map((p) => p.inertia),
     { curve: 'convex', direction: 'decreasing' },
   );
   return { points, suggestedK };
+}
+
+/**
+ * @param x n × d row-major scaled features.
+ * @throws usage error when kMin > n or the range is empty; kMax above n is clipped to n.
+ */
+export function elbow(x: Float64Array, n: number, d: number, options: ElbowOptions = {}): ElbowResult {
+  return elbowResult(elbowKs(n, options).map((k) => elbowPoint(x, n, d, k, options)));
 }

@@ -15,7 +15,7 @@
  *   3  k-means, 1,000,000 x 3, k = 4, n-init 10, vs scikit-learn KMeans(n_init=10): wall <= sklearn's,
  *      inertia <= +0.1 % (runs test/bench/kmeans-bench.mjs, which times both in-process)
  *   4  elbow k = 1..10 x 10 restarts (+ silhouette) on the sample's ~4,300 customers: compute < 0.5 s,
- *      timed in-process around the core elbow() call in a fresh process (whole `rfm elbow` for context)
+ *      timed in-process around the elbow (shared with worker threads as `rfm elbow` does) in a fresh process (whole `rfm elbow` for context)
  *   5  rfm segment on a 1,000,000-row RFM table (CSV out): >= 1,000,000 rows/s after start-up, i.e.
  *      1e6 / (median wall on 1M rows - median wall on a 1-row table)
  * Runs alternate between our side and the baseline; the table gives medians.
@@ -351,19 +351,23 @@ if (ONLY.has(3)) {
 
 if (ONLY.has(4)) {
   log('case 4: elbow k = 1..10 x 10 restarts on the sample (~4,300 customers)');
-  // The computation `rfm elbow` does after reading, timed around the call, cold (a fresh process).
+  // The computation `rfm elbow` does after reading, timed around the call, cold (a fresh process),
+  // on as many cores as the machine has (the result is the same on any number).
   const probe = `
     import { PassThrough } from 'node:stream';
     import { openInput } from ${JSON.stringify(join(ROOT, 'dist/io/source.js'))};
     import { loadCustomers } from ${JSON.stringify(join(ROOT, 'dist/io/customers.js'))};
     import { DEFAULT_CLEANING } from ${JSON.stringify(join(ROOT, 'dist/core/clean.js'))};
     import { DEFAULT_PARAMS, scaledFeatures, SILHOUETTE_SAMPLE } from ${JSON.stringify(join(ROOT, 'dist/core/fit.js'))};
-    import { elbow } from ${JSON.stringify(join(ROOT, 'dist/core/elbow.js'))};
+    import { elbowParallel, startElbowHelpers } from ${JSON.stringify(join(ROOT, 'dist/cli/elbow-parallel.js'))};
+    // As \`rfm elbow\` does: helpers start before the read, the elbow is shared with them.
+    const helpers = startElbowHelpers();
     const loaded = await loadCustomers(await openInput(${JSON.stringify(SAMPLE)}, new PassThrough()), { columns: {}, dateOrder: 'mdy', cleaning: DEFAULT_CLEANING, inputKind: 'auto' });
     const rows = loaded.customers;
     const t = performance.now();
     const { x } = scaledFeatures(rows, DEFAULT_PARAMS.transform);
-    const result = elbow(x, rows.length, 3, { kMin: 1, kMax: 10, nInit: DEFAULT_PARAMS.nInit, maxIter: DEFAULT_PARAMS.maxIter, tol: DEFAULT_PARAMS.tol, seed: DEFAULT_PARAMS.seed, silhouetteSample: SILHOUETTE_SAMPLE });
+    const result = await elbowParallel(x, rows.length, 3, { kMin: 1, kMax: 10, nInit: DEFAULT_PARAMS.nInit, maxIter: DEFAULT_PARAMS.maxIter, tol: DEFAULT_PARAMS.tol, seed: DEFAULT_PARAMS.seed, silhouetteSample: SILHOUETTE_SAMPLE }, helpers);
+    for (const helper of helpers) helper.stop();
     console.log(JSON.stringify({ customers: rows.length, seconds: (performance.now() - t) / 1000, suggestedK: result.suggestedK }));`;
   const compute = [];
   const whole = [];
@@ -371,14 +375,14 @@ if (ONLY.has(4)) {
     const m = await measure(process.execPath, ['--input-type=module', '-e', probe], { capture: true });
     compute.push(JSON.parse(m.stdout.trim()));
     whole.push(await measure(process.execPath, [BIN, 'elbow', SAMPLE, '-q', '--format', 'json']));
-    log(`  run ${r + 1}/${RUNS}: elbow() ${compute.at(-1).seconds.toFixed(3)} s, whole rfm elbow ${whole.at(-1).wall.toFixed(2)} s`);
+    log(`  run ${r + 1}/${RUNS}: elbow ${compute.at(-1).seconds.toFixed(3)} s, whole rfm elbow ${whole.at(-1).wall.toFixed(2)} s`);
   }
   const c = median(compute.map((x) => x.seconds));
   const w = median(whole.map((x) => x.wall));
   results.cases[4] = { computeSecondsMedian: c, wholeProcessSecondsMedian: w, customers: compute[0].customers, suggestedK: compute[0].suggestedK, compute, wholeWalls: whole.map((x) => round(x.wall)), wholeRssMB: whole.map((x) => round(x.rssMB, 1)) };
   rows.push([
     '4',
-    `elbow k = 1..10 × 10 restarts + silhouette, ${compute[0].customers} customers: elbow() in-process, cold (whole \`rfm elbow\`: ${w.toFixed(2)} s)`,
+    `elbow k = 1..10 × 10 restarts + silhouette, ${compute[0].customers} customers: elbow in-process, cold, all cores (whole \`rfm elbow\`: ${w.toFixed(2)} s)`,
     s(c),
     '—',
     '—',

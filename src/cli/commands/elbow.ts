@@ -3,12 +3,12 @@
  * suggested k, and an ASCII line chart. JSON when piped.
  */
 import { Command } from 'commander';
-import { elbow } from '../../core/elbow.js';
 import { dataError, usageError } from '../../core/errors.js';
 import { scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
 import { withSink } from '../../io/output.js';
 import { elbowChart, elbowTable } from '../../render/elbow.js';
 import type { Context } from '../context.js';
+import { elbowParallel, startElbowHelpers } from '../elbow-parallel.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, type RawInputOptions } from '../options.js';
 import { addModelingOptions, modelingParams, type ModelingOptions } from './fit.js';
@@ -40,30 +40,36 @@ Example:
       if (!Number.isInteger(kMin) || kMin < 1) throw usageError(`--k-min "${o.kMin}" must be an integer >= 1`);
       if (!Number.isInteger(kMax) || kMax < kMin) throw usageError(`--k-max "${o.kMax}" must be an integer >= --k-min`);
       const params = modelingParams(o, kMin);
-      const loaded = await readCustomers(ctx, input, o);
-      const rows = loaded.customers;
-      if (rows.length < 2) {
-        const file = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
-        throw dataError(`only ${rows.length} customer: the elbow needs at least 2`, { file, hint: 'give a log with more customers' });
-      }
-      if (kMin > rows.length) throw usageError(`--k-min ${kMin} is more than the ${rows.length} customers`);
-      const { x } = scaledFeatures(rows, params.transform);
-      const result = elbow(x, rows.length, 3, {
-        kMin,
-        kMax: Math.min(kMax, rows.length),
-        nInit: params.nInit,
-        maxIter: params.maxIter,
-        tol: params.tol,
-        seed: params.seed,
-        silhouetteSample: SILHOUETTE_SAMPLE,
-      });
-      await withSink(await ctx.openOutput(), async (out) => {
-        if (ctx.format('json') === 'json') {
-          await out.write(JSON.stringify({ customers: rows.length, transform: params.transform, ...result }, null, 2) + '\n');
-        } else {
-          await out.write(elbowChart(result, ctx.style) + '\n' + elbowTable(result, ctx.style));
+      // Started before the read so that their start-up overlaps it (see elbow-parallel.ts).
+      const helpers = startElbowHelpers();
+      try {
+        const loaded = await readCustomers(ctx, input, o);
+        const rows = loaded.customers;
+        if (rows.length < 2) {
+          const file = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
+          throw dataError(`only ${rows.length} customer: the elbow needs at least 2`, { file, hint: 'give a log with more customers' });
         }
-      });
+        if (kMin > rows.length) throw usageError(`--k-min ${kMin} is more than the ${rows.length} customers`);
+        const { x } = scaledFeatures(rows, params.transform);
+        const result = await elbowParallel(x, rows.length, 3, {
+          kMin,
+          kMax: Math.min(kMax, rows.length),
+          nInit: params.nInit,
+          maxIter: params.maxIter,
+          tol: params.tol,
+          seed: params.seed,
+          silhouetteSample: SILHOUETTE_SAMPLE,
+        }, helpers);
+        await withSink(await ctx.openOutput(), async (out) => {
+          if (ctx.format('json') === 'json') {
+            await out.write(JSON.stringify({ customers: rows.length, transform: params.transform, ...result }, null, 2) + '\n');
+          } else {
+            await out.write(elbowChart(result, ctx.style) + '\n' + elbowTable(result, ctx.style));
+          }
+        });
+      } finally {
+        for (const helper of helpers) helper.stop();
+      }
     }),
   );
 }

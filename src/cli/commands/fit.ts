@@ -5,9 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { elbow } from '../../core/elbow.js';
 import { RfmError, usageError } from '../../core/errors.js';
-import { DEFAULT_PARAMS, fitSegments, scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
+import { DEFAULT_PARAMS, fitSegments, scaledFeatures } from '../../core/fit.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
 import { summaryFromModel } from '../../core/summary.js';
 import { formatTimestamp } from '../../io/dates.js';
@@ -15,6 +14,7 @@ import { modelPath, writeModel } from '../../io/model-file.js';
 import { checkWritable, withSink } from '../../io/output.js';
 import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
 import type { Context } from '../context.js';
+import { elbowParallel, startElbowHelpers } from '../elbow-parallel.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
@@ -102,59 +102,65 @@ Example:
       const auto = o.clusters === 'auto';
       const params = modelingParams(o, auto ? 1 : integer(o.clusters, '-k', 1));
       await checkWritable(path);
-      const loaded = await readCustomers(ctx, input, o);
-      const rows = loaded.customers;
-      if (auto) {
-        const { x } = scaledFeatures(rows, params.transform);
-        const result = elbow(x, rows.length, 3, { kMin: 1, kMax: Math.min(10, rows.length), nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed, silhouetteSample: SILHOUETTE_SAMPLE });
-        // Without a knee, the default k — or every customer its own segment when there are fewer.
-        params.k = result.suggestedK ?? Math.min(4, rows.length);
-        if (result.suggestedK === null) ctx.warn(`the elbow curve has no clear knee; using k = ${params.k}`);
-        else ctx.info(`elbow knee: k = ${params.k}`);
-      }
-      const labels = o.labels === undefined ? undefined : await readLabels(o.labels, params.k);
-      const source = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
-      let fit: ReturnType<typeof fitSegments>;
+      // Started before the read so that their start-up overlaps it (see elbow-parallel.ts).
+      const helpers = auto ? startElbowHelpers() : [];
       try {
-        fit = fitSegments(rows, params, labels);
-      } catch (error) {
-        // A data error of the fit (one customer, too few distinct ones) is about this input: name it.
-        throw error instanceof RfmError && error.kind === 'data' ? error.at({ file: source }) : error;
-      }
-      const names = fit.segments.map((s) => s.name);
-      const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-      if (duplicate !== undefined) throw usageError(`two segments would be named "${duplicate}"`, 'give each cluster a different name in --labels');
-      const report = loaded.report;
-      const model: RfmModel = {
-        schema: MODEL_SCHEMA,
-        version: MODEL_VERSION,
-        createdAt: createdAt(ctx.streams.env),
-        tool: TOOL,
-        training: {
-          source,
-          asOf: loaded.asOf === null ? null : formatTimestamp(loaded.asOf),
-          rowsRead: report?.rowsRead ?? null,
-          rowsKept: report?.rowsKept ?? null,
-          dropped: report?.dropped ?? null,
-          customers: rows.length,
-        },
-        params,
-        scaler: fit.scaler,
-        centroids: fit.centroids,
-        inertia: fit.inertia,
-        silhouette: fit.silhouette,
-        segments: fit.segments,
-      };
-      await writeModel(path, model);
-      ctx.info(`model written to ${path} (k = ${params.k}, ${rows.length} customers, inertia ${fit.inertia.toFixed(2)})`);
-      const summary = summaryFromModel(model);
-      await withSink(await ctx.openOutput(), async (out) => {
-        if (ctx.format('json') === 'json') {
-          await out.write(JSON.stringify({ modelPath: path, ...summary }, null, 2) + '\n');
-        } else {
-          await out.write(segmentTable(summary.segments, ctx.style) + '\n' + segmentChart('customers', summary.segments, ctx.style) + '\n' + actionsList(summary.segments, ctx.style));
+        const loaded = await readCustomers(ctx, input, o);
+        const rows = loaded.customers;
+        if (auto) {
+          const { x } = scaledFeatures(rows, params.transform);
+          const result = await elbowParallel(x, rows.length, 3, { kMin: 1, kMax: Math.min(10, rows.length), nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed, silhouettes: false }, helpers);
+          // Without a knee, the default k — or every customer its own segment when there are fewer.
+          params.k = result.suggestedK ?? Math.min(4, rows.length);
+          if (result.suggestedK === null) ctx.warn(`the elbow curve has no clear knee; using k = ${params.k}`);
+          else ctx.info(`elbow knee: k = ${params.k}`);
         }
-      });
+        const labels = o.labels === undefined ? undefined : await readLabels(o.labels, params.k);
+        const source = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
+        let fit: ReturnType<typeof fitSegments>;
+        try {
+          fit = fitSegments(rows, params, labels);
+        } catch (error) {
+          // A data error of the fit (one customer, too few distinct ones) is about this input: name it.
+          throw error instanceof RfmError && error.kind === 'data' ? error.at({ file: source }) : error;
+        }
+        const names = fit.segments.map((s) => s.name);
+        const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+        if (duplicate !== undefined) throw usageError(`two segments would be named "${duplicate}"`, 'give each cluster a different name in --labels');
+        const report = loaded.report;
+        const model: RfmModel = {
+          schema: MODEL_SCHEMA,
+          version: MODEL_VERSION,
+          createdAt: createdAt(ctx.streams.env),
+          tool: TOOL,
+          training: {
+            source,
+            asOf: loaded.asOf === null ? null : formatTimestamp(loaded.asOf),
+            rowsRead: report?.rowsRead ?? null,
+            rowsKept: report?.rowsKept ?? null,
+            dropped: report?.dropped ?? null,
+            customers: rows.length,
+          },
+          params,
+          scaler: fit.scaler,
+          centroids: fit.centroids,
+          inertia: fit.inertia,
+          silhouette: fit.silhouette,
+          segments: fit.segments,
+        };
+        await writeModel(path, model);
+        ctx.info(`model written to ${path} (k = ${params.k}, ${rows.length} customers, inertia ${fit.inertia.toFixed(2)})`);
+        const summary = summaryFromModel(model);
+        await withSink(await ctx.openOutput(), async (out) => {
+          if (ctx.format('json') === 'json') {
+            await out.write(JSON.stringify({ modelPath: path, ...summary }, null, 2) + '\n');
+          } else {
+            await out.write(segmentTable(summary.segments, ctx.style) + '\n' + segmentChart('customers', summary.segments, ctx.style) + '\n' + actionsList(summary.segments, ctx.style));
+          }
+        });
+      } finally {
+        for (const helper of helpers) helper.stop();
+      }
     }),
   );
 }

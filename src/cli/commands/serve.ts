@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import { Command, Option } from 'commander';
 import { RfmError, usageError } from '../../core/errors.js';
 import { modelPath, readModel } from '../../io/model-file.js';
-import { buildApp } from '../../server/app.js';
 import type { Context } from '../context.js';
 import { addModelOption } from '../options.js';
 import { takeOverShutdown } from '../shutdown.js';
@@ -98,6 +97,8 @@ Example:
       const path = modelPath(o.model, ctx.streams.env);
       const model = await readModel(path); // a bad model stops here: exit 5, nothing listens
 
+      // Fastify and its plugins load only for this command, keeping the others' start-up short.
+      const { buildApp } = await import('../../server/app.js');
       const app = await buildApp(model, { token, logger: o.quiet === true ? false : ctx.streams.stderr, version: TOOL.version });
       try {
         await app.listen({ port, host });
