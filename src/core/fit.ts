@@ -17,7 +17,19 @@ export const DEFAULT_PARAMS: ModelParams = { k: 4, transform: 'log', nInit: 10, 
 /** Silhouette is exact up to this many customers, and on a seeded sample of this size above. */
 export const SILHOUETTE_SAMPLE = 10_000;
 
+export interface FitOptions {
+  /** Names overriding the automatic ones, by cluster number. */
+  customNames?: Record<string, string>;
+  /**
+   * Compute the silhouette here (default true). The command line turns it off to compute it on
+   * two threads (same value, see silhouetteBlocks) from `features` and `labels`.
+   */
+  silhouette?: boolean;
+}
+
 export interface FitResult {
+  /** The scaled n × 3 features the clusters were fitted on. */
+  features: Float64Array;
   scaler: Scaler;
   centroids: number[][];
   labels: Int32Array;
@@ -57,7 +69,8 @@ function distinctPoints(x: Float64Array, n: number, atMost: number): number {
   return seen.size;
 }
 
-export function fitSegments(rows: readonly RfmRow[], params: ModelParams, customNames?: Record<string, string>): FitResult {
+export function fitSegments(rows: readonly RfmRow[], params: ModelParams, options: FitOptions = {}): FitResult {
+  const { customNames, silhouette: withSilhouette = true } = options;
   const n = rows.length;
   if (n < 2) throw dataError(`only ${n} customer: segmentation needs at least 2`, { hint: 'give a log with more customers' });
   if (!Number.isInteger(params.k) || params.k < 1 || params.k > n) {
@@ -81,7 +94,7 @@ export function fitSegments(rows: readonly RfmRow[], params: ModelParams, custom
   const labels = result.labels.map((l) => newIndex[l]);
 
   const k = params.k;
-  const sil = k >= 2 ? silhouette(x, n, 3, labels, k, { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed }) : null;
+  const sil = withSilhouette && k >= 2 ? silhouette(x, n, 3, labels, k, { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed }) : null;
   const views: CentroidView[] = centroids.map((c) => {
     const [recency, frequency, monetary] = centroidInUnits(c, scaler, params.transform);
     return { recency, frequency, monetary, scaled: c };
@@ -114,5 +127,5 @@ export function fitSegments(rows: readonly RfmRow[], params: ModelParams, custom
       centroid: { recency: views[i].recency, frequency: views[i].frequency, monetary: views[i].monetary },
     };
   });
-  return { scaler, centroids, labels, inertia: result.inertia, silhouette: sil, segments };
+  return { features: x, scaler, centroids, labels, inertia: result.inertia, silhouette: sil, segments };
 }

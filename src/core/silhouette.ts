@@ -10,7 +10,8 @@
  *
  * Cost: O(m² · d) for m = min(n, sampleSize) points — every pair once (the distance is added to
  * both ends), with the points grouped by cluster so that one end's sum stays in a register.
- * 10,000 points (the default cap) are 50M pairs.
+ * 10,000 points (the default cap) are 50M pairs, in two fixed blocks of rows that two threads
+ * can share (see silhouetteBlocks).
  */
 import { usageError } from './errors.js';
 import { seededRandom } from './random.js';
@@ -37,22 +38,23 @@ function sampleRows(n: number, sampleSize: number, seed: number): Int32Array {
 }
 
 /**
- * Adds every pair's distance to both ends: sums[i * k + c] = Σ distance from point i to the
- * members of cluster c. Points are ordered by cluster; `start[c]` is where cluster c begins.
+ * Adds the distance of every pair (i, j > i) with i in [from, to) to both ends:
+ * sums[i * k + c] += distance from point i to the members j of cluster c.
+ * Points are ordered by cluster; `start[c]` is where cluster c begins.
  */
-function pairSums(p: Float64Array, m: number, d: number, lab: Int32Array, start: Int32Array, k: number, sums: Float64Array): void {
-  for (let i = 0; i < m; i++) {
+function pairSums(p: Float64Array, d: number, lab: Int32Array, start: Int32Array, k: number, from: number, to: number, sums: Float64Array): void {
+  for (let i = from; i < to; i++) {
     const li = lab[i]!;
     const io = i * d;
     for (let c = li; c < k; c++) {
-      const from = Math.max(start[c]!, i + 1);
-      const to = start[c + 1]!;
+      const first = Math.max(start[c]!, i + 1);
+      const end = start[c + 1]!;
       let acc = 0;
       if (d === 3) {
         const x0 = p[io]!;
         const x1 = p[io + 1]!;
         const x2 = p[io + 2]!;
-        for (let j = from, jo = from * 3; j < to; j++, jo += 3) {
+        for (let j = first, jo = first * 3; j < end; j++, jo += 3) {
           const a = x0 - p[jo]!;
           const b = x1 - p[jo + 1]!;
           const e = x2 - p[jo + 2]!;
@@ -61,7 +63,7 @@ function pairSums(p: Float64Array, m: number, d: number, lab: Int32Array, start:
           sums[j * k + li] += dist;
         }
       } else {
-        for (let j = from; j < to; j++) {
+        for (let j = first; j < end; j++) {
           let s = 0;
           for (let f = 0; f < d; f++) {
             const t = p[io + f]! - p[j * d + f]!;
@@ -77,19 +79,23 @@ function pairSums(p: Float64Array, m: number, d: number, lab: Int32Array, start:
   }
 }
 
+/** The sampled points sorted by cluster, ready for the pair sums. */
+export interface SilhouettePlan {
+  /** m × d points, grouped by cluster. */
+  p: Float64Array;
+  m: number;
+  d: number;
+  k: number;
+  lab: Int32Array;
+  /** Where each cluster's points begin in `p` (k + 1 values). */
+  start: Int32Array;
+}
+
 /**
- * @param x n × d row-major points; labels their clusters, 0..k-1.
- * @returns the mean silhouette in [-1, 1]; 0 when the (sampled) points span fewer than 2 clusters.
- * @example silhouette(Float64Array.of(0, 1, 10, 11), 4, 1, Int32Array.of(0, 0, 1, 1), 2) // ≈ 0.9
+ * The sample (all points when n <= sampleSize), counting-sorted by cluster.
+ * @throws usage error for a bad sample size, mismatched lengths or a label outside 0..k-1.
  */
-export function silhouette(
-  x: Float64Array,
-  n: number,
-  d: number,
-  labels: ArrayLike<number>,
-  k: number,
-  options: SilhouetteOptions = {},
-): number {
+export function silhouettePlan(x: Float64Array, n: number, d: number, labels: ArrayLike<number>, k: number, options: SilhouetteOptions = {}): SilhouettePlan {
   const { sampleSize = 10_000, seed = 0 } = options;
   if (!Number.isInteger(sampleSize) || sampleSize < 2) {
     throw usageError(`the silhouette sample size must be an integer >= 2, got ${sampleSize}`, 'the default is 10000');
@@ -97,7 +103,6 @@ export function silhouette(
   if (labels.length !== n || x.length !== n * d) throw usageError(`silhouette needs ${n} labels and ${n} × ${d} values`);
   const rows = sampleRows(n, sampleSize, seed);
   const m = rows.length;
-  // Counting sort of the sample by cluster.
   const start = new Int32Array(k + 1);
   for (const r of rows) {
     const l = labels[r]!;
@@ -114,9 +119,34 @@ export function silhouette(
     lab[at] = l;
     p.set(x.subarray(r * d, r * d + d), at * d);
   }
-  const sums = new Float64Array(m * k);
-  pairSums(p, m, d, lab, start, k, sums);
+  return { p, m, d, k, lab, start };
+}
 
+/**
+ * The two fixed blocks of rows whose pair sums are computed separately (and may be computed on
+ * two threads): row i has m - 1 - i pairs, so the first block ends at m(1 - 1/√2) for about half
+ * the pairs each. Fixed, so that the result is the same whether one thread or two do the work.
+ */
+export function silhouetteBlocks(m: number): [from: number, to: number][] {
+  const split = Math.round(m * (1 - Math.SQRT1_2));
+  return [
+    [0, split],
+    [split, m],
+  ];
+}
+
+/** The pair sums of the rows [from, to) of the plan: an m × k array. */
+export function blockSums(plan: SilhouettePlan, from: number, to: number): Float64Array {
+  const sums = new Float64Array(plan.m * plan.k);
+  pairSums(plan.p, plan.d, plan.lab, plan.start, plan.k, from, to, sums);
+  return sums;
+}
+
+/** The mean silhouette from the blocks' pair sums, added in block order. */
+export function silhouetteFromSums(plan: SilhouettePlan, blocks: readonly Float64Array[]): number {
+  const { m, k, lab, start } = plan;
+  const sums = new Float64Array(m * k);
+  for (const block of blocks) for (let i = 0; i < sums.length; i++) sums[i] += block[i]!;
   let total = 0;
   for (let i = 0; i < m; i++) {
     const li = lab[i]!;
@@ -133,4 +163,21 @@ export function silhouette(
     if (denom > 0) total += (b - a) / denom;
   }
   return total / m;
+}
+
+/**
+ * @param x n × d row-major points; labels their clusters, 0..k-1.
+ * @returns the mean silhouette in [-1, 1]; 0 when the (sampled) points span fewer than 2 clusters.
+ * @example silhouette(Float64Array.of(0, 1, 10, 11), 4, 1, Int32Array.of(0, 0, 1, 1), 2) // ≈ 0.9
+ */
+export function silhouette(
+  x: Float64Array,
+  n: number,
+  d: number,
+  labels: ArrayLike<number>,
+  k: number,
+  options: SilhouetteOptions = {},
+): number {
+  const plan = silhouettePlan(x, n, d, labels, k, options);
+  return silhouetteFromSums(plan, silhouetteBlocks(plan.m).map(([from, to]) => blockSums(plan, from, to)));
 }

@@ -359,9 +359,9 @@ if (ONLY.has(4)) {
     import { loadCustomers } from ${JSON.stringify(join(ROOT, 'dist/io/customers.js'))};
     import { DEFAULT_CLEANING } from ${JSON.stringify(join(ROOT, 'dist/core/clean.js'))};
     import { DEFAULT_PARAMS, scaledFeatures, SILHOUETTE_SAMPLE } from ${JSON.stringify(join(ROOT, 'dist/core/fit.js'))};
-    import { elbowParallel, startElbowHelpers } from ${JSON.stringify(join(ROOT, 'dist/cli/elbow-parallel.js'))};
+    import { elbowParallel, startHelpers } from ${JSON.stringify(join(ROOT, 'dist/cli/parallel.js'))};
     // As \`rfm elbow\` does: helpers start before the read, the elbow is shared with them.
-    const helpers = startElbowHelpers();
+    const helpers = startHelpers(9);
     const loaded = await loadCustomers(await openInput(${JSON.stringify(SAMPLE)}, new PassThrough()), { columns: {}, dateOrder: 'mdy', cleaning: DEFAULT_CLEANING, inputKind: 'auto' });
     const rows = loaded.customers;
     const t = performance.now();

@@ -80,6 +80,14 @@ describe('rfm fit options', () => {
     expect(JSON.parse(readFileSync(tmp.path('auto.json'), 'utf8')).params.k).toBe(3);
   });
 
+  it('-k auto (elbow on worker threads, no silhouettes) writes the same model as -k of its knee', async () => {
+    const auto = await runRfm(['fit', SAMPLE, '-k', 'auto', '-m', tmp.path('auto-e.json'), '-q', '--format', 'json'], { env: EPOCH });
+    const three = await runRfm(['fit', SAMPLE, '-k', '3', '-m', tmp.path('three.json'), '-q', '--format', 'json'], { env: EPOCH });
+    expect([auto.code, three.code]).toEqual([0, 0]);
+    expect(readFileSync(tmp.path('auto-e.json'), 'utf8')).toBe(readFileSync(tmp.path('three.json'), 'utf8'));
+    expect(JSON.parse(readFileSync(tmp.path('three.json'), 'utf8')).silhouette).toBeGreaterThan(0);
+  });
+
   it('names other k with the R/F grid, uniquely and never with a bare number', async () => {
     const r = await runRfm(['fit', SAMPLE, '-k', '6', '-m', tmp.path('k6.json'), '-q', '--format', 'json']);
     expect(r.code).toBe(0);

@@ -8,7 +8,7 @@ import { scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
 import { withSink } from '../../io/output.js';
 import { elbowChart, elbowTable } from '../../render/elbow.js';
 import type { Context } from '../context.js';
-import { elbowParallel, startElbowHelpers } from '../elbow-parallel.js';
+import { elbowParallel, startHelpers } from '../parallel.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, type RawInputOptions } from '../options.js';
 import { addModelingOptions, modelingParams, type ModelingOptions } from './fit.js';
@@ -41,7 +41,7 @@ Example:
       if (!Number.isInteger(kMax) || kMax < kMin) throw usageError(`--k-max "${o.kMax}" must be an integer >= --k-min`);
       const params = modelingParams(o, kMin);
       // Started before the read so that their start-up overlaps it (see elbow-parallel.ts).
-      const helpers = startElbowHelpers();
+      const helpers = startHelpers(9);
       try {
         const loaded = await readCustomers(ctx, input, o);
         const rows = loaded.customers;

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { RfmError, usageError } from '../../core/errors.js';
-import { DEFAULT_PARAMS, fitSegments, scaledFeatures } from '../../core/fit.js';
+import { DEFAULT_PARAMS, fitSegments, scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
 import { summaryFromModel } from '../../core/summary.js';
 import { formatTimestamp } from '../../io/dates.js';
@@ -14,7 +14,7 @@ import { modelPath, writeModel } from '../../io/model-file.js';
 import { checkWritable, withSink } from '../../io/output.js';
 import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
 import type { Context } from '../context.js';
-import { elbowParallel, startElbowHelpers } from '../elbow-parallel.js';
+import { elbowParallel, silhouetteParallel, startHelpers } from '../parallel.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
@@ -103,7 +103,7 @@ Example:
       const params = modelingParams(o, auto ? 1 : integer(o.clusters, '-k', 1));
       await checkWritable(path);
       // Started before the read so that their start-up overlaps it (see elbow-parallel.ts).
-      const helpers = auto ? startElbowHelpers() : [];
+      const helpers = startHelpers(auto ? 9 : 1);
       try {
         const loaded = await readCustomers(ctx, input, o);
         const rows = loaded.customers;
@@ -119,7 +119,11 @@ Example:
         const source = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
         let fit: ReturnType<typeof fitSegments>;
         try {
-          fit = fitSegments(rows, params, labels);
+          fit = fitSegments(rows, params, { customNames: labels, silhouette: false });
+          if (params.k >= 2) {
+            const options = { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed };
+            fit.silhouette = await silhouetteParallel(fit.features, rows.length, 3, fit.labels, params.k, options, helpers);
+          }
         } catch (error) {
           // A data error of the fit (one customer, too few distinct ones) is about this input: name it.
           throw error instanceof RfmError && error.kind === 'data' ? error.at({ file: source }) : error;

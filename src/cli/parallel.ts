@@ -1,0 +1,141 @@
+/**
+ * The elbow and the silhouette on several cores, with the same bytes as one thread.
+ * - Elbow: each k's k-means (and silhouette) is independent of the others and seeded the same
+ *   way; threads take the next k from a shared pair of counters until none is left.
+ * - Silhouette: its pair sums are split into two fixed blocks of rows (silhouetteBlocks), added in
+ *   block order whichever thread computed them.
+ *
+ * Helpers are started before the input is read (`startHelpers`), so that a worker's start-up and
+ * the compilation of the k-means code happen on an idle core while this thread parses.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { elbowKs, elbowPoint, elbowResult, type ElbowOptions, type ElbowPoint, type ElbowResult } from '../core/elbow.js';
+import { blockSums, silhouetteBlocks, silhouetteFromSums, silhouettePlan, type SilhouetteOptions, type SilhouettePlan } from '../core/silhouette.js';
+
+/** Below this many points the work takes milliseconds: one thread does it. */
+export const PARALLEL_MIN_POINTS = 2_000;
+
+export interface ElbowJob {
+  kind: 'elbow';
+  x: Float64Array;
+  n: number;
+  d: number;
+  /** The k values to compute, ascending. */
+  ks: number[];
+  options: ElbowOptions;
+  /** Which k values are still unclaimed, shared by all threads of the job (see claim). */
+  next: Int32Array;
+}
+
+export interface SilhouetteJob {
+  kind: 'silhouette';
+  plan: SilhouettePlan;
+  from: number;
+  to: number;
+}
+
+export type Job = ElbowJob | SilhouetteJob;
+type Answer<J extends Job> = J extends ElbowJob ? ElbowPoint[] : Float64Array;
+
+export interface Helper {
+  /** Runs the job on the helper's thread. */
+  run<J extends Job>(job: J): Promise<Answer<J>>;
+  stop(): void;
+}
+
+function startHelper(): Helper {
+  // Node's own flags pass on to the worker, except --input-type, which a worker refuses (under
+  // `node --input-type=module -e …` every helper would fail and this thread would do all the work).
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv });
+  // An idle helper never keeps the process alive; it is held only while it has a job.
+  worker.unref();
+  let failure: Error | undefined;
+  worker.once('error', (error) => (failure = error));
+  return {
+    run<J extends Job>(job: J) {
+      if (failure) return Promise.reject(failure);
+      worker.ref();
+      return new Promise<Answer<J>>((resolve, reject) => {
+        worker.once('message', (answer: Answer<J>) => resolve(answer));
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`worker exited with code ${code}`)));
+        worker.postMessage(job);
+      }).finally(() => worker.unref());
+    },
+    stop: () => void worker.terminate(),
+  };
+}
+
+/** One helper per core beyond this one (none on a single core), at most `most`. Stop them when done. */
+export function startHelpers(most: number, threads = availableParallelism()): Helper[] {
+  return Array.from({ length: Math.max(0, Math.min(threads - 1, most)) }, startHelper);
+}
+
+/**
+ * Takes the next k of the job: this (main) thread from the small end, helpers from the large end,
+ * until they meet. Both ends live in one 32-bit word (low 16 bits: the next small index, high 16
+ * bits: one past the next large index), changed by compare-and-swap so no k is taken twice.
+ * Main starts small because it compiles the k-means code as it goes; helpers have warmed up.
+ */
+function claim(job: ElbowJob, fromSmallEnd: boolean): number | undefined {
+  for (;;) {
+    const word = Atomics.load(job.next, 0);
+    const low = word & 0xffff;
+    const high = word >>> 16;
+    if (low >= high) return undefined;
+    const next = fromSmallEnd ? (high << 16) | (low + 1) : ((high - 1) << 16) | low;
+    if (Atomics.compareExchange(job.next, 0, word, next) === word) return job.ks[fromSmallEnd ? low : high - 1];
+  }
+}
+
+/** Computes the points of the k values this thread claims from `job` (see claim). */
+export function claimPoints(job: ElbowJob, fromSmallEnd: boolean): ElbowPoint[] {
+  const points: ElbowPoint[] = [];
+  for (let k = claim(job, fromSmallEnd); k !== undefined; k = claim(job, fromSmallEnd)) {
+    points.push(elbowPoint(job.x, job.n, job.d, k, job.options));
+  }
+  return points;
+}
+
+/** What a helper's thread does with a job. */
+export function work(job: Job): ElbowPoint[] | Float64Array {
+  return job.kind === 'elbow' ? claimPoints(job, false) : blockSums(job.plan, job.from, job.to);
+}
+
+/**
+ * `elbow()` with its k values shared between this thread and the helpers. A k
+ * whose helper failed (it should not) is recomputed here, so the answer never depends on threads.
+ */
+export async function elbowParallel(x: Float64Array, n: number, d: number, options: ElbowOptions, helpers: readonly Helper[]): Promise<ElbowResult> {
+  const ks = elbowKs(n, options);
+  const used = n >= PARALLEL_MIN_POINTS ? helpers.slice(0, ks.length - 1) : [];
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  next[0] = ks.length << 16;
+  const job: ElbowJob = { kind: 'elbow', x, n, d, ks, options, next };
+  const helping = used.map((helper) => helper.run(job).catch(() => [] as ElbowPoint[]));
+  const points = claimPoints(job, true);
+  for (const share of await Promise.all(helping)) points.push(...share);
+  for (const k of ks) if (!points.some((p) => p.k === k)) points.push(elbowPoint(x, n, d, k, options));
+  return elbowResult(points.sort((a, b) => a.k - b.k));
+}
+
+/** `silhouette()` with its second block of pair sums on a helper (recomputed here if it fails). */
+export async function silhouetteParallel(
+  x: Float64Array,
+  n: number,
+  d: number,
+  labels: ArrayLike<number>,
+  k: number,
+  options: SilhouetteOptions,
+  helpers: readonly Helper[],
+): Promise<number> {
+  const plan = silhouettePlan(x, n, d, labels, k, options);
+  const [[from0, to0], [from1, to1]] = silhouetteBlocks(plan.m) as [[number, number], [number, number]];
+  const helper = plan.m >= PARALLEL_MIN_POINTS ? helpers[0] : undefined;
+  const theirs = helper?.run({ kind: 'silhouette', plan, from: from1, to: to1 }).catch(() => undefined);
+  const first = blockSums(plan, from0, to0);
+  const second = (await theirs) ?? blockSums(plan, from1, to1);
+  return silhouetteFromSums(plan, [first, second]);
+}

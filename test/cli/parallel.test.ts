@@ -1,0 +1,95 @@
+/**
+ * The elbow and the silhouette shared with worker threads give exactly the single-thread answer. Imported from
+ * dist/ (built by `npm test`): the worker is a compiled .js file next to the module.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { elbow, type ElbowPoint } from '../../src/core/elbow.js';
+import { seededRandom } from '../../src/core/random.js';
+import { silhouette } from '../../src/core/silhouette.js';
+import type * as Parallel from '../../src/cli/parallel.js';
+import { runShell } from './helpers.js';
+
+const PARALLEL_JS = new URL('../../dist/cli/parallel.js', import.meta.url).href;
+const { elbowParallel, silhouetteParallel, startHelpers, PARALLEL_MIN_POINTS } = (await import(PARALLEL_JS)) as typeof Parallel;
+
+/** Four loose groups of 3-D points, enough of them for the helpers to be used. */
+function points(n: number): Float64Array {
+  const rng = seededRandom(7);
+  return Float64Array.from({ length: n * 3 }, (_, i) => 3 * (Math.floor(i / 3) % 4) * (i % 3 === 0 ? 1 : 0) + rng.next() + rng.next());
+}
+
+describe('elbowParallel', () => {
+  const n = PARALLEL_MIN_POINTS + 500;
+  const x = points(n);
+  const options = { kMin: 1, kMax: 8, nInit: 3, seed: 42, silhouetteSample: 1_000 };
+  const helpers = startHelpers(9, 3);
+  afterAll(() => helpers.forEach((h) => h.stop()));
+
+  it('starts one helper per extra core, at most the number asked for', () => {
+    expect(helpers).toHaveLength(2);
+    expect(startHelpers(9, 1)).toHaveLength(0);
+    const one = startHelpers(1, 8);
+    expect(one).toHaveLength(1);
+    one[0]!.stop();
+  });
+
+  it('gives exactly the single-thread points and knee, with helpers', async () => {
+    const serial = elbow(x, n, 3, options);
+    expect(await elbowParallel(x, n, 3, options, helpers)).toEqual(serial);
+    // Again on the same helpers: they take more than one job.
+    expect(await elbowParallel(x, n, 3, { ...options, silhouettes: false }, helpers)).toEqual(elbow(x, n, 3, { ...options, silhouettes: false }));
+  });
+
+  it('lets the helpers compute some k, and none below the size threshold', async () => {
+    const computed: ElbowPoint[][] = [];
+    const spy = [{ run: async (job: Parallel.Job) => { const points = (await helpers[0]!.run(job)) as ElbowPoint[]; computed.push(points); return points; }, stop: () => undefined }];
+    await elbowParallel(x, n, 3, options, spy as unknown as Parallel.Helper[]);
+    expect(computed).toHaveLength(1);
+    expect(computed[0]!.length).toBeGreaterThan(0);
+    expect(computed[0]!.length).toBeLessThan(8);
+    computed.length = 0;
+    await elbowParallel(x.subarray(0, 300), 100, 3, options, spy as unknown as Parallel.Helper[]);
+    expect(computed).toHaveLength(0);
+  });
+
+  it('recomputes the k of a failed helper on this thread', async () => {
+    const broken = [{ run: () => Promise.reject(new Error('gone')), stop: () => undefined }];
+    expect(await elbowParallel(x, n, 3, options, broken)).toEqual(elbow(x, n, 3, options));
+  });
+
+  it('throws the same usage error as elbow() for a bad range', async () => {
+    await expect(elbowParallel(x, n, 3, { kMin: 5, kMax: 2 }, helpers)).rejects.toThrow(/k range 5..2/);
+  });
+});
+
+describe('silhouetteParallel', () => {
+  const n = PARALLEL_MIN_POINTS + 700;
+  const x = points(n);
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 4);
+  const helpers = startHelpers(1, 2);
+  afterAll(() => helpers.forEach((h) => h.stop()));
+
+  it('gives exactly silhouette(), with a helper, without one and with a failed one', async () => {
+    const serial = silhouette(x, n, 3, labels, 4, { sampleSize: 10_000 });
+    expect(await silhouetteParallel(x, n, 3, labels, 4, { sampleSize: 10_000 }, helpers)).toBe(serial);
+    expect(await silhouetteParallel(x, n, 3, labels, 4, { sampleSize: 10_000 }, [])).toBe(serial);
+    const broken = [{ run: () => Promise.reject(new Error('gone')), stop: () => undefined }];
+    expect(await silhouetteParallel(x, n, 3, labels, 4, { sampleSize: 10_000 }, broken)).toBe(serial);
+  });
+
+  it('has the helper compute a block of pair sums', async () => {
+    const answer = await helpers[0]!.run({ kind: 'silhouette', plan: { p: Float64Array.of(0, 0, 0, 3, 4, 0), m: 2, d: 3, k: 1, lab: Int32Array.of(0, 0), start: Int32Array.of(0, 2) }, from: 0, to: 2 });
+    expect(Array.from(answer as Float64Array)).toEqual([5, 5]);
+  });
+});
+
+describe('helpers under `node --input-type=module -e`', () => {
+  it('still start (the flag is not passed on to the worker)', async () => {
+    const script = `import { startHelpers } from '${PARALLEL_JS}';
+const [h] = startHelpers(1, 2);
+const plan = { p: Float64Array.of(0, 0, 0, 3, 4, 0), m: 2, d: 3, k: 1, lab: Int32Array.of(0, 0), start: Int32Array.of(0, 2) };
+h.run({ kind: 'silhouette', plan, from: 0, to: 2 }).then((s) => console.log('ok', s[0]), (e) => console.log('failed', e.message)).finally(() => h.stop());`;
+    const r = await runShell(`node --input-type=module -e "$SCRIPT"`, { env: { SCRIPT: script } });
+    expect(r.stdout.trim()).toBe('ok 5');
+  });
+});
