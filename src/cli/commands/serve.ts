@@ -81,7 +81,7 @@ export function serveCommand(run: RunWrapper): Command {
 Example:
   $ rfm serve -m rfm-model.json --port 8000
   $ curl -s localhost:8000/segment -H 'content-type: application/json' \\
-      -d '{"recency":30,"frequency":4,"monetary":2500}'
+      -d '{"recency":15,"frequency":2,"monetary":800}'
   {"cluster":1,"segment":"Potential Loyalists"}
   $ RFM_API_TOKEN=s3cret rfm serve --host 0.0.0.0   # every route but /health needs the token
   Interactive docs at http://127.0.0.1:8000/docs, the OpenAPI document at /openapi.json.`,
