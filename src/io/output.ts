@@ -134,15 +134,16 @@ async function isSpecialFile(path: string): Promise<boolean> {
   }
 }
 
-function directSink(path: string): Sink {
-  const stream: WriteStream = createWriteStream(path, { flags: 'w' });
+/**
+ * A write stream that remembers its first error: `write` throws it (or a failed write) as a write
+ * error naming `path`; `end` flushes and closes, throwing the raw error for the caller to wrap.
+ */
+function guardedStream(stream: WriteStream, path: string): { write(text: string): Promise<void>; end(): Promise<void> } {
   let failure: unknown;
   stream.on('error', (error) => {
     failure ??= error;
   });
   return {
-    isTerminal: false,
-    path,
     async write(text) {
       if (failure) throw writeError(failure, path);
       try {
@@ -151,11 +152,24 @@ function directSink(path: string): Sink {
         throw writeError(error, path);
       }
     },
+    async end() {
+      if (failure) throw failure;
+      await endStream(stream);
+      if (failure) throw failure;
+    },
+  };
+}
+
+function directSink(path: string): Sink {
+  const stream: WriteStream = createWriteStream(path, { flags: 'w' });
+  const out = guardedStream(stream, path);
+  return {
+    isTerminal: false,
+    path,
+    write: out.write,
     async commit() {
       try {
-        if (failure) throw failure;
-        await endStream(stream);
-        if (failure) throw failure;
+        await out.end();
       } catch (error) {
         throw writeError(error, path);
       }
@@ -172,10 +186,7 @@ export async function fileSink(path: string): Promise<Sink> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   pendingTempFiles.add(temp);
   const stream: WriteStream = createWriteStream(temp, { flags: 'wx' });
-  let failure: unknown;
-  stream.on('error', (error) => {
-    failure ??= error;
-  });
+  const out = guardedStream(stream, path);
   // Wait for the stream to close before removing the file: a stream destroyed while its open() is
   // still pending creates the file afterwards, which left empty temp files behind a failed run.
   const cleanup = async () => {
@@ -191,19 +202,10 @@ export async function fileSink(path: string): Promise<Sink> {
   return {
     isTerminal: false,
     path,
-    async write(text) {
-      if (failure) throw writeError(failure, path);
-      try {
-        await streamWrite(stream, text);
-      } catch (error) {
-        throw writeError(error, path);
-      }
-    },
+    write: out.write,
     async commit() {
       try {
-        if (failure) throw failure;
-        await endStream(stream);
-        if (failure) throw failure;
+        await out.end();
         await rename(temp, path);
         pendingTempFiles.delete(temp);
       } catch (error) {
