@@ -98,8 +98,8 @@ export function buildProgram(): Command {
     `
 Example:
   $ rfm fit transactions.csv        # clean, aggregate, fit k=4, save rfm-model.json
-  $ rfm segment --recency 30 --frequency 4 --monetary 2500
-  {"cluster":3,"segment":"Potential Loyalists"}
+  $ rfm segment --recency 15 --frequency 2 --monetary 800
+  {"cluster":1,"segment":"Potential Loyalists"}
 
 Exit codes: 0 ok, 2 usage, 3 input/IO, 4 data, 5 model, 1 internal error, 130 interrupted.`,
   );

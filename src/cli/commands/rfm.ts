@@ -67,8 +67,8 @@ export function rfmCommand(run: (action: (ctx: Context) => Promise<void>) => (..
 Example:
   $ rfm rfm fixtures/online_retail_sample.csv --format csv | head -3
   customer_id,recency,frequency,monetary
-  12346,326,1,77183.6
-  12347,2,7,4310
+  12346,7,7,4243.74
+  12348,3,5,2374.64
 
   $ rfm clean tx.csv | rfm rfm - --scores --as-of 2011-12-10`,
   );

@@ -181,7 +181,7 @@ export function segmentCommand(run: RunWrapper): Command {
     'after',
     `
 Example:
-  $ rfm segment --recency 30 --frequency 4 --monetary 2500
+  $ rfm segment --recency 15 --frequency 2 --monetary 800
   {"cluster":1,"segment":"Potential Loyalists"}
   $ rfm segment customers_rfm.csv -o segmented.csv`,
   );
