@@ -40,7 +40,8 @@ export interface Context {
   style: Style;
   /** Style for stderr messages. */
   errStyle: Style;
-  info(message: string): void;
+  /** A progress line on stderr (not with --quiet); a function is called only when it is shown. */
+  info(message: string | (() => string)): void;
   warn(message: string): void;
   spinner(text: string): Spinner;
   /** The output format: --format, else by -o extension, else table on a terminal, else `piped`. */
@@ -84,7 +85,7 @@ export async function makeContext(streams: Streams, options: CommonOptions): Pro
     style: makeStyle(colorWanted(stdout, options, env) && options.output === undefined),
     errStyle,
     info(message) {
-      if (!quiet) say(errStyle.chalk.dim(message));
+      if (!quiet) say(errStyle.chalk.dim(typeof message === 'function' ? message() : message));
     },
     warn(message) {
       if (!quiet) say(`${errStyle.chalk.yellow('warning:')} ${message}`);

@@ -40,8 +40,9 @@ export async function readCustomers(
     });
     spinner.stop();
     if (loaded.report !== null) {
-      ctx.info(cleaningSummary(loaded.report));
-      if (raw.report !== undefined) await writeReport(raw.report, loaded.report);
+      const report = loaded.report;
+      ctx.info(() => cleaningSummary(report));
+      if (raw.report !== undefined) await writeReport(raw.report, report);
     }
     // The default as-of follows the latest purchase, however far off: say so when that is in the future.
     const now = Date.parse(createdAt(ctx.streams.env));
