@@ -72,6 +72,14 @@ describe('rfm fit on the Online-Retail-shaped sample (k = 4, defaults)', () => {
   });
 });
 
+describe('the committed sample model', () => {
+  it('is exactly what rfm fit writes from the sample (regenerate it when this fails on purpose)', async () => {
+    const r = await runRfm(['fit', 'fixtures/online_retail_sample.csv', '-m', tmp.path('regen.json'), '-q', '--format', 'json'], { env: EPOCH });
+    expect(r.code).toBe(0);
+    expect(readFileSync(tmp.path('regen.json'), 'utf8')).toBe(readFileSync(fixture('models', 'sample-model.json'), 'utf8'));
+  });
+});
+
 describe('rfm fit options', () => {
   it('-k auto uses the elbow knee', async () => {
     const r = await runRfm(['fit', SAMPLE, '-k', 'auto', '-m', tmp.path('auto.json'), '--format', 'json']);
