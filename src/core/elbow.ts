@@ -4,7 +4,7 @@
  * Every k uses the same seed, as scikit-learn's `KMeans(random_state=42)` in a loop does.
  */
 import { usageError } from './errors.js';
-import { kmeans } from './kmeans.js';
+import { kmeans, type KMeansResult } from './kmeans.js';
 import { kneedle } from './knee.js';
 import { silhouette } from './silhouette.js';
 
@@ -22,6 +22,8 @@ export interface ElbowOptions {
    * inertias, and the silhouettes (O(n²) each) would be most of its modelling time.
    */
   silhouettes?: boolean;
+  /** Keep each k's clustering in its point (default false): `fit -k auto` reuses the chosen one. */
+  keepClusterings?: boolean;
 }
 
 export interface ElbowPoint {
@@ -29,6 +31,8 @@ export interface ElbowPoint {
   inertia: number;
   /** null for k = 1, where the silhouette is undefined, and when silhouettes were not asked for. */
   silhouette: number | null;
+  /** The k-means result itself, with `keepClusterings`. */
+  clustering?: KMeansResult;
 }
 
 export interface ElbowResult {
@@ -54,10 +58,10 @@ export function elbowKs(n: number, options: ElbowOptions = {}): number[] {
 
 /** One point of the curve: k-means for this k and, when asked, its silhouette. Independent of every other k. */
 export function elbowPoint(x: Float64Array, n: number, d: number, k: number, options: ElbowOptions = {}): ElbowPoint {
-  const { nInit = 10, maxIter = 300, tol = 1e-4, seed = 42, silhouetteSample = 10_000, silhouettes = true } = options;
+  const { nInit = 10, maxIter = 300, tol = 1e-4, seed = 42, silhouetteSample = 10_000, silhouettes = true, keepClusterings = false } = options;
   const fit = kmeans(x, n, d, { k, nInit, maxIter, tol, seed });
   const sil = silhouettes && k >= 2 ? silhouette(x, n, d, fit.labels, k, { sampleSize: silhouetteSample, seed }) : null;
-  return { k, inertia: fit.inertia, silhouette: sil };
+  return keepClusterings ? { k, inertia: fit.inertia, silhouette: sil, clustering: fit } : { k, inertia: fit.inertia, silhouette: sil };
 }
 
 /** The curve's knee from its points (in k order). */

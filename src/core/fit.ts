@@ -3,7 +3,7 @@
  * per-segment statistics. Pure: the caller adds the file metadata (source, dates, tool version).
  */
 import { dataError, usageError } from './errors.js';
-import { kmeans } from './kmeans.js';
+import { kmeans, type KMeansResult } from './kmeans.js';
 import { describe, nameByGrid, nameFour, type CentroidView } from './naming.js';
 import type { ModelParams, ModelSegment } from './model.js';
 import type { RfmRow } from './rfm.js';
@@ -25,6 +25,11 @@ export interface FitOptions {
    * two threads (same value, see silhouetteBlocks) from `features` and `labels`.
    */
   silhouette?: boolean;
+  /**
+   * The k-means result for these rows and params if it is already known (the elbow of `fit -k auto`
+   * ran exactly this k-means); computed here otherwise.
+   */
+  clustering?: KMeansResult;
 }
 
 export interface FitResult {
@@ -85,7 +90,11 @@ export function fitSegments(rows: readonly RfmRow[], params: ModelParams, option
       hint: distinct >= 2 ? `choose -k ${distinct} or less` : 'every customer looks the same: give a log with more varied customers',
     });
   }
-  const result = kmeans(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
+  const known = options.clustering;
+  const result =
+    known !== undefined && known.centroids.length === params.k && known.labels.length === n
+      ? known
+      : kmeans(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
 
   const order = canonicalOrder(result.centroids);
   const newIndex = new Int32Array(params.k);

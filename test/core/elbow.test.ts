@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { elbow } from '../../src/core/elbow.js';
 import { RfmError } from '../../src/core/errors.js';
 import { kmeans } from '../../src/core/kmeans.js';
+import { DEFAULT_PARAMS, fitSegments, scaledFeatures } from '../../src/core/fit.js';
 import { kneedle } from '../../src/core/knee.js';
 import { seededRandom } from '../../src/core/random.js';
 import { silhouette } from '../../src/core/silhouette.js';
@@ -81,5 +82,32 @@ describe('elbow', () => {
         expect((e as RfmError).kind).toBe('usage');
       }
     }
+  });
+});
+
+describe('elbow clusterings reused by fit -k auto', () => {
+  const rng = seededRandom(5);
+  const rows = Array.from({ length: 300 }, (_, i) => ({
+    customerId: String(i),
+    recency: Math.floor(rng.next() * 300),
+    frequency: 1 + Math.floor(rng.next() * 12),
+    monetary: Math.round(rng.next() * 500000) / 100,
+  }));
+  const params = { ...DEFAULT_PARAMS, k: 3, nInit: 4 };
+  const { x } = scaledFeatures(rows, params.transform);
+  const options = { kMin: 1, kMax: 5, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed, silhouettes: false };
+
+  it('keeps each k-means result only when asked, equal to running k-means for that k', () => {
+    expect(elbow(x, rows.length, 3, options).points.every((p) => p.clustering === undefined)).toBe(true);
+    const kept = elbow(x, rows.length, 3, { ...options, keepClusterings: true });
+    const three = kept.points.find((p) => p.k === 3)!.clustering!;
+    expect(three).toEqual(kmeans(x, rows.length, 3, { k: 3, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed }));
+  });
+
+  it('fitSegments with the kept clustering gives exactly the model it computes itself; a clustering for another k is ignored', () => {
+    const kept = elbow(x, rows.length, 3, { ...options, keepClusterings: true });
+    const own = fitSegments(rows, params);
+    expect(fitSegments(rows, params, { clustering: kept.points.find((p) => p.k === 3)!.clustering })).toEqual(own);
+    expect(fitSegments(rows, params, { clustering: kept.points.find((p) => p.k === 4)!.clustering })).toEqual(own);
   });
 });

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { RfmError, usageError } from '../../core/errors.js';
 import { DEFAULT_PARAMS, fitSegments, scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
+import type { KMeansResult } from '../../core/kmeans.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
 import { summaryFromModel } from '../../core/summary.js';
 import { formatTimestamp } from '../../io/dates.js';
@@ -19,6 +20,9 @@ import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
 import type { RunWrapper } from './index.js';
+
+/** Customers up to which `fit -k auto` keeps the elbow's clusterings to reuse the chosen one. */
+const KEEP_CLUSTERINGS_UP_TO = 200_000;
 
 export interface ModelingOptions {
   transform: 'log' | 'none';
@@ -107,11 +111,17 @@ Example:
       try {
         const loaded = await readCustomers(ctx, input, o);
         const rows = loaded.customers;
+        let clustering: KMeansResult | undefined;
         if (auto) {
           const { x } = scaledFeatures(rows, params.transform);
-          const result = await elbowParallel(x, rows.length, 3, { kMin: 1, kMax: Math.min(10, rows.length), nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed, silhouettes: false }, helpers);
+          // The elbow runs the very k-means the fit needs: its result for the chosen k is kept, up
+          // to a size where ten clusterings' labels are a few MB.
+          const keepClusterings = rows.length <= KEEP_CLUSTERINGS_UP_TO;
+          const { nInit, maxIter, tol, seed } = params;
+          const result = await elbowParallel(x, rows.length, 3, { kMin: 1, kMax: Math.min(10, rows.length), nInit, maxIter, tol, seed, silhouettes: false, keepClusterings }, helpers);
           // Without a knee, the default k — or every customer its own segment when there are fewer.
           params.k = result.suggestedK ?? Math.min(4, rows.length);
+          clustering = result.points.find((p) => p.k === params.k)?.clustering;
           if (result.suggestedK === null) ctx.warn(`the elbow curve has no clear knee; using k = ${params.k}`);
           else ctx.info(`elbow knee: k = ${params.k}`);
         }
@@ -119,7 +129,7 @@ Example:
         const source = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
         let fit: ReturnType<typeof fitSegments>;
         try {
-          fit = fitSegments(rows, params, { customNames: labels, silhouette: false });
+          fit = fitSegments(rows, params, { customNames: labels, silhouette: false, clustering });
           if (params.k >= 2) {
             const options = { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed };
             fit.silhouette = await silhouetteParallel(fit.features, rows.length, 3, fit.labels, params.k, options, helpers);
