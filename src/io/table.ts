@@ -8,11 +8,18 @@
  * then goes through the byte-level reader of fast-csv.ts instead, which gives the same records
  * (and hands anything unusual back to papaparse here).
  */
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import Papa from 'papaparse';
+import type PapaParse from 'papaparse';
 import { RfmError, inputError } from '../core/errors.js';
 import { readDelimitedFast, type Newline, type RecordSink, type ResumePoint } from './fast-csv.js';
 import { decodeText, MAX_RECORD_CHARS, type InputSource } from './source.js';
+
+// papaparse is required on first use: most files are read by the byte reader (fast-csv.ts)
+// alone, and loading it costs ~15 ms of every start.
+const require = createRequire(import.meta.url);
+let papaparse: typeof PapaParse | undefined;
+const papa = (): typeof PapaParse => (papaparse ??= require('papaparse') as typeof PapaParse);
 
 export type Delimiter = ',' | ';' | '\t' | 'whitespace';
 
@@ -161,13 +168,13 @@ function readDelimited(
     input.on('data', (chunk: string) => {
       received += chunk.length;
     });
-    const fail = (error: unknown, parser?: Papa.Parser) => {
+    const fail = (error: unknown, parser?: PapaParse.Parser) => {
       failed = true;
       parser?.abort();
       input.destroy();
       reject(error);
     };
-    Papa.parse<string[]>(input, {
+    papa().parse<string[]>(input, {
       delimiter,
       newline: resume?.newline,
       header: false,

@@ -1,9 +1,15 @@
 /** The elbow chart: inertia against k as an asciichart line, the knee marked below the axis. */
-import * as asciichart from 'asciichart';
+import { createRequire } from 'node:module';
+import type * as AsciiChart from 'asciichart';
 import type { ElbowResult } from '../core/elbow.js';
 import { formatNumber } from './numbers.js';
 import type { Style } from './style.js';
 import { newTable } from './table.js';
+
+// asciichart is required on first use: only a terminal run of `rfm elbow` draws the chart.
+const require = createRequire(import.meta.url);
+let chartLibrary: typeof AsciiChart | undefined;
+const charts = (): typeof AsciiChart => (chartLibrary ??= require('asciichart') as typeof AsciiChart);
 
 const STEP = 6; // chart columns per k
 
@@ -17,10 +23,10 @@ export function elbowChart(result: ElbowResult, style: Style): string {
   }
   series.push(points[points.length - 1].inertia);
   const labelWidth = 12;
-  const chart = asciichart.plot(series, {
+  const chart = charts().plot(series, {
     height: 12,
     format: (x: number) => formatNumber(x).padStart(labelWidth - 1) + ' ',
-    colors: style.color ? [asciichart.cyan] : undefined,
+    colors: style.color ? [charts().cyan] : undefined,
   });
   const offset = labelWidth + 1;
   const axis = points.map((p, i) => String(p.k).padStart(i === 0 ? 1 : STEP)).join('');

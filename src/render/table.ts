@@ -1,8 +1,14 @@
 /** Human tables (cli-table3) for rows of records, with numbers right-aligned and rounded. */
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type CliTable from 'cli-table3';
 import type { Cell, Column } from '../io/records.js';
 import { formatInt, formatMoney, formatNumber } from './numbers.js';
 import type { Style } from './style.js';
+
+// cli-table3 is required on first use: a run that prints JSON or CSV never draws a table.
+const require = createRequire(import.meta.url);
+let cliTable: typeof CliTable | undefined;
+const Table = (): typeof CliTable => (cliTable ??= require('cli-table3') as typeof CliTable);
 
 function cellText(value: Cell, kind: Column<unknown>['kind']): string {
   if (value === null) return '';
@@ -17,8 +23,8 @@ function cellText(value: Cell, kind: Column<unknown>['kind']): string {
   }
 }
 
-export function newTable(head: string[], style: Style, align?: ('left' | 'right')[]): Table.Table {
-  return new Table({
+export function newTable(head: string[], style: Style, align?: ('left' | 'right')[]): CliTable.Table {
+  return new (Table())({
     head: head.map((h) => style.chalk.bold(h)),
     colAligns: align,
     // No rule between body rows: compact, like `column -t`.
