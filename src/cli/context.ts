@@ -29,7 +29,8 @@ export interface CommonOptions {
 }
 
 export interface Spinner {
-  update(text: string): void;
+  /** New text; a function is called only when a spinner is shown (not when piped or quiet). */
+  update(text: string | (() => string)): void;
   stop(): void;
 }
 
@@ -96,7 +97,7 @@ export async function makeContext(streams: Streams, options: CommonOptions): Pro
       const own = activeSpinner;
       return {
         update: (t) => {
-          own.text = t;
+          own.text = typeof t === 'function' ? t() : t;
         },
         stop: () => {
           own.stop();

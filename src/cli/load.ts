@@ -35,7 +35,7 @@ export async function readCustomers(
   try {
     const loaded = await loadCustomers(source, {
       ...options,
-      onProgress: (rows) => spinner.update(`reading ${source.name}: ${formatInt(rows)} rows`),
+      onProgress: (rows) => spinner.update(() => `reading ${source.name}: ${formatInt(rows)} rows`),
       ...overrides,
     });
     spinner.stop();

@@ -40,7 +40,7 @@ Example:
       const source = await ctx.openInput(input);
       const sink = await ctx.openOutput();
       const spinner = ctx.spinner(`cleaning ${source.name}`);
-      options.onProgress = (rows) => spinner.update(`cleaning ${source.name}: ${formatInt(rows)} rows`);
+      options.onProgress = (rows) => spinner.update(() => `cleaning ${source.name}: ${formatInt(rows)} rows`);
       let header: string[] = [];
       let pending: string[] = [];
       const preview: string[][] = [];
