@@ -39,7 +39,7 @@ export type Job = ElbowJob | SilhouetteJob;
 type Answer<J extends Job> = J extends ElbowJob ? ElbowPoint[] : Float64Array;
 
 export interface Helper {
-  /** Runs the job on the helper's thread. */
+  /** Runs the job on the helper's thread. One job at a time: await its answer before the next. */
   run<J extends Job>(job: J): Promise<Answer<J>>;
   stop(): void;
 }
@@ -58,11 +58,17 @@ function startHelper(): Helper {
       if (failure) return Promise.reject(failure);
       worker.ref();
       return new Promise<Answer<J>>((resolve, reject) => {
-        worker.once('message', (answer: Answer<J>) => resolve(answer));
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`worker exited with code ${code}`)));
+        const onMessage = (answer: Answer<J>) => settle(() => resolve(answer));
+        const onError = (error: Error) => settle(() => reject(error));
+        const onExit = (code: number) => settle(() => reject(new Error(`worker exited with code ${code}`)));
+        const settle = (then: () => void) => {
+          worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+          worker.unref();
+          then();
+        };
+        worker.on('message', onMessage).on('error', onError).on('exit', onExit);
         worker.postMessage(job);
-      }).finally(() => worker.unref());
+      });
     },
     stop: () => void worker.terminate(),
   };
