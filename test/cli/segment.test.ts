@@ -83,6 +83,20 @@ describe('rfm segment, a batch', () => {
     ]);
   });
 
+  it('says where the as-of came from: --as-of, the model, or the log itself when the model has none', async () => {
+    const log = 'Invoice,InvoiceDate,Quantity,Price,Customer ID\n1,2011-12-01 10:00,1,10,A\n2,2011-12-02 10:00,1,10,B\n';
+    expect((await runRfm(['segment', '-', '-m', MODEL], { stdin: log })).stderr).toMatch(/as-of 2011-12-10T12:45:00Z \(the model's\)/);
+    expect((await runRfm(['segment', '-', '-m', MODEL, '--as-of', '2011-12-03'], { stdin: log })).stderr).toMatch(/as-of 2011-12-03T00:00:00Z \(--as-of\)/);
+    // A model fitted on an RFM table records no as-of date.
+    const tableModel = tmp.path('from-table.json');
+    const table = (await runRfm(['rfm', SAMPLE, '-q', '--format', 'csv'])).stdout;
+    expect((await runRfm(['fit', '-', '-m', tableModel, '-q', '--format', 'json'], { stdin: table })).code).toBe(0);
+    const r = await runRfm(['segment', '-', '-m', tableModel], { stdin: log });
+    expect(r.code).toBe(0);
+    // B's last purchase + 1 day.
+    expect(r.stderr).toMatch(/as-of 2011-12-03T10:00:00Z \(no as-of in the model: the latest purchase \+ 1 day\)/);
+  });
+
   it('streams an RFM table from stdin in its own order, in every format', async () => {
     const table = 'customer_id,recency,frequency,monetary\nz,250,1,400\na,5,15,25000\n';
     const csv = await runRfm(['segment', '-', '-m', MODEL, '-q', '--format', 'csv'], { stdin: table });

@@ -156,8 +156,11 @@ async function segmentBatch(ctx: Context, model: RfmModel, input: string | undef
       },
     );
     if (loaded.kind === 'transactions') {
-      if (loaded.report) ctx.info(cleaningSummary(loaded.report));
-      ctx.info(`as-of ${formatTimestamp(loaded.asOf!)} (${asOfGiven ? '--as-of' : "the model's"}), ${plural(loaded.customers.length, 'customer')}`);
+      const report = loaded.report;
+      if (report) ctx.info(() => cleaningSummary(report));
+      // A model fitted on an RFM table has no as-of date: the log's own default applies then.
+      const asOfFrom = asOfGiven ? '--as-of' : model.training.asOf !== null ? "the model's" : 'no as-of in the model: the latest purchase + 1 day';
+      ctx.info(() => `as-of ${formatTimestamp(loaded.asOf!)} (${asOfFrom}), ${plural(loaded.customers.length, 'customer')}`);
       await writer.write(loaded.customers);
     } else {
       ctx.info(`segmented ${plural(streamed, 'customer')}`);
