@@ -25,7 +25,7 @@ export interface ElbowJob {
   ks: number[];
   options: ElbowOptions;
   /** Which k values are still unclaimed, shared by all threads of the job (see claim). */
-  next: Int32Array;
+  next: BigInt64Array;
 }
 
 export interface SilhouetteJob {
@@ -79,19 +79,26 @@ export function startHelpers(most: number, threads = availableParallelism()): He
   return Array.from({ length: Math.max(0, Math.min(threads - 1, most)) }, startHelper);
 }
 
+/** The shared word of a job of `count` k values, none claimed yet (see claim). */
+export const unclaimed = (count: number): BigInt64Array => {
+  const word = new BigInt64Array(new SharedArrayBuffer(8));
+  word[0] = BigInt(count) << 32n;
+  return word;
+};
+
 /**
  * Takes the next k of the job: this (main) thread from the small end, helpers from the large end,
- * until they meet. Both ends live in one 32-bit word (low 16 bits: the next small index, high 16
+ * until they meet. Both ends live in one 64-bit word (low 32 bits: the next small index, high 32
  * bits: one past the next large index), changed by compare-and-swap so no k is taken twice.
  * Main starts small because it compiles the k-means code as it goes; helpers have warmed up.
  */
-function claim(job: ElbowJob, fromSmallEnd: boolean): number | undefined {
+export function claim(job: ElbowJob, fromSmallEnd: boolean): number | undefined {
   for (;;) {
     const word = Atomics.load(job.next, 0);
-    const low = word & 0xffff;
-    const high = word >>> 16;
+    const low = Number(word & 0xffffffffn);
+    const high = Number(word >> 32n);
     if (low >= high) return undefined;
-    const next = fromSmallEnd ? (high << 16) | (low + 1) : ((high - 1) << 16) | low;
+    const next = fromSmallEnd ? (BigInt(high) << 32n) | BigInt(low + 1) : (BigInt(high - 1) << 32n) | BigInt(low);
     if (Atomics.compareExchange(job.next, 0, word, next) === word) return job.ks[fromSmallEnd ? low : high - 1];
   }
 }
@@ -117,9 +124,7 @@ export function work(job: Job): ElbowPoint[] | Float64Array {
 export async function elbowParallel(x: Float64Array, n: number, d: number, options: ElbowOptions, helpers: readonly Helper[]): Promise<ElbowResult> {
   const ks = elbowKs(n, options);
   const used = n >= PARALLEL_MIN_POINTS ? helpers.slice(0, ks.length - 1) : [];
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  next[0] = ks.length << 16;
-  const job: ElbowJob = { kind: 'elbow', x, n, d, ks, options, next };
+  const job: ElbowJob = { kind: 'elbow', x, n, d, ks, options, next: unclaimed(ks.length) };
   const helping = used.map((helper) => helper.run(job).catch(() => [] as ElbowPoint[]));
   const points = claimPoints(job, true);
   for (const share of await Promise.all(helping)) points.push(...share);

@@ -10,13 +10,35 @@ import type * as Parallel from '../../src/cli/parallel.js';
 import { runShell } from './helpers.js';
 
 const PARALLEL_JS = new URL('../../dist/cli/parallel.js', import.meta.url).href;
-const { elbowParallel, silhouetteParallel, startHelpers, PARALLEL_MIN_POINTS } = (await import(PARALLEL_JS)) as typeof Parallel;
+const { claim, elbowParallel, silhouetteParallel, startHelpers, unclaimed, PARALLEL_MIN_POINTS } = (await import(PARALLEL_JS)) as typeof Parallel;
 
 /** Four loose groups of 3-D points, enough of them for the helpers to be used. */
 function points(n: number): Float64Array {
   const rng = seededRandom(7);
   return Float64Array.from({ length: n * 3 }, (_, i) => 3 * (Math.floor(i / 3) % 4) * (i % 3 === 0 ? 1 : 0) + rng.next() + rng.next());
 }
+
+describe('claim', () => {
+  it('hands out every k exactly once, small ones from one end and large ones from the other, for any count', () => {
+    for (const count of [1, 2, 10, 70_000]) {
+      const ks = Array.from({ length: count }, (_, i) => i + 1);
+      const job = { kind: 'elbow', x: new Float64Array(0), n: 0, d: 3, ks, options: {}, next: unclaimed(count) } as Parallel.ElbowJob;
+      const small: number[] = [];
+      const large: number[] = [];
+      for (let turn = 0; ; turn++) {
+        const k = claim(job, turn % 3 !== 0);
+        if (k === undefined) break;
+        (turn % 3 !== 0 ? small : large).push(k);
+      }
+      expect([...small, ...large].sort((a, b) => a - b)).toEqual(ks);
+      expect(small).toEqual([...small].sort((a, b) => a - b));
+      expect(large).toEqual([...large].sort((a, b) => b - a));
+      if (large.length > 0) expect(Math.max(...small.slice(-1), 0)).toBeLessThan(Math.min(...large.slice(-1)));
+      expect(claim(job, true)).toBeUndefined();
+      expect(claim(job, false)).toBeUndefined();
+    }
+  });
+});
 
 describe('elbowParallel', () => {
   const n = PARALLEL_MIN_POINTS + 500;
