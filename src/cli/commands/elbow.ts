@@ -40,7 +40,7 @@ Example:
       if (!Number.isInteger(kMin) || kMin < 1) throw usageError(`--k-min "${o.kMin}" must be an integer >= 1`);
       if (!Number.isInteger(kMax) || kMax < kMin) throw usageError(`--k-max "${o.kMax}" must be an integer >= --k-min`);
       const params = modelingParams(o, kMin);
-      // Started before the read so that their start-up overlaps it (see elbow-parallel.ts).
+      // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(9);
       try {
         const loaded = await readCustomers(ctx, input, o);

@@ -106,7 +106,7 @@ Example:
       const auto = o.clusters === 'auto';
       const params = modelingParams(o, auto ? 1 : integer(o.clusters, '-k', 1));
       await checkWritable(path);
-      // Started before the read so that their start-up overlaps it (see elbow-parallel.ts).
+      // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(auto ? 9 : 1);
       try {
         const loaded = await readCustomers(ctx, input, o);
