@@ -44,11 +44,23 @@ export interface Helper {
   stop(): void;
 }
 
+/**
+ * A worker with Node's flags. It inherits them, V8's included (`node --max-old-space-size=…`),
+ * except under `node --input-type=module -e …`: a worker refuses --input-type, and a list given
+ * explicitly may not hold V8 flags, so then it gets the others, or none if they are refused.
+ */
+function newWorker(url: URL): Worker {
+  if (!process.execArgv.some((flag) => flag.startsWith('--input-type'))) return new Worker(url);
+  try {
+    return new Worker(url, { execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')) });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(url, { execArgv: [] });
+  }
+}
+
 function startHelper(): Helper {
-  // Node's own flags pass on to the worker, except --input-type, which a worker refuses (under
-  // `node --input-type=module -e …` every helper would fail and this thread would do all the work).
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv });
+  const worker = newWorker(new URL('./worker.js', import.meta.url));
   // An idle helper never keeps the process alive; it is held only while it has a job.
   worker.unref();
   let failure: Error | undefined;

@@ -15,7 +15,18 @@ function intl(minimumFractionDigits: number, maximumFractionDigits: number): Int
   return format;
 }
 
-export const formatInt = (n: number) => intl(0, 0).format(n);
+/**
+ * A whole number with en-US digit grouping ("1,067,371"). Safe integers are grouped by hand, with
+ * the same result as Intl: a piped run prints only such counts (on stderr), and making the Intl
+ * format would cost it ~15 ms of ICU start-up. Anything else (fractions, -0, huge) goes to Intl.
+ */
+export function formatInt(n: number): string {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return intl(0, 0).format(n);
+  const digits = String(Math.abs(n));
+  let grouped = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = grouped.length; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${grouped}` : grouped;
+}
 export const formatMoney = (n: number) => intl(2, 2).format(n);
 export const formatOne = (n: number) => intl(1, 1).format(n);
 export const formatPercent = (share: number) => `${(share * 100).toFixed(1)}%`;

@@ -7,7 +7,7 @@ import { elbow, type ElbowPoint } from '../../src/core/elbow.js';
 import { seededRandom } from '../../src/core/random.js';
 import { silhouette } from '../../src/core/silhouette.js';
 import type * as Parallel from '../../src/cli/parallel.js';
-import { runShell } from './helpers.js';
+import { BIN, fixture, runShell, tempDir } from './helpers.js';
 
 const PARALLEL_JS = new URL('../../dist/cli/parallel.js', import.meta.url).href;
 const { claim, elbowParallel, silhouetteParallel, startHelpers, unclaimed, PARALLEL_MIN_POINTS } = (await import(PARALLEL_JS)) as typeof Parallel;
@@ -113,5 +113,24 @@ const plan = { p: Float64Array.of(0, 0, 0, 3, 4, 0), m: 2, d: 3, k: 1, lab: Int3
 h.run({ kind: 'silhouette', plan, from: 0, to: 2 }).then((s) => console.log('ok', s[0]), (e) => console.log('failed', e.message)).finally(() => h.stop());`;
     const r = await runShell(`node --input-type=module -e "$SCRIPT"`, { env: { SCRIPT: script } });
     expect(r.stdout.trim()).toBe('ok 5');
+    // With a V8 flag too, which a worker refuses in an explicit list.
+    const v8 = await runShell(`node --max-old-space-size=300 --input-type=module -e "$SCRIPT"`, { env: { SCRIPT: script } });
+    expect(v8.stdout.trim()).toBe('ok 5');
+  });
+});
+
+describe('helpers under `node --max-old-space-size=… rfm`', () => {
+  it('inherit the V8 flag instead of failing on it (an explicit list may not hold V8 flags)', async () => {
+    const tmp = tempDir();
+    try {
+      const r = await runShell(`"$NODE" --max-old-space-size=300 "$BIN" fit "$LOG" -k auto -m "$MODEL" --format json`, {
+        env: { NODE: process.execPath, BIN, LOG: fixture('online_retail_sample.csv'), MODEL: tmp.path('m.json') },
+      });
+      expect(r.stderr).not.toContain('internal error');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).model.k).toBe(3);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

@@ -123,6 +123,30 @@ describe('fast reader = general reader', () => {
     expect(want).toMatchObject({ kind: 'input' });
   });
 
+  it('delimiters and line ends at every place in a 32-byte block of marks, and low bytes that are text', async () => {
+    // The scanner jumps between marked bytes (special-bytes.ts: 32 bytes a word): fields of every
+    // length put the delimiter and line ends at every bit of a word, and the bytes below the
+    // delimiter that are text here (space, !, #, tab with a comma...) must not end a field.
+    for (const [delimiter, text] of [[',', ' !#\t'], [';', ' ,!#\t'], ['\t', ' ,;!']] as const) {
+      const lines = [`h1${delimiter}h2${delimiter}h3`];
+      for (let before = 0; before < 9; before++) {
+        for (let after = 0; after < 6; after++) {
+          const low = text[(before + after) % text.length];
+          const field = 'x'.repeat(before) + low + '\u00e9'.repeat(after % 3) + 'y'.repeat(after);
+          lines.push([field, 'ab'.repeat(before), low.repeat(after)].join(delimiter));
+        }
+      }
+      const body = lines.join('\n') + '\n';
+      const all = Buffer.from(body);
+      const want = await read([all], false);
+      expect(want).toMatchObject({ delimiter });
+      expect(await read([all], true)).toEqual(want);
+      expect(await read([all.subarray(0, 301), all.subarray(301)], true)).toEqual(want);
+      const crlf = Buffer.from(body.replace(/\n/g, '\r\n'));
+      expect(await read([crlf], true)).toEqual(await read([crlf], false));
+    }
+  });
+
   it('random inputs, cut into random chunks', async () => {
     // \u00e9 is two bytes in UTF-8; a lone 0xa3 byte is not UTF-8 (latin1 £) and switches encodings.
     const alphabet = ['a', '1', ',', ';', '"', '""', '\n', '\r\n', '\r', ' ', '\u00e9', Buffer.from([0xa3])];
