@@ -20,6 +20,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { InputSource } from './source.js';
 import { MAX_LINE_CHARS, READ_CHUNK } from './source.js';
+import { prefixed } from './iterate.js';
 import { SpecialBytes } from './special-bytes.js';
 import type { Delimiter } from './table.js';
 
@@ -465,14 +466,6 @@ export interface GeneralReaders {
   sniffDelimiter(headerLine: string): Delimiter;
 }
 
-async function* prepend(first: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  for (const b of first) if (b.length > 0) yield b;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return;
-    yield next.value;
-  }
-}
 
 /** Per-chunk checks of decodeText: NUL bytes, over-long lines, and the UTF-8/latin1 decision. */
 class ChunkChecks {
@@ -529,7 +522,7 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
       break;
     }
   }
-  const everything = () => general.all(prepend(seen, it));
+  const everything = () => general.all(prefixed(seen.filter((b) => b.length > 0), it));
   if (!admitted || head.length === 0) return everything();
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return everything(); // UTF-16
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
@@ -577,7 +570,7 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
       physicalLine: scanner.physicalLine,
       latin1: view.latin1From <= chunkStarts[k],
     };
-    const bytes = prepend([...pieces, ...more], it);
+    const bytes = prefixed([...pieces, ...more].filter((b) => b.length > 0), it);
     return () => general.rest(bytes, resume);
   };
   scanner.prepare(head, bom, head.length);

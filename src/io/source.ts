@@ -8,6 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { RfmError, inputError } from '../core/errors.js';
+import { prefixed } from './iterate.js';
 
 /** Longest physical line accepted, in characters. */
 export const MAX_LINE_CHARS = 1 << 20;
@@ -75,16 +76,7 @@ async function peek(chunks: AsyncIterable<Buffer>, atLeast: number): Promise<{ h
     size += next.value.length;
   }
   const head = Buffer.concat(seen);
-  async function* all(): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { head, all: all() };
+  return { head, all: prefixed(head.length > 0 ? [head] : [], done ? undefined : iterator) };
 }
 
 /** Bytes read from a file at a time (the chunk size of `bytes`, and of the fast reader's reads). */

@@ -14,6 +14,7 @@ import type PapaParse from 'papaparse';
 import { RfmError, inputError } from '../core/errors.js';
 import { readDelimitedFast, type Newline, type RecordSink, type ResumePoint } from './fast-csv.js';
 import { decodeText, MAX_RECORD_CHARS, type InputSource } from './source.js';
+import { prefixed } from './iterate.js';
 
 // papaparse is required on first use: most files are read by the byte reader (fast-csv.ts)
 // alone, and loading it costs ~15 ms of every start.
@@ -82,16 +83,7 @@ async function firstLine(text: AsyncIterable<string>): Promise<{ line: string; a
     }
     head += next.value;
   }
-  async function* all(): AsyncGenerator<string> {
-    if (head.length > 0) yield head;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { line: head.split(/\r?\n|\r/, 1)[0], all: all() };
+  return { line: head.split(/\r?\n|\r/, 1)[0], all: prefixed(head.length > 0 ? [head] : [], done ? undefined : iterator) };
 }
 
 function emptyInput(name: string): RfmError {

@@ -4,7 +4,7 @@
  * the same errors — however the bytes are cut into chunks, and whatever the quoting and line ends.
  * Unusual input is handed back to papaparse mid-file; these tests cover both sides of that seam.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -204,6 +204,23 @@ describe('files: read in place into one reused buffer', () => {
     const third = bytes.indexOf('"HOLDER', 2 * READ_CHUNK + 100);
     bytes[bytes.indexOf('",', third)] = 0x58; // `"HOLDER, RED n X,6,...`: the quote now closes later, malformed
     await both('mixed.csv', bytes);
+  });
+
+  it('an error before the end closes the file, on both paths (not left to the garbage collector)', async () => {
+    // papaparse stops at an unterminated quote in the third chunk, before reading to the end.
+    const bytes = Buffer.from(header + body(0, rows));
+    const third = bytes.indexOf('"HOLDER', 2 * READ_CHUNK + 100);
+    bytes[bytes.indexOf('",', third)] = 0x58;
+    const path = tmp.path('open-quote.csv');
+    writeFileSync(path, bytes);
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    for (const fast of [true, false]) {
+      const before = descriptors();
+      expect(await read(await openInput(path, new PassThrough()), fast)).toMatchObject({ kind: 'input' });
+      // The close is asynchronous: give it a moment, not a garbage collection.
+      for (let wait = 0; wait < 50 && descriptors() > before; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(descriptors(), fast ? 'fast path' : 'general path').toBe(before);
+    }
   });
 
   it('a NUL byte in a later chunk: the same error and line', async () => {
