@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { elbowKs, elbowPoint, elbowResult, type ElbowOptions, type ElbowPoint, type ElbowResult } from '../core/elbow.js';
+import { preparePoints, type PreparedPoints } from '../core/kmeans.js';
 import { blockSums, silhouetteBlocks, silhouetteFromSums, silhouettePlan, type SilhouetteOptions, type SilhouettePlan } from '../core/silhouette.js';
 
 /** Below this many points the work takes milliseconds: one thread does it. */
@@ -112,7 +113,11 @@ export function claim(job: ElbowJob): number | undefined {
 /** Computes the points of the k values this thread claims from `job` (see claim). */
 export function claimPoints(job: ElbowJob): ElbowPoint[] {
   const points: ElbowPoint[] = [];
-  for (let k = claim(job); k !== undefined; k = claim(job)) points.push(elbowPoint(job.x, job.n, job.d, k, job.options));
+  let prepared: PreparedPoints | undefined;
+  for (let k = claim(job); k !== undefined; k = claim(job)) {
+    prepared ??= preparePoints(job.x, job.n, job.d);
+    points.push(elbowPoint(job.x, job.n, job.d, k, job.options, prepared));
+  }
   return points;
 }
 

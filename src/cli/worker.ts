@@ -1,9 +1,21 @@
 /**
- * Worker thread of parallel.ts: answers each job. It does nothing while the main thread reads
- * the input: on two cores that share a physical one, a warm-up run of k-means here slowed the read
- * by more (~60 ms) than it saved the elbow later (~0-35 ms), measured on the bench file.
+ * Worker thread of parallel.ts: answers each job. While the main thread reads the input, it runs
+ * k-means twice (and a silhouette once) on 500 made-up points, so that this code is compiled by the
+ * time the elbow comes. On two vCPUs that share a core, that slows the read a little (~25 ms on the bench file)
+ * and saves the elbow more (~40 ms); the larger warm-up this used to run, silhouettes included,
+ * slowed the read by ~60 ms.
  */
 import { parentPort } from 'node:worker_threads';
+import { elbowPoint } from '../core/elbow.js';
+import { seededRandom } from '../core/random.js';
 import { work, type Job } from './parallel.js';
 
+function warmUp(): void {
+  const rng = seededRandom(1);
+  const n = 500;
+  const x = Float64Array.from({ length: n * 3 }, () => rng.next());
+  for (const k of [2, 5]) elbowPoint(x, n, 3, k, { nInit: 2, silhouettes: k === 2 });
+}
+
+warmUp();
 parentPort!.on('message', (job: Job) => parentPort!.postMessage(work(job)));

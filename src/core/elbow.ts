@@ -4,7 +4,7 @@
  * Every k uses the same seed, as scikit-learn's `KMeans(random_state=42)` in a loop does.
  */
 import { usageError } from './errors.js';
-import { kmeans, type KMeansResult } from './kmeans.js';
+import { kmeans, preparePoints, type KMeansResult, type PreparedPoints } from './kmeans.js';
 import { kneedle } from './knee.js';
 import { silhouette } from './silhouette.js';
 
@@ -56,10 +56,13 @@ export function elbowKs(n: number, options: ElbowOptions = {}): number[] {
   return Array.from({ length: Math.min(kMax, n) - kMin + 1 }, (_, i) => kMin + i);
 }
 
-/** One point of the curve: k-means for this k and, when asked, its silhouette. Independent of every other k. */
-export function elbowPoint(x: Float64Array, n: number, d: number, k: number, options: ElbowOptions = {}): ElbowPoint {
+/**
+ * One point of the curve: k-means for this k and, when asked, its silhouette. Independent of every
+ * other k. `prepared`: x prepared once for all the k (preparePoints).
+ */
+export function elbowPoint(x: Float64Array, n: number, d: number, k: number, options: ElbowOptions = {}, prepared?: PreparedPoints): ElbowPoint {
   const { nInit = 10, maxIter = 300, tol = 1e-4, seed = 42, silhouetteSample = 10_000, silhouettes = true, keepClusterings = false } = options;
-  const fit = kmeans(x, n, d, { k, nInit, maxIter, tol, seed });
+  const fit = kmeans(x, n, d, { k, nInit, maxIter, tol, seed }, prepared);
   const sil = silhouettes && k >= 2 ? silhouette(x, n, d, fit.labels, k, { sampleSize: silhouetteSample, seed }) : null;
   return keepClusterings ? { k, inertia: fit.inertia, silhouette: sil, clustering: fit } : { k, inertia: fit.inertia, silhouette: sil };
 }
@@ -79,5 +82,7 @@ export function elbowResult(points: ElbowPoint[]): ElbowResult {
  * @throws usage error when kMin > n or the range is empty; kMax above n is clipped to n.
  */
 export function elbow(x: Float64Array, n: number, d: number, options: ElbowOptions = {}): ElbowResult {
-  return elbowResult(elbowKs(n, options).map((k) => elbowPoint(x, n, d, k, options)));
+  const ks = elbowKs(n, options);
+  const prepared = preparePoints(x, n, d);
+  return elbowResult(ks.map((k) => elbowPoint(x, n, d, k, options, prepared)));
 }

@@ -74,11 +74,15 @@ function checkInteger(name: string, value: number, min: number): void {
   }
 }
 
-function validate(x: Float64Array, n: number, d: number, options: Pick<KMeansOptions, 'k' | 'nInit' | 'maxIter' | 'tol'>): void {
+function validateShape(x: Float64Array, n: number, d: number): void {
   if (!Number.isInteger(n) || n < 1) throw dataError('k-means needs at least one customer', { hint: 'the input has no rows left to cluster' });
   if (!Number.isInteger(d) || d < 1 || x.length !== n * d) {
     throw dataError(`the feature matrix has ${x.length} values, expected ${n} × ${d}`);
   }
+}
+
+function validate(x: Float64Array, n: number, d: number, options: Pick<KMeansOptions, 'k' | 'nInit' | 'maxIter' | 'tol'>): void {
+  validateShape(x, n, d);
   checkInteger('k', options.k, 1);
   if (options.k > n) {
     throw usageError(`k must be <= the number of customers (${n}), got ${options.k}`, `choose a k between 1 and ${n}`);
@@ -562,18 +566,44 @@ function sampleRows(x: Float64Array, n: number, d: number, rng: Random, out: Flo
 }
 
 /**
+ * What every k-means run on the same points starts with: their spatial order, the rows in that
+ * order, and the mean feature variance that scales `tol`. The elbow runs k-means ten times on the
+ * same matrix; preparing it once saves nine copies of this work (~5 ms each on 8,546 points, most
+ * of it before the code is compiled).
+ */
+export interface PreparedPoints {
+  x: Float64Array;
+  n: number;
+  d: number;
+  order: Int32Array;
+  xs: Float64Array;
+  variance: number;
+}
+
+/** @throws data error when the shape is wrong or x holds a non-finite value. */
+export function preparePoints(x: Float64Array, n: number, d: number): PreparedPoints {
+  validateShape(x, n, d);
+  const variance = meanVariance(x, n, d);
+  const order = spatialOrder(x, n, d);
+  return { x, n, d, order, xs: permuteRows(x, n, d, order), variance };
+}
+
+/**
  * Clusters the n × d row-major matrix `x` into k groups (see the file comment for the semantics).
+ * `prepared` (from preparePoints on this same x, n and d, unchanged since) skips that step.
  *
  * @example kmeans(Float64Array.of(1,2, 1,4, 1,0, 10,2, 10,4, 10,0), 6, 2, { k: 2, nInit: 10, maxIter: 300, tol: 1e-4, seed: 42 }).inertia // 16
  * @throws usage error when k, nInit or maxIter is not a positive integer, tol is negative, or k > n;
  *   data error when n < 1 or x holds a non-finite value.
  */
-export function kmeans(x: Float64Array, n: number, d: number, options: KMeansOptions): KMeansResult {
+export function kmeans(x: Float64Array, n: number, d: number, options: KMeansOptions, prepared?: PreparedPoints): KMeansResult {
   validate(x, n, d, options);
+  if (prepared !== undefined && (prepared.x !== x || prepared.n !== n || prepared.d !== d)) {
+    throw usageError('the prepared points are not those of this call', 'prepare them with preparePoints(x, n, d)');
+  }
+  const { order, xs, variance } = prepared ?? preparePoints(x, n, d);
   const { k, nInit, maxIter } = options;
-  const tolAbs = options.tol * meanVariance(x, n, d);
-  const order = spatialOrder(x, n, d);
-  const xs = permuteRows(x, n, d, order);
+  const tolAbs = options.tol * variance;
   const rng = seededRandom(options.seed);
   const ws = workspace(n, d, k);
   const closest = new Float64Array(Math.min(n, SEED_SAMPLE));

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { describe, expect, it } from 'vitest';
 import { RfmError } from '../../src/core/errors.js';
-import { assign, kmeans, lloyd, nearest, SEED_SAMPLE, seedPlusPlus, spatialOrder, type IterationInfo } from '../../src/core/kmeans.js';
+import { assign, kmeans, lloyd, nearest, preparePoints, SEED_SAMPLE, seedPlusPlus, spatialOrder, type IterationInfo } from '../../src/core/kmeans.js';
 import { seededRandom } from '../../src/core/random.js';
 import { applyScaler, featureMatrix, fitScaler } from '../../src/core/scale.js';
 
@@ -209,6 +209,25 @@ describe('kmeans validation', () => {
     expect(catchError(() => kmeans(new Float64Array(0), 0, 3, { k: 1, ...DEFAULTS })).kind).toBe('data');
     expect(catchError(() => kmeans(x, 2, 2, { k: 1, ...DEFAULTS })).kind).toBe('data');
     expect(catchError(() => kmeans(Float64Array.of(1, NaN, 3), 3, 1, { k: 2, ...DEFAULTS })).kind).toBe('data');
+  });
+});
+
+describe('prepared points', () => {
+  it('give exactly the result of a call that prepares them itself, for every k', () => {
+    const rng = seededRandom(3);
+    const n = 600;
+    const x = Float64Array.from({ length: n * 3 }, () => rng.next() + rng.next());
+    const prepared = preparePoints(x, n, 3);
+    for (let k = 1; k <= 6; k++) expect(kmeans(x, n, 3, { k, ...DEFAULTS }, prepared)).toEqual(kmeans(x, n, 3, { k, ...DEFAULTS }));
+  });
+
+  it('must be those of the call', () => {
+    const x = Float64Array.of(1, 2, 3, 4);
+    const prepared = preparePoints(x, 4, 1);
+    expect(catchError(() => kmeans(Float64Array.of(1, 2, 3, 4), 4, 1, { k: 2, ...DEFAULTS }, prepared)).kind).toBe('usage');
+    expect(catchError(() => kmeans(x, 2, 2, { k: 2, ...DEFAULTS }, prepared)).kind).toBe('usage');
+    expect(catchError(() => preparePoints(x, 3, 1)).kind).toBe('data');
+    expect(catchError(() => preparePoints(Float64Array.of(1, Infinity), 2, 1)).kind).toBe('data');
   });
 });
 
