@@ -19,8 +19,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { InputSource } from './source.js';
-import { MAX_LINE_CHARS, READ_CHUNK } from './source.js';
+import { MAX_LINE_CHARS } from './source.js';
 import { prefixed } from './iterate.js';
+import { ReadAhead } from './read-ahead.js';
 import { SpecialBytes } from './special-bytes.js';
 import type { Delimiter } from './table.js';
 
@@ -583,11 +584,12 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
   const sink = handler.fast();
   if (sink === undefined) return handOver(pos, [])();
 
-  // From a plain file, each chunk is read into one reused buffer right after the partial record
-  // left from the last: no allocation and no concatenation per chunk. Other sources (stdin, gzip)
-  // deliver fresh chunks, appended to the partial record.
-  const file = source.file;
-  let work: Buffer | undefined;
+  // From a plain file, chunks are read one ahead into two buffers that take turns, each joined to
+  // the partial record left from the last (read-ahead.ts). Other sources (stdin, gzip) deliver
+  // fresh chunks, appended to the partial record.
+  const ahead = source.file === undefined ? undefined : new ReadAhead(source.file);
+  // What the general path is handed after the bytes in buf: the chunk being read ahead, if any.
+  const drain = async () => (ahead === undefined ? [] : await ahead.drain());
   let rest: (() => Promise<void>) | undefined;
   try {
     for (;;) {
@@ -596,7 +598,7 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
       if (flushed !== undefined) await flushed;
       if (scanner.paused) continue;
       if (scanner.unusual) {
-        rest = handOver(pos, []);
+        rest = handOver(pos, await drain());
         break;
       }
       if (eof) break;
@@ -604,7 +606,7 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
       // judge (its MAX_RECORD_CHARS error, or a long but valid record): hand over before the carry
       // grows with the rest of the file.
       if (buf.length - pos > MAX_LINE_CHARS) {
-        rest = handOver(pos, []);
+        rest = handOver(pos, await drain());
         break;
       }
       // Forget the chunks before the partial record (keeping the one it starts in).
@@ -613,20 +615,17 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
       while (k > 0 && chunkStarts[k] > from) k--;
       chunkStarts = chunkStarts.slice(k);
       const chunkStart = checks.offset;
-      const carry = buf.length - pos;
       let chunk: Buffer;
-      if (file !== undefined) {
-        if (work === undefined || work.length < carry + READ_CHUNK) work = Buffer.allocUnsafe(carry + READ_CHUNK);
-        buf.copy(work, 0, pos); // may overlap (buf is part of work): Buffer#copy moves like memmove
-        const n = await file.readInto(work, carry, READ_CHUNK);
-        buf = work.subarray(0, carry + n);
+      if (ahead !== undefined) {
+        const joined = await ahead.next(buf.subarray(pos));
+        buf = joined.buf;
+        chunk = joined.chunk;
         view.base = from;
         pos = 0;
-        if (n === 0) {
+        if (chunk.length === 0) {
           eof = true;
           continue;
         }
-        chunk = work.subarray(carry, carry + n);
       } else {
         const next = await it.next();
         if (next.done) {
@@ -634,14 +633,14 @@ export async function readDelimitedFast(source: InputSource, handler: FastTableH
           continue;
         }
         chunk = next.value;
-        buf = carry === 0 ? chunk : Buffer.concat([buf.subarray(pos), chunk]);
+        buf = pos === buf.length ? chunk : Buffer.concat([buf.subarray(pos), chunk]);
         view.base = from;
         pos = 0;
       }
       chunkStarts.push(chunkStart);
       // NUL bytes or an over-long line: the general path reports them (from the partial record on).
       if (!checks.admit(chunk, view)) {
-        rest = handOver(0, []);
+        rest = handOver(0, await drain());
         break;
       }
     }

@@ -223,6 +223,36 @@ describe('files: read in place into one reused buffer', () => {
     }
   });
 
+  it('a record longer than the room kept for it in front of the next chunk (64 KiB), across chunk boundaries', async () => {
+    // 300 KB long, starting 100 KB before the end of the second chunk: 100 KB are left over there.
+    const long = `999999,LONG,"${'WIDE '.repeat(60_000)}",1,2010-12-01 08:26:00,1.00,12346.0,United Kingdom\n`;
+    let text = header;
+    let i = 0;
+    while (text.length < 2 * READ_CHUNK - 100_000) text += line(i++);
+    const out = (await both('long.csv', Buffer.from(text + long + body(0, 5000)))) as { rows: unknown[] };
+    expect(out.rows.length).toBe(i + 1 + 5000);
+  });
+
+  it('a data error while the next chunk is being read closes the file', async () => {
+    // A row with a field too few at the start of the second chunk: the sink throws while the third
+    // chunk is on its way.
+    const lines = body(0, rows).split('\n');
+    let at = 0;
+    let i = 0;
+    while (at < READ_CHUNK + 200) at += lines[i++].length + 1;
+    lines[i] = lines[i].replace(',United Kingdom', '');
+    const path = tmp.path('short-row.csv');
+    writeFileSync(path, header + lines.join('\n'));
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
+    const options: LoadOptions = { columns: {}, dateOrder: 'mdy', cleaning: DEFAULT_CLEANING, inputKind: 'auto' };
+    const error = await loadCustomers(await openInput(path, new PassThrough()), options).catch((e: RfmError) => e);
+    expect(error).toBeInstanceOf(RfmError);
+    expect((error as RfmError).message).toMatch(/has 7 fields but the header has 8/);
+    for (let wait = 0; wait < 50 && descriptors() > before; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(descriptors()).toBe(before);
+  });
+
   it('a NUL byte in a later chunk: the same error and line', async () => {
     const bytes = Buffer.from(header + body(0, rows));
     bytes[2 * READ_CHUNK + 10] = 0;
