@@ -156,9 +156,7 @@ export async function loadCustomers(
           rfmSink = rfmRecordSink(columns, fields.length, source.name, deliver);
           return;
         }
-        scanner = transactionScanner(source, options, (_fields, row) => {
-          accumulator!.add(row.customerId, row.invoice, row.time, row.hasAmount ? row.amount : row.quantity * row.price);
-        });
+        scanner = transactionScanner(source, options, (_fields, row) => accumulator!.addRow(row));
         const columns = scanner.header(fields, delimiter);
         accumulator = new RfmAccumulator(options.asOf, columns.invoice >= 0);
         onRows = (rows, lines) => scanner!.rows(rows, lines);
@@ -168,9 +166,7 @@ export async function loadCustomers(
       // the parsed values of each row, never the row itself, and an RFM table only four fields.
       fast: () =>
         rfmSink ??
-        scanner?.fastSink((row) => {
-          accumulator!.add(row.customerId, row.invoice, row.time, row.hasAmount ? row.amount : row.quantity * row.price);
-        }),
+        scanner?.fastSink((row) => accumulator!.addRow(row)),
     },
     { sheet: options.sheet },
   );

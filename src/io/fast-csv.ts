@@ -83,6 +83,15 @@ export class RecordView {
     return this.flags[i] === 0 ? parseDecimalBytes(this.buf, this.starts[i], this.ends[i]) : NaN;
   }
 
+  /**
+   * decimal(i) written to out[at]: for a caller that reads many numbers, a number returned by a
+   * call that is not inlined is a fresh heap number (two a row on the bench log: ~12 MB of garbage).
+   */
+  decimalInto(i: number, out: Float64Array, at: number): void {
+    if (this.flags[i] === 0) parseDecimalBytesInto(this.buf, this.starts[i], this.ends[i], out, at);
+    else out[at] = NaN;
+  }
+
   grow(): void {
     const n = this.starts.length * 2;
     const starts = new Int32Array(n);
@@ -118,6 +127,15 @@ const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
  * the same double Number() picks for the decimal (Clinger's fast path).
  */
 export function parseDecimalBytes(buf: Uint8Array, start: number, end: number): number {
+  parseDecimalBytesInto(buf, start, end, scratch, 0);
+  return scratch[0];
+}
+
+const scratch = new Float64Array(1);
+
+/** parseDecimalBytes(buf, start, end) written to out[at] (see RecordView.decimalInto). */
+export function parseDecimalBytesInto(buf: Uint8Array, start: number, end: number, out: Float64Array, at: number): void {
+  out[at] = NaN;
   let i = start;
   let negative = false;
   if (i < end && buf[i] === 45 /* - */) {
@@ -137,12 +155,12 @@ export function parseDecimalBytes(buf: Uint8Array, start: number, end: number): 
     } else if (c === 46 /* . */ && !dot) {
       dot = true;
     } else {
-      return NaN;
+      return;
     }
   }
-  if (digits === 0 || digits > 15) return NaN;
+  if (digits === 0 || digits > 15) return;
   const value = scale === 0 ? mantissa : mantissa / POW10[scale];
-  return negative ? -value : value;
+  out[at] = negative ? -value : value;
 }
 
 /**

@@ -149,11 +149,9 @@ export function transactionScanner(
       const dateMemo = new FieldMemo();
       let customerId = '';
       let invoice = '';
-      let time = NaN;
-      const number = (view: RecordView, i: number) => {
-        const value = view.decimal(i);
-        return value === value ? value : parseNumber(view.text(i));
-      };
+      // Numbers are kept in typed slots, never in variables this closure captures or in values
+      // returned by calls, which would each be a fresh heap number: [date, quantity, price, amount].
+      const numbers = new Float64Array(4).fill(NaN);
       return {
         record(view) {
           if (view.fieldCount !== width) throw fieldCountError(view.line, view.fieldCount);
@@ -174,11 +172,21 @@ export function transactionScanner(
             if (!invoiceMemo.same(view, c.invoice)) invoice = view.text(c.invoice);
             parsed.invoice = invoice;
           }
-          if (!dateMemo.same(view, c.date)) time = parseTimestamp(view.text(c.date), dateOrder);
-          parsed.time = time;
-          if (c.quantity >= 0) parsed.quantity = number(view, c.quantity);
-          if (c.price >= 0) parsed.price = number(view, c.price);
-          if (c.amount >= 0) parsed.amount = number(view, c.amount);
+          if (!dateMemo.same(view, c.date)) numbers[0] = parseTimestamp(view.text(c.date), dateOrder);
+          parsed.time = numbers[0];
+          // Plain decimals straight from the bytes; anything else through parseNumber.
+          if (c.quantity >= 0) {
+            view.decimalInto(c.quantity, numbers, 1);
+            parsed.quantity = numbers[1] === numbers[1] ? numbers[1] : parseNumber(view.text(c.quantity));
+          }
+          if (c.price >= 0) {
+            view.decimalInto(c.price, numbers, 2);
+            parsed.price = numbers[2] === numbers[2] ? numbers[2] : parseNumber(view.text(c.price));
+          }
+          if (c.amount >= 0) {
+            view.decimalInto(c.amount, numbers, 3);
+            parsed.amount = numbers[3] === numbers[3] ? numbers[3] : parseNumber(view.text(c.amount));
+          }
           const rule = dropRule(parsed, cleaning);
           if (rule !== null) dropped[rule]++;
           else {
