@@ -141,8 +141,12 @@ export async function elbowParallel(x: Float64Array, n: number, d: number, optio
   return elbowResult(points.sort((a, b) => a.k - b.k));
 }
 
-/** `silhouette()` with its second block of pair sums on a helper (recomputed here if it fails). */
-export async function silhouetteParallel(
+/**
+ * `silhouette()` with its second block of pair sums on a helper (recomputed here if it fails), in
+ * two steps: the helper starts at once, and the returned function computes this thread's block
+ * and the value — so that this thread can do other work in between.
+ */
+export function startSilhouette(
   x: Float64Array,
   n: number,
   d: number,
@@ -150,12 +154,14 @@ export async function silhouetteParallel(
   k: number,
   options: SilhouetteOptions,
   helpers: readonly Helper[],
-): Promise<number> {
+): () => Promise<number> {
   const plan = silhouettePlan(x, n, d, labels, k, options);
   const [[from0, to0], [from1, to1]] = silhouetteBlocks(plan.m) as [[number, number], [number, number]];
   const helper = plan.m >= PARALLEL_MIN_POINTS ? helpers[0] : undefined;
   const theirs = helper?.run({ kind: 'silhouette', plan, from: from1, to: to1 }).catch(() => undefined);
-  const first = blockSums(plan, from0, to0);
-  const second = (await theirs) ?? blockSums(plan, from1, to1);
-  return silhouetteFromSums(plan, [first, second]);
+  return async () => {
+    const first = blockSums(plan, from0, to0);
+    const second = (await theirs) ?? blockSums(plan, from1, to1);
+    return silhouetteFromSums(plan, [first, second]);
+  };
 }

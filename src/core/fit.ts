@@ -30,6 +30,11 @@ export interface FitOptions {
    * ran exactly this k-means); computed here otherwise.
    */
   clustering?: KMeansResult;
+  /**
+   * Called with the features and the final labels as soon as they are known, before the segments'
+   * statistics: the command line starts the silhouette's helper thread there.
+   */
+  onLabels?: (features: Float64Array, labels: Int32Array) => void;
 }
 
 export interface FitResult {
@@ -101,6 +106,7 @@ export function fitSegments(rows: readonly RfmRow[], params: ModelParams, option
   order.forEach((old, i) => (newIndex[old] = i));
   const centroids = order.map((old) => result.centroids[old]);
   const labels = result.labels.map((l) => newIndex[l]);
+  options.onLabels?.(x, labels);
 
   const k = params.k;
   const sil = withSilhouette && k >= 2 ? silhouette(x, n, 3, labels, k, { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed }) : null;

@@ -10,7 +10,7 @@ import type * as Parallel from '../../src/cli/parallel.js';
 import { BIN, fixture, runShell, tempDir } from './helpers.js';
 
 const PARALLEL_JS = new URL('../../dist/cli/parallel.js', import.meta.url).href;
-const { claim, elbowParallel, silhouetteParallel, startHelpers, unclaimed, PARALLEL_MIN_POINTS } = (await import(PARALLEL_JS)) as typeof Parallel;
+const { claim, elbowParallel, startSilhouette, startHelpers, unclaimed, PARALLEL_MIN_POINTS } = (await import(PARALLEL_JS)) as typeof Parallel;
 
 /** Four loose groups of 3-D points, enough of them for the helpers to be used. */
 function points(n: number): Float64Array {
@@ -76,7 +76,7 @@ describe('elbowParallel', () => {
   });
 });
 
-describe('silhouetteParallel', () => {
+describe('startSilhouette', () => {
   const n = PARALLEL_MIN_POINTS + 700;
   const x = points(n);
   const labels = Int32Array.from({ length: n }, (_, i) => i % 4);
@@ -85,10 +85,10 @@ describe('silhouetteParallel', () => {
 
   it('gives exactly silhouette(), with a helper, without one and with a failed one', async () => {
     const serial = silhouette(x, n, 3, labels, 4, { sampleSize: 10_000 });
-    expect(await silhouetteParallel(x, n, 3, labels, 4, { sampleSize: 10_000 }, helpers)).toBe(serial);
-    expect(await silhouetteParallel(x, n, 3, labels, 4, { sampleSize: 10_000 }, [])).toBe(serial);
+    expect(await startSilhouette(x, n, 3, labels, 4, { sampleSize: 10_000 }, helpers)()).toBe(serial);
+    expect(await startSilhouette(x, n, 3, labels, 4, { sampleSize: 10_000 }, [])()).toBe(serial);
     const broken = [{ run: () => Promise.reject(new Error('gone')), stop: () => undefined }];
-    expect(await silhouetteParallel(x, n, 3, labels, 4, { sampleSize: 10_000 }, broken)).toBe(serial);
+    expect(await startSilhouette(x, n, 3, labels, 4, { sampleSize: 10_000 }, broken)()).toBe(serial);
   });
 
   it('has the helper compute a block of pair sums', async () => {

@@ -15,7 +15,7 @@ import { modelPath, writeModel } from '../../io/model-file.js';
 import { checkWritable, withSink } from '../../io/output.js';
 import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
 import type { Context } from '../context.js';
-import { elbowParallel, silhouetteParallel, startHelpers } from '../parallel.js';
+import { elbowParallel, startHelpers, startSilhouette } from '../parallel.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
@@ -129,11 +129,15 @@ Example:
         const source = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
         let fit: ReturnType<typeof fitSegments>;
         try {
-          fit = fitSegments(rows, params, { customNames: labels, silhouette: false, clustering });
-          if (params.k >= 2) {
+          // The silhouette's helper starts as soon as the labels are known; this thread's share
+          // comes after the segments' statistics.
+          let silhouette: (() => Promise<number>) | undefined;
+          const onLabels = (features: Float64Array, final: Int32Array) => {
             const options = { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed };
-            fit.silhouette = await silhouetteParallel(fit.features, rows.length, 3, fit.labels, params.k, options, helpers);
-          }
+            if (params.k >= 2) silhouette = startSilhouette(features, rows.length, 3, final, params.k, options, helpers);
+          };
+          fit = fitSegments(rows, params, { customNames: labels, silhouette: false, clustering, onLabels });
+          if (silhouette !== undefined) fit.silhouette = await silhouette();
         } catch (error) {
           // A data error of the fit (one customer, too few distinct ones) is about this input: name it.
           throw error instanceof RfmError && error.kind === 'data' ? error.at({ file: source }) : error;
