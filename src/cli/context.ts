@@ -73,7 +73,8 @@ export async function makeContext(streams: Streams, options: CommonOptions): Pro
   // ora spins forever on a zero-width terminal: only on a real one.
   const spinnerUsable = !quiet && stderr.isTTY === true && (stderr.columns ?? 0) > 0 && env.CI === undefined;
   const ora = spinnerUsable ? (await import('ora')).default : undefined;
-  const errStyle = makeStyle(colorWanted(stderr, options, env));
+  const errStyle = await makeStyle(colorWanted(stderr, options, env));
+  const style = await makeStyle(colorWanted(stdout, options, env) && options.output === undefined);
   const say = (text: string) => {
     const spinning = activeSpinner?.isSpinning;
     if (spinning) activeSpinner!.clear();
@@ -83,7 +84,7 @@ export async function makeContext(streams: Streams, options: CommonOptions): Pro
   return {
     streams,
     options,
-    style: makeStyle(colorWanted(stdout, options, env) && options.output === undefined),
+    style,
     errStyle,
     info(message) {
       if (!quiet) say(errStyle.chalk.dim(typeof message === 'function' ? message() : message));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectGolden } from './golden.js';
-import { ANSI, fixture, parseCsv, runRfm, runShell } from './helpers.js';
+import { ANSI, BIN, fixture, parseCsv, runRfm, runShell } from './helpers.js';
 
 const MODEL = fixture('models', 'sample-model.json');
 const SAMPLE = fixture('online_retail_sample.csv');
@@ -29,6 +29,19 @@ describe('rfm summary', () => {
   it('colours segments on request only (FORCE_COLOR is not a TTY: colour stays off when piped)', async () => {
     const r = await runRfm(['summary', '-m', MODEL, '--format', 'table'], { env: { FORCE_COLOR: '1' } });
     expect(r.stdout).not.toMatch(ANSI);
+  });
+
+  it('colours the table and the charts on a terminal (run under script(1) for a pseudo-terminal)', async () => {
+    const env = { TERM: 'xterm', NODE: process.execPath, BIN };
+    const r = await runShell(`script -qec '"$NODE" "$BIN" summary -m fixtures/models/sample-model.json' /dev/null`, { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\u001b[1m'); // bold headers
+    expect(r.stdout).toContain('\u001b[32mLoyal High-Value'); // green
+    expect(r.stdout).toContain('\u001b[36mPotential Loyalists'); // cyan
+    // And --no-color turns it off there too.
+    const plain = await runShell(`script -qec '"$NODE" "$BIN" summary -m fixtures/models/sample-model.json --no-color' /dev/null`, { env });
+    expect(plain.stdout).toContain('Loyal High-Value');
+    expect(plain.stdout).not.toMatch(ANSI);
   });
 
   it('is JSON when piped, with stable keys and the model numbers at full precision', async () => {
