@@ -6,20 +6,18 @@
 #   docker run --rm -p 8000:8000 -e RFM_API_TOKEN=s3cret rfm # every route but /health needs the token
 #   docker run --rm -v "$PWD:/data" rfm fit /data/tx.csv -m /data/rfm-model.json   # any other command
 #
-# Stage 1 installs exactly the lockfile (npm ci), compiles TypeScript and bundles it (esbuild),
-# fits the default model on the committed CDNOW fixture, then drops the dev dependencies. Stage 2
-# is the runtime: Node, the pruned node_modules, dist/ and bin/, the model, a non-root user.
+# Stage 1 installs exactly the lockfile (npm ci), compiles TypeScript, fits the default model on
+# the committed CDNOW fixture, then drops the dev dependencies. Stage 2 is the runtime: Node,
+# the pruned node_modules, dist/ and bin/, the model, a non-root user.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: `prepare` (the build) needs the sources, copied next; the one install script of a
-# dependency (esbuild's) only checks its binary, which works without it.
+# --ignore-scripts: `prepare` (the build) needs the sources, copied next; no dependency has an install script.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
-COPY scripts ./scripts
 RUN npm run build
 COPY fixtures/cdnow/CDNOW_master.txt ./fixtures/cdnow/CDNOW_master.txt
 RUN mkdir -p /models \
