@@ -1,9 +1,9 @@
 /**
  * Worker thread of parallel.ts: answers each job. While the main thread reads the input, it runs
  * k-means twice (and a silhouette once) on 500 made-up points, so that this code is compiled by the
- * time the elbow comes. On two vCPUs that share a core, that slows the read a little (~25 ms on the bench file)
- * and saves the elbow more (~40 ms); the larger warm-up this used to run, silhouettes included,
- * slowed the read by ~60 ms.
+ * time the elbow comes. On this VM's two vCPUs, which slow each other, that costs the read ~25 ms
+ * on the bench file and saves the elbow ~40 ms; the larger warm-up this used to run, silhouettes
+ * included, cost the read ~60 ms.
  */
 import { parentPort } from 'node:worker_threads';
 import { elbowPoint } from '../core/elbow.js';

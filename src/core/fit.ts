@@ -22,7 +22,7 @@ export interface FitOptions {
   customNames?: Record<string, string>;
   /**
    * Compute the silhouette here (default true). The command line turns it off to compute it on
-   * two threads (same value, see silhouetteBlocks) from `features` and `labels`.
+   * two threads (same value, see silhouetteBlocks) from what onLabels receives.
    */
   silhouette?: boolean;
   /**
@@ -38,8 +38,6 @@ export interface FitOptions {
 }
 
 export interface FitResult {
-  /** The scaled n × 3 features the clusters were fitted on. */
-  features: Float64Array;
   scaler: Scaler;
   centroids: number[][];
   labels: Int32Array;
@@ -142,5 +140,5 @@ export function fitSegments(rows: readonly RfmRow[], params: ModelParams, option
       centroid: { recency: views[i].recency, frequency: views[i].frequency, monetary: views[i].monetary },
     };
   });
-  return { features: x, scaler, centroids, labels, inertia: result.inertia, silhouette: sil, segments };
+  return { scaler, centroids, labels, inertia: result.inertia, silhouette: sil, segments };
 }

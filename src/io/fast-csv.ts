@@ -35,7 +35,7 @@ export type Newline = '\n' | '\r\n' | '\r';
 /** One record as byte ranges into `buf`; valid only during the RecordSink.record call. */
 export class RecordView {
   buf: Buffer = EMPTY;
-  /** The same bytes, read four at a time (little-endian) by the scanner and FieldMemo. */
+  /** The same bytes, read four at a time (little-endian) by FieldMemo. */
   words: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   /** Stream offset of buf[0]: which bytes come before the switch to latin1. */
   base = 0;
@@ -255,9 +255,8 @@ export class RecordScanner {
   constructor(
     private readonly delimiter: number,
     private readonly crlf: boolean,
-    options: { forceJs?: boolean } = {},
   ) {
-    this.marks = new SpecialBytes(delimiter, options.forceJs);
+    this.marks = new SpecialBytes(delimiter);
   }
 
   /** Marks buf[from, to) for parse(): call it whenever the bytes or the range change. */

@@ -15,7 +15,7 @@ import {
 import { RfmError, dataError } from '../core/errors.js';
 import { detectTransactionColumns, type ColumnOverrides, type TransactionColumns } from './columns.js';
 import { parseTimestamp, type DateOrder } from './dates.js';
-import { FieldMemo, type RecordSink, type RecordView } from './fast-csv.js';
+import { FieldMemo, type RecordSink } from './fast-csv.js';
 import type { InputSource } from './source.js';
 import type { Delimiter } from './table.js';
 
