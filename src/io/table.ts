@@ -8,19 +8,16 @@
  * then goes through the byte-level reader of fast-csv.ts instead, which gives the same records
  * (and hands anything unusual back to papaparse here).
  */
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type PapaParse from 'papaparse';
 import { RfmError, inputError } from '../core/errors.js';
 import { readDelimitedFast, type Newline, type RecordSink, type ResumePoint } from './fast-csv.js';
 import { decodeText, MAX_RECORD_CHARS, type InputSource } from './source.js';
 import { prefixed } from './iterate.js';
+import { lazyRequire } from './lazy-require.js';
 
-// papaparse is required on first use: most files are read by the byte reader (fast-csv.ts)
-// alone, and loading it costs ~15 ms of every start.
-const require = createRequire(import.meta.url);
-let papaparse: typeof PapaParse | undefined;
-const papa = (): typeof PapaParse => (papaparse ??= require('papaparse') as typeof PapaParse);
+// Most files are read by the byte reader (fast-csv.ts) alone: papaparse loads when it is needed.
+const papa = lazyRequire<typeof PapaParse>('papaparse');
 
 export type Delimiter = ',' | ';' | '\t' | 'whitespace';
 

@@ -12,9 +12,9 @@ export interface Bar {
   color?: SegmentColor;
 }
 
-export type SegmentColor = 'green' | 'cyan' | 'yellow' | 'red' | 'magenta' | 'blue' | 'white' | 'greenBright' | 'cyanBright' | 'yellowBright';
-
-const PALETTE: SegmentColor[] = ['green', 'cyan', 'yellow', 'red', 'magenta', 'blue', 'greenBright', 'cyanBright', 'yellowBright', 'white'];
+/** Every colour a segment can have, in the order clusters without a named colour take them. */
+export const PALETTE = ['green', 'cyan', 'yellow', 'red', 'magenta', 'blue', 'greenBright', 'cyanBright', 'yellowBright', 'white'] as const;
+export type SegmentColor = (typeof PALETTE)[number];
 const NAMED: Record<string, SegmentColor> = {
   'Loyal High-Value': 'green',
   'Potential Loyalists': 'cyan',

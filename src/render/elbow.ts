@@ -1,15 +1,13 @@
 /** The elbow chart: inertia against k as an asciichart line, the knee marked below the axis. */
-import { createRequire } from 'node:module';
 import type * as AsciiChart from 'asciichart';
 import type { ElbowResult } from '../core/elbow.js';
+import { lazyRequire } from '../io/lazy-require.js';
 import { formatNumber } from './numbers.js';
 import type { Style } from './style.js';
 import { newTable } from './table.js';
 
-// asciichart is required on first use: only a terminal run of `rfm elbow` draws the chart.
-const require = createRequire(import.meta.url);
-let chartLibrary: typeof AsciiChart | undefined;
-const charts = (): typeof AsciiChart => (chartLibrary ??= require('asciichart') as typeof AsciiChart);
+// Only a terminal run of `rfm elbow` draws the chart.
+const charts = lazyRequire<typeof AsciiChart>('asciichart');
 
 const STEP = 6; // chart columns per k
 

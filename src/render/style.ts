@@ -4,7 +4,7 @@
  * only when colour is on: a piped run (JSON for jq, CSV for a spreadsheet) does not pay its ~7 ms
  * of start-up.
  */
-import type { SegmentColor } from './charts.js';
+import { PALETTE, type SegmentColor } from './charts.js';
 
 export type Paint = (text: string) => string;
 export type Painter = Record<'bold' | 'dim' | SegmentColor, Paint>;
@@ -14,7 +14,7 @@ export interface Style {
   chalk: Painter;
 }
 
-const NAMES: (keyof Painter)[] = ['bold', 'dim', 'green', 'cyan', 'yellow', 'red', 'magenta', 'blue', 'white', 'greenBright', 'cyanBright', 'yellowBright'];
+const NAMES: (keyof Painter)[] = ['bold', 'dim', ...PALETTE];
 
 const plain = (text: string) => text;
 const PLAIN = Object.fromEntries(NAMES.map((name) => [name, plain])) as Painter;

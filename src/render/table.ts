@@ -1,14 +1,12 @@
 /** Human tables (cli-table3) for rows of records, with numbers right-aligned and rounded. */
-import { createRequire } from 'node:module';
 import type CliTable from 'cli-table3';
+import { lazyRequire } from '../io/lazy-require.js';
 import type { Cell, Column } from '../io/records.js';
 import { formatInt, formatMoney, formatNumber } from './numbers.js';
 import type { Style } from './style.js';
 
-// cli-table3 is required on first use: a run that prints JSON or CSV never draws a table.
-const require = createRequire(import.meta.url);
-let cliTable: typeof CliTable | undefined;
-const Table = (): typeof CliTable => (cliTable ??= require('cli-table3') as typeof CliTable);
+// A run that prints JSON or CSV never draws a table.
+const Table = lazyRequire<typeof CliTable>('cli-table3');
 
 function cellText(value: Cell, kind: Column<unknown>['kind']): string {
   if (value === null) return '';
