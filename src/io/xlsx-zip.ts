@@ -25,6 +25,12 @@ export interface XlsxZip {
   close(): Promise<void>;
 }
 
+/** yauzl's words for a file with no zip directory at its end, in ours. */
+const reason = (error: Error) =>
+  /end of central directory record signature not found/i.test(error.message)
+    ? 'its zip directory is missing (the file is truncated, or not a zip file)'
+    : error.message.charAt(0).toLowerCase() + error.message.slice(1);
+
 const notAZip = (name: string, why: string) =>
   inputError(`${name} is not a valid .xlsx workbook: ${why}`, {
     file: name,
@@ -113,7 +119,7 @@ function listEntries(zip: yauzl.ZipFile, name: string): Promise<Map<string, yauz
       zip.readEntry();
     });
     zip.once('end', () => resolve(entries));
-    zip.once('error', (error: Error) => reject(notAZip(name, error.message)));
+    zip.once('error', (error: Error) => reject(notAZip(name, reason(error))));
     zip.readEntry();
   });
 }
@@ -131,7 +137,7 @@ export async function openXlsxZip(source: InputSource): Promise<XlsxZip> {
     const size = await new Promise<number>((resolve, reject) => fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats.size))));
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
       yauzl.fromRandomAccessReader(new DescriptorReader(fd), size, { lazyEntries: true, autoClose: false }, (error, opened) =>
-        error ? reject(notAZip(source.name, error.message)) : resolve(opened),
+        error ? reject(notAZip(source.name, reason(error))) : resolve(opened),
       ),
     );
     entries = await listEntries(zip, source.name);
@@ -154,7 +160,7 @@ export async function openXlsxZip(source: InputSource): Promise<XlsxZip> {
         );
       }
       return new Promise((resolve, reject) =>
-        zip.openReadStream(entry, (error, stream) => (error ? reject(notAZip(source.name, `${name}: ${error.message}`)) : resolve(stream))),
+        zip.openReadStream(entry, (error, stream) => (error ? reject(notAZip(source.name, `${name}: ${reason(error)}`)) : resolve(stream))),
       );
     },
     async close() {
@@ -167,5 +173,5 @@ export async function openXlsxZip(source: InputSource): Promise<XlsxZip> {
 /** A read error of an entry's stream (bad deflate data, wrong size) as an RfmError. */
 export function entryError(error: unknown, name: string, part: string): RfmError {
   if (error instanceof RfmError) return error;
-  return notAZip(name, `${part}: ${(error as Error).message}`);
+  return notAZip(name, `${part}: ${reason(error as Error)}`);
 }
