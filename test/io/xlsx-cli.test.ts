@@ -6,7 +6,8 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, rfmByCustomer, runRfm, tempDir } from '../cli/helpers.js';
+import { fixture, runRfm, tempDir } from '../cli/helpers.js';
+import { expectSameRfm } from './xlsx-expect.js';
 
 const WRITERS = [
   'openpyxl',
@@ -19,19 +20,6 @@ const WRITERS = [
   'gnumeric',
   'no-r',
 ];
-
-/** Our table against pandas': same customers, same recency and frequency, monetary to the cent. */
-export function expectSameRfm(ours: string, pandas: string): void {
-  const got = rfmByCustomer(ours);
-  const want = rfmByCustomer(pandas);
-  expect([...got.keys()]).toEqual([...want.keys()]);
-  for (const [id, expected] of want) {
-    const row = got.get(id)!;
-    expect(row.recency, id).toBe(expected.recency);
-    expect(row.frequency, id).toBe(expected.frequency);
-    expect(Math.abs((row.monetary as number) - (expected.monetary as number)), id).toBeLessThan(0.005);
-  }
-}
 
 const tmp = tempDir('rfm-xlsx-cli-');
 afterAll(() => tmp.cleanup());
