@@ -43,7 +43,7 @@ export function unescapeXstring(text: string): string {
 }
 
 const notAWorkbook = (file: string, why: string) =>
-  inputError(`${file} is not a valid .xlsx workbook: ${why}`, { file, hint: 'open and save it again in a spreadsheet program, or export the sheet as CSV' });
+  inputError(`cannot read ${file} as an .xlsx workbook: ${why}`, { file, hint: 'open and save it again in a spreadsheet program, or export the sheet as CSV' });
 
 /** Reads one part with a visitor; every text or tag longer than MAX_XML_RUN is refused. */
 async function readPart(zip: XlsxZip, file: string, part: string, visitor: XmlVisitor): Promise<void> {

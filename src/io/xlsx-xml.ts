@@ -60,7 +60,7 @@ export async function parseXmlPart(xml: XmlPart, visitor: XmlVisitor, afterChunk
     visitor.text(text);
   });
   parser.on('error', (error) => {
-    throw inputError(`${xml.file} is not a valid .xlsx workbook: ${xml.part} is not well-formed XML (${error.message})`, {
+    throw inputError(`cannot read ${xml.file} as an .xlsx workbook: ${xml.part} is not well-formed XML (${error.message})`, {
       file: xml.file,
       hint: 'open and save it again in a spreadsheet program, or export the sheet as CSV',
     });
@@ -81,7 +81,7 @@ export async function parseXmlPart(xml: XmlPart, visitor: XmlVisitor, afterChunk
   } catch (error) {
     xml.stream.destroy();
     if (error instanceof TypeError && (error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
-      throw inputError(`${xml.file} is not a valid .xlsx workbook: ${xml.part} is not UTF-8 text`, {
+      throw inputError(`cannot read ${xml.file} as an .xlsx workbook: ${xml.part} is not UTF-8 text`, {
         file: xml.file,
         hint: 'open and save it again in a spreadsheet program, or export the sheet as CSV',
       });

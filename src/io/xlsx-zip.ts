@@ -32,7 +32,7 @@ const reason = (error: Error) =>
     : error.message.charAt(0).toLowerCase() + error.message.slice(1);
 
 const notAZip = (name: string, why: string) =>
-  inputError(`${name} is not a valid .xlsx workbook: ${why}`, {
+  inputError(`cannot read ${name} as an .xlsx workbook: ${why}`, {
     file: name,
     hint: 'check that the file is complete (re-download or re-save it), or export the sheet as CSV',
   });

@@ -60,7 +60,7 @@ describe.concurrent('rfm rfm on .xlsx from real writers', () => {
     const broken = await runRfm(['rfm', '-', '--sheet', 'Orders'], { stdin: bytes.subarray(0, 15_000), env });
     expect(broken.code, broken.stderr).toBe(3);
     expect(broken.stderr).toBe(
-      'rfm: error: stdin is not a valid .xlsx workbook: its zip directory is missing (the file is truncated, or not a zip file); ' +
+      'rfm: error: cannot read stdin as an .xlsx workbook: its zip directory is missing (the file is truncated, or not a zip file); ' +
         'check that the file is complete (re-download or re-save it), or export the sheet as CSV\n',
     );
     expect(readdirSync(scratch)).toEqual([]);

@@ -290,16 +290,44 @@ describe('limits and broken files: one-line input errors naming the file, sheet 
     writeFileSync(path, bytes);
     const error = await rejection(read(path));
     expect(error.kind).toBe('input');
-    expect(error.message).toBe(`${path} is not a valid .xlsx workbook: ${why}`);
+    expect(error.message).toBe(`cannot read ${path} as an .xlsx workbook: ${why}`);
     expect(error.hint).toBe('check that the file is complete (re-download or re-save it), or export the sheet as CSV');
+  });
+
+  it('damaged compressed data in the sheet is refused naming the part', async () => {
+    const bytes = await buildWorkbook({ sheets: [{ name: 'S', rows: header + '<row r="2"><c r="A2"><v>1</v></c></row>'.repeat(50) }] });
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    const data = bytes.indexOf(name) + name.length; // the local header's name, then the entry's data
+    bytes.fill(0xff, data, data + 8);
+    const path = tmp.path('damaged.xlsx');
+    writeFileSync(path, bytes);
+    const error = await rejection(read(path));
+    expect(error.kind).toBe('input');
+    expect(error.message).toMatch(new RegExp(`^cannot read ${path.replace(/[.]/g, '\\.')} as an \\.xlsx workbook: xl/worksheets/sheet1\\.xml: invalid`));
+  });
+
+  it('a sheet name that points at no worksheet (a chart sheet) is refused, listing the sheets', async () => {
+    const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+    const path = tmp.path('chart.xlsx');
+    writeFileSync(
+      path,
+      await buildZip([
+        { name: 'xl/_rels/workbook.xml.rels', content: `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/chartsheet" Target="chartsheets/sheet1.xml"/></Relationships>` },
+        { name: 'xl/workbook.xml', content: `<workbook xmlns:r="${REL}"><sheets><sheet name="Chart 1" sheetId="1" r:id="rId1"/></sheets></workbook>` },
+      ]),
+    );
+    const error = await rejection(read(path, 'Chart 1'));
+    expect(error.message).toBe(`sheet "Chart 1" of ${path} is not a worksheet (a chart sheet, or missing from the file)`);
+    expect(error.hint).toBe('sheets are: Chart 1');
+    expect((await rejection(read(path))).message).toBe(`${path} has no worksheet`);
   });
 
   it('a zip that is not a workbook, and a sheet that is not XML', async () => {
     const path = tmp.path('notes.zip');
     writeFileSync(path, await buildZip([{ name: 'notes.txt', content: 'hello' }]));
-    expect((await rejection(read(path))).message).toBe(`${path} is not a valid .xlsx workbook: it is a zip file without xl/workbook.xml`);
+    expect((await rejection(read(path))).message).toBe(`cannot read ${path} as an .xlsx workbook: it is a zip file without xl/workbook.xml`);
     const bad = await sheetOf('<row r="1"><c r="A1"><v>1</v></row>');
-    expect((await rejection(read(bad))).message).toMatch(/is not a valid \.xlsx workbook: xl\/worksheets\/sheet1\.xml is not well-formed XML/);
+    expect((await rejection(read(bad))).message).toMatch(/as an \.xlsx workbook: xl\/worksheets\/sheet1\.xml is not well-formed XML/);
   });
 });
 
@@ -328,7 +356,7 @@ describe('nothing is left in the temp directory', () => {
       expect(readdirSync(scratch)).toEqual([]);
     }
     const error = await rejection(read('-', 'Orders', bytes.subarray(0, 15_000)));
-    expect(error.message).toMatch(/^stdin is not a valid \.xlsx workbook/);
+    expect(error.message).toMatch(/^cannot read stdin as an \.xlsx workbook: /);
     expect(readdirSync(scratch)).toEqual([]);
   });
 });
