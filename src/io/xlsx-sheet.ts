@@ -135,7 +135,7 @@ export async function readSheet(zip: XlsxZip, file: string, workbook: Workbook, 
         } else if (name === 'c') {
           column = a.r === undefined ? column + 1 : columnOf(a.r);
           if (column === 0) column = fields.length + 1;
-          if (column > MAX_COLUMNS) throw tooBig(`cell ${a.r} is past Excel's last column (XFD)`, 'the workbook is damaged: open and save it again, or export the sheet as CSV');
+          if (column > MAX_COLUMNS) throw tooBig(`cell ${a.r ?? columnName(column) + rowNumber} is past Excel's last column (XFD)`, 'the workbook is damaged: open and save it again, or export the sheet as CSV');
           type = a.t ?? 'n';
           style = a.s === undefined ? -1 : Number(a.s);
           value = '';

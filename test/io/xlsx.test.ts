@@ -280,6 +280,8 @@ describe('limits and broken files: one-line input errors naming the file, sheet 
   it('a cell past column XFD is refused', async () => {
     const path = await sheetOf(header + '<row r="2"><c r="XFE2"><v>1</v></c></row>');
     expect((await rejection(read(path))).message).toBe(`cell XFE2 is past Excel's last column (XFD) in sheet "S" of ${path}`);
+    const counted = await sheetOf(header + `<row r="3">${'<c><v>1</v></c>'.repeat(16_385)}</row>`);
+    expect((await rejection(read(counted))).message).toBe(`cell XFE3 is past Excel's last column (XFD) in sheet "S" of ${counted}`);
   });
 
   it.each([
