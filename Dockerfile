@@ -8,11 +8,12 @@
 #
 #   docker run --rm -p 9000:9000 -e PORT=9000 rfm             # another port ($PORT, or serve --port)
 #
-# Node 26 (the active LTS line in December 2026). Stage 1 installs exactly the lockfile (npm ci), compiles TypeScript, fits the default model on
+# Node 24 (LTS, supported until April 2028; the README says why not 26 yet).
+# Stage 1 installs exactly the lockfile (npm ci), compiles TypeScript, fits the default model on
 # the committed CDNOW fixture, then drops the dev dependencies. Stage 2 is the runtime: Node,
 # the pruned node_modules, dist/ and bin/, the model, a non-root user.
 
-FROM node:26-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (the build) needs the sources, copied next; no dependency has an install script.
@@ -26,7 +27,7 @@ RUN mkdir -p /models \
  && node bin/rfm.js fit fixtures/cdnow/CDNOW_master.txt -m /models/rfm-model.json -q --format json > /dev/null
 RUN npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:26-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     RFM_MODEL=/models/rfm-model.json
 WORKDIR /app
