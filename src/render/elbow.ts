@@ -2,9 +2,9 @@
 import type * as AsciiChart from 'asciichart';
 import type { ElbowResult } from '../core/elbow.js';
 import { lazyRequire } from '../io/lazy-require.js';
-import { formatNumber } from './numbers.js';
+import { formatFixed, formatNumber } from './numbers.js';
 import type { Style } from './style.js';
-import { newTable } from './table.js';
+import { tableWithNotes, UNLIMITED, type TableView } from './table.js';
 
 // Only a terminal run of `rfm elbow` draws the chart.
 const charts = lazyRequire<typeof AsciiChart>('asciichart');
@@ -36,15 +36,12 @@ export function elbowChart(result: ElbowResult, style: Style): string {
   return `${style.chalk.bold('Inertia by k (elbow)')}\n${chart}\n${' '.repeat(offset)}${axis}   k${marker}\n`;
 }
 
-export function elbowTable(result: ElbowResult, style: Style): string {
-  const table = newTable(['k', 'inertia', 'silhouette', ''], style, ['right', 'right', 'right', 'left']);
-  for (const p of result.points) {
-    table.push([
-      String(p.k),
-      p.inertia.toFixed(2),
-      p.silhouette === null ? '—' : p.silhouette.toFixed(4),
-      p.k === result.suggestedK ? style.chalk.yellow('← suggested') : '',
-    ]);
-  }
-  return table.toString() + '\n';
+export function elbowTable(result: ElbowResult, style: Style, view: TableView = UNLIMITED): string {
+  const rows = result.points.map((p) => [
+    String(p.k),
+    formatFixed(p.inertia, 2),
+    p.silhouette === null ? '—' : formatFixed(p.silhouette, 4),
+    p.k === result.suggestedK ? { text: '← suggested', paint: style.chalk.yellow } : '',
+  ]);
+  return tableWithNotes({ head: ['k', 'inertia', 'silhouette', ''], align: ['right', 'right', 'right', 'left'], rows }, style, view);
 }
