@@ -40,14 +40,16 @@ const metrics = (both: boolean): SegmentColumn[] => {
 
 /**
  * The layouts of the segment table, widest first: a terminal gets the first that fits its width
- * (means without medians, then without the cluster number, then without the revenue share); the
- * last one is cut further by drawTable if even it is too wide.
+ * (means without medians, then without the cluster number, then without the customers' share, which
+ * the chart below shows, then without the revenue share); drawTable cuts the last one further if
+ * even it is too wide.
  */
 const LAYOUTS: SegmentColumn[][] = [
   [CLUSTER, NAME, CUSTOMERS, SHARE, ...metrics(true), REVENUE],
   [CLUSTER, NAME, CUSTOMERS, SHARE, ...metrics(false), REVENUE],
   [NAME, CUSTOMERS, SHARE, ...metrics(false), REVENUE],
-  [NAME, CUSTOMERS, SHARE, ...metrics(false)],
+  [NAME, CUSTOMERS, ...metrics(false), REVENUE],
+  [NAME, CUSTOMERS, ...metrics(false)],
 ];
 
 export function segmentTable(segments: readonly SegmentSummary[], style: Style, view: TableView = UNLIMITED): string {
@@ -58,7 +60,7 @@ export function segmentTable(segments: readonly SegmentSummary[], style: Style, 
       rows: segments.map((s) => columns.map((c) => c.cell(s, style))),
     }),
   );
-  const fits = (spec: TableSpec) => view.width === undefined || drawTable(spec, style, undefined).text.indexOf('\n') <= view.width;
+  const fits = (spec: TableSpec) => view.width === undefined || drawTable(spec, style, undefined).width <= view.width;
   return tableWithNotes(specs.find(fits) ?? specs[specs.length - 1], style, view);
 }
 

@@ -10,7 +10,7 @@
 import type { Cell, Column } from '../io/records.js';
 import { formatInt, formatMoney, formatNumber } from './numbers.js';
 import type { Paint, Style } from './style.js';
-import { displayWidth, escapeControl, pad, truncate } from './text.js';
+import { displayWidth, escapeControl, pad, truncate, wrapWords } from './text.js';
 
 /** How a table is shown: `width` in cells (undefined: no limit, e.g. piped), `limitRows` on a terminal without --all. */
 export interface TableView {
@@ -68,12 +68,14 @@ function fitWidths(natural: number[], headWidths: number[], align: readonly Alig
 
 export interface DrawnTable {
   text: string;
+  /** The table's width in cells. */
+  width: number;
   /** Headers of the columns left out to fit the width. */
   dropped: string[];
 }
 
 export function drawTable(spec: TableSpec, style: Style, width: number | undefined): DrawnTable {
-  const headLines = spec.head.map((h) => escapeControl(h).split('\n'));
+  const headLines = spec.head.map((h) => h.split('\n').map((line) => escapeControl(line, false)));
   const headHeight = Math.max(1, ...headLines.map((l) => l.length));
   const headWidths = headLines.map((lines) => Math.max(...lines.map(displayWidth)));
   const texts = spec.rows.map((row) => row.map(cellText));
@@ -106,7 +108,7 @@ export function drawTable(spec: TableSpec, style: Style, width: number | undefin
     );
   }
   out.push(rule('└', '┴', '┘'));
-  return { text: out.join('\n') + '\n', dropped: spec.head.slice(widths.length).map((h) => h.replace(/\n/g, ' ')) };
+  return { text: out.join('\n') + '\n', width: tableWidth(widths), dropped: spec.head.slice(widths.length).map((h) => h.replace(/\n/g, ' ')) };
 }
 
 /** The table and, under it, the lines that say what it leaves out (columns, rows). */
@@ -115,9 +117,9 @@ export function tableWithNotes(spec: TableSpec, style: Style, view: TableView, h
   let notes = '';
   if (dropped.length > 0) {
     const names = dropped.map((d) => escapeControl(d, false)).join(', ');
-    notes += style.chalk.dim(`… ${plural(dropped.length, 'more column')} (${names}) — use a wider terminal or --format csv`) + '\n';
+    notes += style.chalk.dim(wrapWords(`… ${plural(dropped.length, 'more column')} (${names}) — use a wider terminal or --format csv`, view.width, '  ')) + '\n';
   }
-  if (hiddenRows > 0) notes += style.chalk.dim(moreRowsLine(hiddenRows)) + '\n';
+  if (hiddenRows > 0) notes += style.chalk.dim(wrapWords(moreRowsLine(hiddenRows), view.width, '  ')) + '\n';
   return text + notes;
 }
 
