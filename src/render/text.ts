@@ -7,7 +7,7 @@
 
 // C0 controls but tab and newline, DEL, and C1 controls (0x80-0x9f: a lone 0x9b is a CSI too).
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-const CONTROL_OR_NEWLINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 const hex = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
@@ -16,7 +16,7 @@ const hex = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
  * `keepNewlines` is false (a table cell or a one-line message cannot hold a line break).
  */
 export function escapeControl(text: string, keepNewlines = true): string {
-  return text.replace(keepNewlines ? CONTROL : CONTROL_OR_NEWLINE, (c) => (c === '\t' && !keepNewlines ? ' ' : hex(c)));
+  return text.replace(keepNewlines ? CONTROL : ANY_CONTROL, (c) => (c === '\t' && !keepNewlines ? ' ' : hex(c)));
 }
 
 /** Display cells of one code point: 2 for East Asian wide and emoji, 0 for combining marks. */
@@ -66,7 +66,7 @@ export function truncate(text: string, width: number): string {
     out += char;
     used += w;
   }
-  return out + '…';
+  return out.trimEnd() + '…';
 }
 
 /** `text` padded with spaces to `width` cells, on the right (left-aligned) or on the left. */
