@@ -74,6 +74,25 @@ describe('-o picks the format from the extension', () => {
     }
   });
 
+  it('segment -o x.tsv: the fast writer\'s rows, tab-separated', async () => {
+    const out = tmp.path('segments.tsv');
+    const r = await runRfm(['segment', SAMPLE, '-q', '-m', MODEL, '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const csv = tmp.path('segments.csv');
+    await runRfm(['segment', SAMPLE, '-q', '-m', MODEL, '-o', csv]);
+    const rows = await pythonRows(out, '\t');
+    expect(rows).toHaveLength(1 + 4339);
+    expect(rows).toEqual(await pythonRows(csv, ','));
+  });
+
+  it('a file without an extension gets the piped default, and stderr says so', async () => {
+    const out = tmp.path('noext');
+    const r = await runRfm(['rfm', UCI, '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`writing CSV to ${out} (it has no extension: --format chooses another)`);
+    expect(readFileSync(out, 'utf8')).toBe(golden('rfm-uci.csv'));
+  });
+
   it('--format wins over the extension; --format table is the only way to a box table in a file', async () => {
     const txt = tmp.path('as-csv.txt');
     expect((await runRfm(['rfm', UCI, '-q', '-o', txt, '--format', 'csv'])).code).toBe(0);

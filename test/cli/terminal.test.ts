@@ -117,6 +117,13 @@ describe('tables and messages fit the terminal width', () => {
     expect(bodyLines(r.stdout)[0]).toMatch(/^│ customer_id │ recency │ frequency │\s+monetary │/);
   });
 
+  it('the elbow chart and table fit 60 columns (fewer chart columns per k)', async () => {
+    const r = await onTerminal(`elbow '${SAMPLE}' -q`, { cols: 60 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('▲ knee: k = 3');
+    for (const line of r.stdout.split('\n')) expect(cells(line), line).toBeLessThanOrEqual(60);
+  });
+
   it('the cleaning line on stderr wraps at word boundaries at the terminal width', async () => {
     const piped = await runRfm(['rfm', SAMPLE, '-o', tmp.path('piped.csv')]);
     const oneLine = piped.stderr.split('\n').find((l) => l.startsWith('read '))!;

@@ -77,7 +77,7 @@ Example:
           } else if (format === 'csv' || format === 'tsv') {
             await writeRecords(out, format, pointColumns(result.suggestedK), result.points);
           } else {
-            await out.write(elbowChart(result, ctx.style) + '\n' + elbowTable(result, ctx.style, ctx.view));
+            await out.write(elbowChart(result, ctx.style, ctx.view.width) + '\n' + elbowTable(result, ctx.style, ctx.view));
           }
         });
       } finally {
