@@ -117,6 +117,13 @@ describe('tables and messages fit the terminal width', () => {
     expect(bodyLines(r.stdout)[0]).toMatch(/^│ customer_id │ recency │ frequency │\s+monetary │/);
   });
 
+  it('fit on 80 columns: the segment table, chart and actions list within 80 cells', async () => {
+    const r = await onTerminal(`fit '${SAMPLE}' -q -m '${tmp.path('fit80.json')}'`);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('Customers per segment');
+    for (const line of r.stdout.split('\n')) expect(cells(line), line).toBeLessThanOrEqual(80);
+  });
+
   it('the elbow chart and table fit 60 columns (fewer chart columns per k)', async () => {
     const r = await onTerminal(`elbow '${SAMPLE}' -q`, { cols: 60 });
     expect(r.code).toBe(0);
