@@ -9,10 +9,11 @@ import { FORMATS, type CommonOptions } from './context.js';
 
 export function addCommonOptions(command: Command, formats: readonly string[] = FORMATS): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, else machine-readable)').choices(formats))
+    .addOption(new Option('-f, --format <format>', 'output format (default: from the -o extension, else table on a terminal, else machine-readable)').choices(formats))
     .option('-o, --output <file>', 'write to FILE (atomically: temp file, then rename) instead of stdout')
     .option('-q, --quiet', 'no progress, summaries or warnings on stderr')
-    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--all', 'show every row of a long table on a terminal (default: the first 20 of more than 50)')
+    .option('--no-color', 'no colour (also NO_COLOR=1; FORCE_COLOR=1 colours even a pipe)')
     .option('--verbose', 'more detail on stderr, stack traces for internal errors')
     .addOption(new Option('--errors <style>', 'error format on stderr').choices(['text', 'json']).default('text'));
 }

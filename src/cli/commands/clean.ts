@@ -5,17 +5,15 @@
 import { Command } from 'commander';
 import { dataError } from '../../core/errors.js';
 import { isRfmHeader } from '../../io/columns.js';
-import { csvLine, type Cell, type Column } from '../../io/records.js';
+import { delimitedLine, type Cell, type Column } from '../../io/records.js';
 import { readTable } from '../../io/table.js';
 import { nothingKeptError, transactionScanner } from '../../io/transactions.js';
 import { withSink } from '../../io/output.js';
 import { formatInt } from '../../render/numbers.js';
-import { renderRecords } from '../../render/table.js';
+import { renderWindow, RowWindow } from '../../render/table.js';
 import type { Context } from '../context.js';
 import { cleaningSummary, writeReport } from '../load.js';
 import { addCommonOptions, addInputOptions, loadOptions, type RawInputOptions } from '../options.js';
-
-const PREVIEW_ROWS = 20;
 
 export function cleanCommand(run: (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>): Command {
   const command = new Command('clean')
@@ -43,8 +41,8 @@ Example:
       options.onProgress = (rows) => spinner.update(() => `cleaning ${source.name}: ${formatInt(rows)} rows`);
       let header: string[] = [];
       let pending: string[] = [];
-      const preview: string[][] = [];
-      let previewExtra = 0;
+      // On a terminal: the first rows of a long log (all with --all, or when it is short).
+      const preview = new RowWindow<string[]>(ctx.view.limitRows);
       // --as-of: rows after the as-of instant are left out of the cleaned log too (as rfm does).
       let afterAsOf = 0;
       const scanner = transactionScanner(source, options, (fields, parsed) => {
@@ -53,10 +51,9 @@ Example:
           return;
         }
         if (format === 'table') {
-          if (preview.length < PREVIEW_ROWS) preview.push(fields);
-          else previewExtra++;
-        } else if (format === 'csv') {
-          pending.push(csvLine(fields));
+          preview.push(fields);
+        } else if (format === 'csv' || format === 'tsv') {
+          pending.push(delimitedLine(format, fields));
         } else {
           const record: Record<string, string> = {};
           header.forEach((h, i) => (record[h] = fields[i]));
@@ -90,7 +87,7 @@ Example:
               }
               scanner.header(fields, delimiter);
               header = fields;
-              if (format === 'csv') pending.push(csvLine(fields));
+              if (format === 'csv' || format === 'tsv') pending.push(delimitedLine(format, fields));
             },
             rows(rows, lines) {
               scanner.rows(rows, lines);
@@ -108,10 +105,7 @@ Example:
         if (format === 'json') await sink.write(first ? '[]\n' : '\n]\n');
         if (format === 'table') {
           const columns: Column<string[]>[] = header.map((h, i) => ({ header: h, value: (r: string[]): Cell => r[i] }));
-          await sink.write(renderRecords(columns, preview, ctx.style));
-          if (previewExtra > 0) {
-            await sink.write(`… and ${formatInt(previewExtra)} more rows (use --format csv or -o FILE for all)\n`);
-          }
+          await sink.write(renderWindow(columns, preview, ctx.style, ctx.view));
         }
         ctx.info(cleaningSummary(report));
         if (raw.report !== undefined) await writeReport(raw.report, report);

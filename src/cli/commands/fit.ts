@@ -11,8 +11,10 @@ import type { KMeansResult } from '../../core/kmeans.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
 import { summaryFromModel } from '../../core/summary.js';
 import { formatTimestamp } from '../../io/dates.js';
-import { modelPath, writeModel } from '../../io/model-file.js';
+import { modelPath, withoutBom, writeModel } from '../../io/model-file.js';
 import { checkWritable, withSink } from '../../io/output.js';
+import { writeRecords } from '../../io/records.js';
+import { formatFixed, formatInt } from '../../render/numbers.js';
 import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
 import type { Context } from '../context.js';
 import { elbowParallel, startHelpers, startSilhouette } from '../parallel.js';
@@ -20,6 +22,7 @@ import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
 import type { RunWrapper } from './index.js';
+import { SEGMENT_COLUMNS } from './summary.js';
 
 /** Customers up to which `fit -k auto` keeps the elbow's clusterings to reuse the chosen one. */
 const KEEP_CLUSTERINGS_UP_TO = 200_000;
@@ -63,7 +66,7 @@ export function modelingParams(o: ModelingOptions, k: number): ModelParams {
 async function readLabels(path: string, k: number): Promise<Record<string, string>> {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(withoutBom(await readFile(path, 'utf8')));
   } catch (error) {
     throw usageError(`--labels ${path}: ${(error as Error).message}`, 'give a JSON object like {"0": "VIP", "1": "Regulars"}');
   }
@@ -89,7 +92,7 @@ export function fitCommand(run: RunWrapper): Command {
   addModelOption(command);
   addModelingOptions(command);
   addInputOptions(command);
-  addCommonOptions(command, ['table', 'json']);
+  addCommonOptions(command, ['table', 'json', 'csv', 'tsv']);
   command.addHelpText(
     'after',
     `
@@ -106,6 +109,8 @@ Example:
       const auto = o.clusters === 'auto';
       const params = modelingParams(o, auto ? 1 : integer(o.clusters, '-k', 1));
       await checkWritable(path);
+      // Resolved before the work: an -o file we cannot write is refused before the model is replaced.
+      const format = ctx.format('json', ['json', 'csv', 'tsv']);
       // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(auto ? 9 : 1);
       try {
@@ -167,13 +172,17 @@ Example:
           segments: fit.segments,
         };
         await writeModel(path, model);
-        ctx.info(`model written to ${path} (k = ${params.k}, ${rows.length} customers, inertia ${fit.inertia.toFixed(2)})`);
+        ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(rows.length)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
         const summary = summaryFromModel(model);
         await withSink(await ctx.openOutput(), async (out) => {
-          if (ctx.format('json') === 'json') {
-            await out.write(JSON.stringify({ modelPath: path, ...summary }, null, 2) + '\n');
+          if (format === 'json' || format === 'ndjson') {
+            await out.write(JSON.stringify({ modelPath: path, ...summary }, null, format === 'json' ? 2 : undefined) + '\n');
+          } else if (format === 'csv' || format === 'tsv') {
+            await writeRecords(out, format, SEGMENT_COLUMNS, summary.segments);
           } else {
-            await out.write(segmentTable(summary.segments, ctx.style) + '\n' + segmentChart('customers', summary.segments, ctx.style) + '\n' + actionsList(summary.segments, ctx.style));
+            const { view, style } = ctx;
+            const chart = segmentChart('customers', summary.segments, style, Math.min(view.width ?? 80, 80));
+            await out.write(segmentTable(summary.segments, style, view) + '\n' + chart + '\n' + actionsList(summary.segments, style, view.width));
           }
         });
       } finally {
