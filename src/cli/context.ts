@@ -94,7 +94,7 @@ export async function makeContext(streams: Streams, options: CommonOptions): Pro
     },
     spinner(text) {
       if (ora === undefined) return { update: () => undefined, stop: () => undefined };
-      activeSpinner = ora({ text, stream: stderr, color: 'cyan', isEnabled: true }).start();
+      activeSpinner = ora({ text, stream: stderr, color: 'cyan', isEnabled: true, discardStdin: false }).start();
       const own = activeSpinner;
       return {
         update: (t) => {

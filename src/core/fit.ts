@@ -3,7 +3,7 @@
  * per-segment statistics. Pure: the caller adds the file metadata (source, dates, tool version).
  */
 import { dataError, usageError } from './errors.js';
-import { kmeans, type KMeansResult } from './kmeans.js';
+import { kmeansSteps, type KMeansResult } from './kmeans.js';
 import { describe, nameByGrid, nameFour, type CentroidView } from './naming.js';
 import type { ModelParams, ModelSegment } from './model.js';
 import type { RfmRow } from './rfm.js';
@@ -11,6 +11,7 @@ import { applyScaler, featureMatrix, fitScaler, type Scaler, type Transform } fr
 import { quintileThresholds } from './scores.js';
 import { segmentStats } from './segments.js';
 import { silhouette } from './silhouette.js';
+import { runSteps, type Steps } from './steps.js';
 
 export const DEFAULT_PARAMS: ModelParams = { k: 4, transform: 'log', nInit: 10, maxIter: 300, tol: 1e-4, seed: 42 };
 
@@ -78,6 +79,11 @@ function distinctPoints(x: Float64Array, n: number, atMost: number): number {
 }
 
 export function fitSegments(rows: readonly RfmRow[], params: ModelParams, options: FitOptions = {}): FitResult {
+  return runSteps(fitSteps(rows, params, options));
+}
+
+/** `fitSegments` as steps (see steps.ts): those of its k-means. */
+export function* fitSteps(rows: readonly RfmRow[], params: ModelParams, options: FitOptions = {}): Steps<FitResult> {
   const { customNames, silhouette: withSilhouette = true } = options;
   const n = rows.length;
   if (n < 2) throw dataError(`only ${n} customer: segmentation needs at least 2`, { hint: 'give a log with more customers' });
@@ -97,7 +103,7 @@ export function fitSegments(rows: readonly RfmRow[], params: ModelParams, option
   const result =
     known !== undefined && known.centroids.length === params.k && known.labels.length === n
       ? known
-      : kmeans(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
+      : yield* kmeansSteps(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
 
   const order = canonicalOrder(result.centroids);
   const newIndex = new Int32Array(params.k);
