@@ -117,7 +117,10 @@ export function* claimPoints(job: ElbowJob): Steps<ElbowPoint[]> {
   const points: ElbowPoint[] = [];
   let prepared: PreparedPoints | undefined;
   for (let k = claim(job); k !== undefined; k = claim(job)) {
-    prepared ??= preparePoints(job.x, job.n, job.d);
+    if (prepared === undefined) {
+      prepared = preparePoints(job.x, job.n, job.d);
+      yield;
+    }
     points.push(yield* elbowPointSteps(job.x, job.n, job.d, k, job.options, prepared));
   }
   return points;

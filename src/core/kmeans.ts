@@ -618,6 +618,7 @@ export function* kmeansSteps(x: Float64Array, n: number, d: number, options: KMe
     throw usageError('the prepared points are not those of this call', 'prepare them with preparePoints(x, n, d)');
   }
   const { order, xs, variance } = prepared ?? preparePoints(x, n, d);
+  if (prepared === undefined) yield;
   const { k, nInit, maxIter } = options;
   const tolAbs = options.tol * variance;
   const rng = seededRandom(options.seed);
