@@ -115,10 +115,16 @@ Exit codes: 0 ok, 2 usage, 3 input/IO, 4 data, 5 model, 1 internal error, 130 in
  * ends with 0, before it the old file is untouched and the exit is 130 (SIGINT) or 143 (SIGTERM),
  * as shells report a process killed by them. Temp files are removed either way.
  */
+let stopping = false;
+
 function onSignal(signal: ShutdownSignal): void {
   if (delegateShutdown(signal)) return; // a command (rfm serve) stops gracefully itself
   requestStop(signal);
-  afterFileOperations(() => {
+  // A second signal while the first waits for a file operation (a rename on a hung network
+  // disk, say) does not wait: the user asked twice.
+  const waitForFiles = stopping ? (then: () => void) => then() : afterFileOperations;
+  stopping = true;
+  waitForFiles(() => {
     stopActiveSpinner();
     removePendingTempFiles();
     const done = committedFile();

@@ -54,8 +54,9 @@ function follow(child: ReturnType<typeof spawn>, streams: NodeJS.ReadableStream[
   const waiters: { match: string | RegExp; resolve: () => void }[] = [];
   const test = (m: string | RegExp) => (typeof m === 'string' ? text.includes(m) : m.test(text));
   for (const stream of streams) {
-    stream.on('data', (b: Buffer) => {
-      text += b.toString();
+    stream.setEncoding('utf8'); // a character split between two chunks stays whole
+    stream.on('data', (chunk: string) => {
+      text += chunk;
       for (const w of waiters.filter((w) => test(w.match))) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve();
@@ -113,7 +114,7 @@ describe.skipIf(!hasScript)('Ctrl-C typed on a terminal (a real pty)', () => {
   it('while the spinner turns (reading): exit 130 within a second, the model untouched', async () => {
     writeFileSync(tmp.path('model.json'), OLD_MODEL);
     const run = onTerminal(['fit', LOG, '-m', 'model.json', '-k', '8', '--n-init', '50']);
-    await run.seen(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏](?:\u001b\[\d+m)* reading log\.csv/); // one of ora's frames: the spinner is on
+    await run.seen(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏](?:\u001b\[\d+m)* reading \S*log\.csv/); // one of ora's frames: the spinner is on
     run.ctrlC();
     const { code, afterMark, output } = await run.exited;
     expect(output).not.toContain('read 300,000 rows'); // it stopped while reading
