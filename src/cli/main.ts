@@ -109,14 +109,15 @@ Exit codes: 0 ok, 2 usage, 3 input/IO, 4 data, 5 model, 1 internal error, 130 in
   return program;
 }
 
+/** Set by the first signal. */
+let stopping = false;
+
 /**
  * Ctrl-C, SIGINT, SIGTERM: stop now. The rename of the result is the commit point — while one is
  * under way the exit waits for it (milliseconds); after it the result is in place and the run
  * ends with 0, before it the old file is untouched and the exit is 130 (SIGINT) or 143 (SIGTERM),
  * as shells report a process killed by them. Temp files are removed either way.
  */
-let stopping = false;
-
 function onSignal(signal: ShutdownSignal): void {
   if (delegateShutdown(signal)) return; // a command (rfm serve) stops gracefully itself
   requestStop(signal);
