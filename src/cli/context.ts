@@ -117,7 +117,8 @@ export async function makeContext(streams: Streams, options: CommonOptions): Pro
     },
     spinner(text) {
       if (ora === undefined) return { update: () => undefined, stop: () => undefined };
-      activeSpinner = ora({ text: escapeControl(text, false), stream: stderr, color: errStyle.color ? 'cyan' : false, isEnabled: true }).start();
+      // discardStdin: false — ora's default takes over a TTY's stdin, and Ctrl-C became a byte nobody read.
+      activeSpinner = ora({ text: escapeControl(text, false), stream: stderr, color: errStyle.color ? 'cyan' : false, isEnabled: true, discardStdin: false }).start();
       const own = activeSpinner;
       return {
         update: (t) => {

@@ -12,7 +12,7 @@ import { elbowChart, elbowTable } from '../../render/elbow.js';
 import type { Context } from '../context.js';
 import { elbowParallel, startHelpers } from '../parallel.js';
 import { readCustomers } from '../load.js';
-import { addCommonOptions, addInputOptions, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addInputOptions, checkLargeK, parseInteger, type RawInputOptions } from '../options.js';
 import { addModelingOptions, modelingParams, type ModelingOptions } from './fit.js';
 import type { RunWrapper } from './index.js';
 
@@ -45,10 +45,10 @@ Example:
     run(async (ctx: Context) => {
       const [input] = command.args;
       const o = command.opts<RawInputOptions & ModelingOptions & { kMin: string; kMax: string }>();
-      const kMin = Number(o.kMin);
-      const kMax = Number(o.kMax);
-      if (!Number.isInteger(kMin) || kMin < 1) throw usageError(`--k-min "${o.kMin}" must be an integer >= 1`);
-      if (!Number.isInteger(kMax) || kMax < kMin) throw usageError(`--k-max "${o.kMax}" must be an integer >= --k-min`);
+      const kMin = parseInteger(o.kMin, '--k-min', 1);
+      const kMax = parseInteger(o.kMax, '--k-max', 1);
+      if (kMax < kMin) throw usageError(`--k-max "${o.kMax}" must be an integer >= --k-min`);
+      checkLargeK('--k-max', kMax, o.allowLargeK);
       const params = modelingParams(o, kMin);
       const format = ctx.format('json', ['json', 'csv', 'tsv']);
       // Started before the read so that their start-up overlaps it (see parallel.ts).
