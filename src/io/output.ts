@@ -122,12 +122,35 @@ function endStream(stream: WriteStream): Promise<void> {
   });
 }
 
+/** Largest piece written to a terminal at once: see stdoutSink. */
+const TERMINAL_PIECE = 16 * 1024;
+
+/**
+ * Writes to a terminal are synchronous in Node (the process waits until the terminal has taken the
+ * bytes), so a 5 MB table written at once would hold off Ctrl-C until the terminal had drawn it
+ * all. Written in pieces with a turn of the event loop between them, a signal is seen within one
+ * piece's drawing.
+ */
+async function writeToTerminal(stdout: NodeJS.WriteStream, text: string): Promise<void> {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + TERMINAL_PIECE);
+    if (end < text.length) {
+      const newline = text.lastIndexOf('\n', end);
+      if (newline > at) end = newline + 1; // whole lines, so that no escape sequence is split
+    }
+    await streamWrite(stdout, text.slice(at, end));
+    at = end;
+    if (at < text.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 export function stdoutSink(stdout: NodeJS.WriteStream): Sink {
+  const terminal = stdout.isTTY === true;
   return {
-    isTerminal: stdout.isTTY === true,
+    isTerminal: terminal,
     async write(text) {
       try {
-        await streamWrite(stdout, text);
+        await (terminal && text.length > TERMINAL_PIECE ? writeToTerminal(stdout, text) : streamWrite(stdout, text));
       } catch (error) {
         // A closed pipe ends quietly in cli/main.ts; any other failure (`> /dev/full`) is an IO error.
         if ((error as NodeJS.ErrnoException).code === 'EPIPE') throw error;

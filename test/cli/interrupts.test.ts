@@ -2,8 +2,8 @@
  * Interrupts at any moment (issue 13), on the built binary:
  * - Ctrl-C typed on a real pseudo-terminal (util-linux `script` gives rfm a pty; the byte 0x03
  *   written to it is turned into SIGINT by the terminal's line discipline, as a keyboard does)
- *   while the spinner turns and while k-means runs: exit 130 in under a second, the existing
- *   model byte-identical;
+ *   while the spinner turns, while k-means runs and while a long table is drawn: exit 130 in
+ *   under a second, the existing model byte-identical;
  * - SIGINT and SIGTERM from process.kill during k-means (fit) and during the elbow: 130 / 143 in
  *   under a second, with the helper threads stopped with the process;
  * - the commit point: SIGINT at many moments around the model's rename never gives 130 with the
@@ -136,6 +136,19 @@ describe.skipIf(!hasScript)('Ctrl-C typed on a terminal (a real pty)', () => {
     expect(afterMark).toBeLessThan(1000);
     expect(readFileSync(tmp.path('model.json'))).toEqual(OLD_MODEL);
     expect(tempFiles(tmp.dir)).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasScript)('Ctrl-C while a table is drawn on a terminal', () => {
+  it('rfm --all (51,350 rows): exit 130 within a second, the table not finished', async () => {
+    const run = onTerminal(['rfm', LOG, '--all', '-q']);
+    await run.seen(/(?:\n[^\n]*){300}/); // 300 lines of the table are on the terminal (-q: nothing else)
+    run.ctrlC();
+    const { code, afterMark, output } = await run.exited;
+    expect(code).toBe(130);
+    expect(afterMark).toBeLessThan(1000);
+    expect(output).toContain('rfm: error: interrupted');
+    expect(output).not.toContain('└'); // the bottom border: the drawing stopped part-way
   });
 });
 
