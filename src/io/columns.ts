@@ -297,3 +297,51 @@ export function detectRfmColumns(header: readonly string[], overrides: ColumnOve
   }
   return { customer, recency: need('recency'), frequency: need('frequency'), monetary: need('monetary') };
 }
+
+/** Names --columns accepts for a role besides its synonyms. */
+const ROLE_NAMES: Record<string, TransactionRole> = {
+  id: 'customer',
+  customer: 'customer',
+  invoice: 'invoice',
+  date: 'date',
+  quantity: 'quantity',
+  price: 'price',
+  amount: 'amount',
+};
+
+/** The role a --columns name stands for, or undefined (`_`, or an RFM table's column). */
+function roleOfName(name: string): TransactionRole | undefined {
+  const key = normalizeName(name);
+  if (ROLE_NAMES[key] !== undefined) return ROLE_NAMES[key];
+  for (const role of Object.keys(ROLE_SYNONYMS) as TransactionRole[]) {
+    if ([...ROLE_SYNONYMS[role], ...SECOND_CHOICE_SYNONYMS[role]].some((s) => normalizeName(s) === key)) return role;
+  }
+  return undefined;
+}
+
+/**
+ * `--no-header --columns id,_,date,quantity,amount`: the header to read the file with (the names as
+ * given) and the role of each named column. `_` skips a column; recency, frequency and monetary
+ * name an RFM table's columns.
+ */
+export function headerlessColumns(spec: string): { names: string[]; overrides: ColumnOverrides } {
+  const names = spec.split(',').map((n) => n.trim());
+  const overrides: ColumnOverrides = {};
+  for (const name of names) {
+    if (name === '_') continue;
+    const role = roleOfName(name);
+    if (role === undefined) {
+      if (['recency', 'frequency', 'monetary'].includes(normalizeName(name))) continue;
+      throw new RfmError('usage', `--columns: "${name}" is not a column role`, {
+        hint: 'use id (or customer), invoice, date, quantity, price, amount or a synonym of one, and _ for a column to skip',
+      });
+    }
+    if (overrides[role] !== undefined) {
+      throw new RfmError('usage', `--columns names the ${role} column twice ("${overrides[role]}" and "${name}")`, {
+        hint: 'give each role once, _ for a column to skip',
+      });
+    }
+    overrides[role] = name;
+  }
+  return { names, overrides };
+}

@@ -64,12 +64,17 @@ const WHAT: Partial<Record<DropRule, string>> = {
 
 export interface DropWarning {
   rule: DropRule;
-  /** The text after `warning: `. */
+  /** What was dropped: the column, the first value and its line. */
   message: string;
+  /** The flag that may fix it. */
+  fix: string;
   line: number;
 }
 
 const quoted = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+/** The line printed after `warning: `. */
+export const warningText = (w: DropWarning) => `${w.message}; ${w.fix}`;
 
 /** The warnings for a finished read, in rule order. */
 export function dropWarnings(report: CleaningReport, firstBad: FirstBad): DropWarning[] {
@@ -89,7 +94,7 @@ export function dropWarnings(report: CleaningReport, firstBad: FirstBad): DropWa
     const what = unparseable
       ? `${count} ${count === 1 ? 'row' : 'rows'} (${percent}) dropped for ${WHAT[rule]}${column}, which otherwise parses`
       : `rule ${rule} dropped ${count} of ${report.rowsRead} rows (${percent})${column}`;
-    warnings.push({ rule, line: bad.line, message: `${what}: ${first}; ${FIX[rule]}` });
+    warnings.push({ rule, line: bad.line, message: `${what}: ${first}`, fix: FIX[rule] });
   }
   return warnings;
 }
