@@ -21,8 +21,8 @@ export function inspectCommand(run: RunWrapper): Command {
     'after',
     `
 Example:
-  $ rfm inspect orders_export.csv --format json | jq '.layout, .columns'
-  "Shopify orders export"`,
+  $ rfm inspect orders_export.csv --format json | jq -r .layout
+  Shopify orders export`,
   );
   return command.action(
     run(async (ctx: Context) => {
