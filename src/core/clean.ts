@@ -19,7 +19,7 @@ export type DropRule = (typeof RULE_ORDER)[number];
 export const RULE_DESCRIPTIONS: Record<DropRule, string> = {
   missing_customer: 'no customer id',
   cancelled: 'cancellation (invoice C + digits)',
-  status: 'status: the sale did not stand (cancelled, refunded, failed, …)',
+  status: 'sale did not stand (status cancelled, refunded, failed, …)',
   invalid_date: 'unparseable date',
   invalid_number: 'unparseable quantity, price or amount',
   nonpositive_quantity: 'quantity <= 0',
