@@ -71,6 +71,7 @@ export interface DropWarning {
   line: number;
 }
 
+const int = (n: number) => n.toLocaleString('en-US');
 const quoted = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 /** The line printed after `warning: `. */
@@ -90,10 +91,11 @@ export function dropWarnings(report: CleaningReport, firstBad: FirstBad): DropWa
     if (!loud && !unparseable) continue;
     const percent = `${(Math.round(share * 1000) / 10).toFixed(1)} %`;
     const column = bad.column === '' ? '' : ` in column "${bad.column}"`;
-    const first = bad.column === '' ? `first on line ${bad.line}` : `first ${quoted(bad.value)} on line ${bad.line}`;
+    const first =
+      bad.column === '' ? `first on line ${bad.line}` : bad.value.trim() === '' ? `first blank on line ${bad.line}` : `first ${quoted(bad.value)} on line ${bad.line}`;
     const what = unparseable
-      ? `${count} ${count === 1 ? 'row' : 'rows'} (${percent}) dropped for ${WHAT[rule]}${column}, which otherwise parses`
-      : `rule ${rule} dropped ${count} of ${report.rowsRead} rows (${percent})${column}`;
+      ? `${int(count)} ${count === 1 ? 'row' : 'rows'} (${percent}) dropped for ${WHAT[rule]}${column}, which otherwise parses`
+      : `rule ${rule} dropped ${int(count)} of ${int(report.rowsRead)} rows (${percent})${column}`;
     warnings.push({ rule, line: bad.line, message: `${what}: ${first}`, fix: FIX[rule] });
   }
   return warnings;

@@ -120,7 +120,14 @@ describe('drop warnings: the column, the first bad value with its line, the flag
     const text = 'CustomerID,InvoiceDate,amount\n' + ['1,2024-01-01,1', ',2024-01-02,1', 'NA,2024-01-03,1', '2,2024-01-04,1', '3,2024-01-05,1'].join('\n') + '\n';
     const loaded = await loadText(text);
     expect(loaded.warnings.map(warningText)).toEqual([
-      'rule missing_customer dropped 2 of 5 rows (40.0 %) in column "CustomerID": first "" on line 3; pick the customer column with --customer-col NAME',
+      'rule missing_customer dropped 2 of 5 rows (40.0 %) in column "CustomerID": first blank on line 3; pick the customer column with --customer-col NAME',
+    ]);
+  });
+
+  it('counts with thousands separators', async () => {
+    const text = 'CustomerID,InvoiceDate,amount\n' + Array.from({ length: 1500 }, (_, i) => (i < 1200 ? `,2024-01-01,1` : `${i},2024-01-01,1`)).join('\n') + '\n';
+    expect((await loadText(text)).warnings.map(warningText)).toEqual([
+      'rule missing_customer dropped 1,200 of 1,500 rows (80.0 %) in column "CustomerID": first blank on line 2; pick the customer column with --customer-col NAME',
     ]);
   });
 
