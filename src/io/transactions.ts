@@ -83,12 +83,14 @@ export function transactionScanner(
   // Only for files with a status, `Cancelled at`, refund or fill-down column (export-layouts.ts).
   let rowPath: LayoutRowPath | undefined;
   const firstBad: FirstBad = {};
-  /** Counts a drop; the first one of each rule is remembered with its line, column and value. */
-  const drop = (rule: DropRule, line: number, text: (column: number) => string) => {
-    if (dropped[rule]++ === 0) {
-      const column = firstBadColumn(rule, parsed, mapping!);
-      firstBad[rule] = { line, column: column < 0 ? '' : header[column], value: column < 0 ? '' : text(column) };
-    }
+  /**
+   * Counts the first drop of a rule, remembering its line, column and value for the warnings (the
+   * later drops are only counted: no call, no closure).
+   */
+  const firstDrop = (rule: DropRule, line: number, text: (column: number) => string) => {
+    dropped[rule]++;
+    const column = firstBadColumn(rule, parsed, mapping!);
+    firstBad[rule] = { line, column: column < 0 ? '' : header[column], value: column < 0 ? '' : text(column) };
   };
   const seen = options.cleaning.dedupe ? new Set<string>() : undefined;
   const parsed: ParsedRow = {
@@ -154,10 +156,8 @@ export function transactionScanner(
           else seen.add(key);
         }
         if (rule !== null) {
-          if (dropped[rule] === 0) {
-            const fields = row;
-            drop(rule, lines[i], (column) => fields[column]);
-          } else dropped[rule]++;
+          if (dropped[rule] === 0) firstDrop(rule, lines[i], (column) => row[column]);
+          else dropped[rule]++;
           continue;
         }
         rowsKept++;
@@ -191,7 +191,7 @@ export function transactionScanner(
           if (isMissingCustomer(customerId)) {
             // The first rule, whatever the other fields hold (a quarter of Online Retail's rows):
             // nothing else of the row needs parsing.
-            if (dropped.missing_customer === 0) drop('missing_customer', view.line, (column) => view.text(column));
+            if (dropped.missing_customer === 0) firstDrop('missing_customer', view.line, (column) => view.text(column));
             else dropped.missing_customer++;
             if (onProgress !== undefined && rowsRead >= nextProgress) {
               onProgress(rowsRead);
@@ -221,7 +221,7 @@ export function transactionScanner(
           }
           const rule = dropRule(parsed, cleaning);
           if (rule !== null) {
-            if (dropped[rule] === 0) drop(rule, view.line, (column) => view.text(column));
+            if (dropped[rule] === 0) firstDrop(rule, view.line, (column) => view.text(column));
             else dropped[rule]++;
           } else {
             rowsKept++;
