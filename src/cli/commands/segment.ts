@@ -17,7 +17,7 @@ import { csvField, numberText, writeRecords, type Column, type MachineFormat } f
 import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords } from '../../render/table.js';
 import type { Context, Format } from '../context.js';
-import { cleaningSummary } from '../load.js';
+import { announceDrops, cleaningSummary } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, loadOptions, type RawInputOptions } from '../options.js';
 import type { RunWrapper } from './index.js';
 
@@ -157,7 +157,9 @@ async function segmentBatch(ctx: Context, model: RfmModel, input: string | undef
     );
     if (loaded.kind === 'transactions') {
       const report = loaded.report;
+      if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
       if (report) ctx.info(() => cleaningSummary(report));
+      announceDrops(ctx, source.name, loaded.warnings, o.strict === true);
       // A model fitted on an RFM table has no as-of date: the log's own default applies then.
       const asOfFrom = asOfGiven ? '--as-of' : model.training.asOf !== null ? "the model's" : 'no as-of in the model: the latest purchase + 1 day';
       ctx.info(() => `as-of ${formatTimestamp(loaded.asOf!)} (${asOfFrom}), ${plural(loaded.customers.length, 'customer')}`);
