@@ -77,6 +77,15 @@ describe.concurrent('layouts recognised with no flags', () => {
     expect(status.get('cus_C')).toMatchObject({ frequency: 2, monetary: 75 });
   });
 
+  it('clean says the columns: line too (and the warning after its summary)', async () => {
+    const r = await runRfm(['clean', STRIPE, '--format', 'csv']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toBe('columns: customer=Customer ID, invoice=id, date=Created date (UTC), amount=Amount−Amount Refunded, status=Status (Stripe payments export)');
+    expect(lines[1]).toMatch(/^read 8 rows from .*, kept 4; dropped: no customer id 1 · sale did not stand \(status cancelled, refunded, failed, …\) 3$/);
+    expect(lines[2]).toMatch(/^warning: rule status dropped 3 of 8 rows \(37\.5 %\) in column "Status": first "Refunded" on line 4; /);
+  });
+
   it('clean on Shopify: later lines are written with the order-level fields filled down, cancelled orders left out whole', async () => {
     const r = await runRfm(['clean', SHOPIFY, '--format', 'csv', '-q']);
     expect(r.code, r.stderr).toBe(0);
@@ -110,6 +119,16 @@ describe.concurrent('loud, not silent', () => {
     expect(r.stderr.split('\n').filter((l) => l.startsWith('rfm: error:'))).toEqual([
       `rfm: error: ${SHOPIFY}:6: rule status dropped 5 of 10 rows (50.0 %) in column "Financial Status": first "refunded" on line 6 (--strict); keep them with --keep-status (a refund subtracted: --keep-refunds); or drop --strict to read on with a warning`,
     ]);
+  });
+
+  it('--strict: an unparseable value in a column that otherwise parses is an error too (exit 4)', async () => {
+    const path = file('strict-dates.csv', 'CustomerID,InvoiceDate,amount\n1,2024-01-01,10\n2,2024-02-30,5\n3,2024-01-03,1\n4,2024-01-04,1\n5,2024-01-05,1\n6,2024-01-06,1\n');
+    const r = await runRfm(['rfm', path, '--strict', '--format', 'csv']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `rfm: error: ${path}:3: 1 row (16.7 %) dropped for unparseable dates in column "InvoiceDate", which otherwise parses: first "2024-02-30" on line 3 (--strict); give the order with --date-format dmy|mdy|ymd, or pick the column with --date-col NAME; or drop --strict to read on with a warning\n`,
+    );
   });
 
   it('--strict with clean -o FILE: no file is written', async () => {

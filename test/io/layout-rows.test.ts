@@ -9,6 +9,7 @@ import { DEFAULT_CLEANING, type CleaningOptions } from '../../src/core/clean.js'
 import { loadCustomers, type LoadOptions } from '../../src/io/customers.js';
 import { warningText } from '../../src/io/drop-warnings.js';
 import { openInput } from '../../src/io/source.js';
+import { transactionScanner } from '../../src/io/transactions.js';
 import { fixture } from '../cli/helpers.js';
 
 const base: LoadOptions = { columns: {}, dateOrder: 'mdy', cleaning: DEFAULT_CLEANING, inputKind: 'auto' };
@@ -50,6 +51,24 @@ describe('Shopify: order-level fields filled down within an order', () => {
       ['c@example.com', 3, 1, 15],
       ['d@example.com', 1, 1, 9],
     ]);
+  });
+});
+
+describe('the byte-level fast path stays for files without layout columns', () => {
+  const scanner = (header: string) => {
+    const source = { name: 'tx.csv', kind: 'text' as const, bytes: (async function* () {})() };
+    const s = transactionScanner(source, { columns: {}, dateOrder: 'mdy', cleaning: DEFAULT_CLEANING }, () => undefined);
+    s.header(header.split(','), ',');
+    return s;
+  };
+
+  it('UCI and Superstore: a fast sink; Shopify, Stripe, WooCommerce or any status column: the row path', () => {
+    expect(scanner('InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country').fastSink(() => undefined)).toBeDefined();
+    expect(scanner('Row ID,Order ID,Order Date,Customer ID,Sales').fastSink(() => undefined)).toBeDefined();
+    expect(scanner('Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem price').fastSink(() => undefined)).toBeUndefined();
+    expect(scanner('id,Created date (UTC),Amount,Status,Customer ID').fastSink(() => undefined)).toBeUndefined();
+    expect(scanner('Order ID,Order Status,Order Date,Customer Email,Order Total').fastSink(() => undefined)).toBeUndefined();
+    expect(scanner('CustomerID,date,amount,status').fastSink(() => undefined)).toBeUndefined();
   });
 });
 
