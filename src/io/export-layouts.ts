@@ -100,6 +100,22 @@ export const EXPORT_LAYOUTS: readonly ExportLayout[] = [
       price: null,
     },
   },
+  // The three the tool was built around: named for `rfm inspect`, read by the generic synonyms.
+  {
+    name: 'UCI Online Retail',
+    signature: ['InvoiceNo', 'StockCode', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID'],
+    roles: {},
+  },
+  {
+    name: 'UCI Online Retail II',
+    signature: ['Invoice', 'StockCode', 'Quantity', 'InvoiceDate', 'Price', 'Customer ID'],
+    roles: {},
+  },
+  {
+    name: 'CDNOW',
+    signature: ['customer_id', 'date', 'number_of_cds', 'dollar_value'],
+    roles: {},
+  },
 ];
 
 /** Column indexes the per-row layout path works with; -1 where absent. */

@@ -76,9 +76,13 @@ describe('export layouts: mapping and the columns: line', () => {
     expect(m.notice).toBe('columns: customer=Email, invoice=Name, date=Created at, amount=Total, status=Financial Status (Shopify orders export)');
   });
 
-  it('UCI Online Retail: plain first choices, no layout, no columns: line', () => {
+  it('UCI Online Retail (I and II) and CDNOW: named, but read by plain first choices: no columns: line', () => {
+    expect(detect(['Invoice', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'Price', 'Customer ID', 'Country']).layout).toBe('UCI Online Retail II');
+    const cdnow = detect(['customer_id', 'date', 'number_of_cds', 'dollar_value']);
+    expect([cdnow.layout, cdnow.notice]).toEqual(['CDNOW', undefined]);
+    expect(detect(['CustomerID', 'date', 'amount']).layout).toBeNull();
     const m = detect(['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country']);
-    expect(m.layout).toBeNull();
+    expect(m.layout).toBe('UCI Online Retail');
     expect(m.notice).toBeUndefined();
     expect([m.status, m.cancelledAt, m.refunded, m.orderLevel]).toEqual([-1, -1, -1, []]);
   });
