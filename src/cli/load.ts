@@ -7,6 +7,8 @@ import { formatInt, plural } from '../render/numbers.js';
 import type { Context } from './context.js';
 import { loadOptions, type RawInputOptions } from './options.js';
 import { createdAt } from './version.js';
+import { dataError } from '../core/errors.js';
+import { warningText, type DropWarning } from '../io/drop-warnings.js';
 
 export function cleaningSummary(report: CleaningReport): string {
   const drops = Object.entries(report.dropped)
@@ -16,6 +18,23 @@ export function cleaningSummary(report: CleaningReport): string {
     `read ${plural(report.rowsRead, 'row')} from ${report.source}, kept ${formatInt(report.rowsKept)}` +
     (drops.length > 0 ? `; dropped: ${drops.join(' · ')}` : '')
   );
+}
+
+/**
+ * Says what reading decided and what it dropped loudly: the `columns: …` line when a role was
+ * guessed, then the warnings (drop-warnings.ts); with --strict a warning is a data error instead,
+ * raised before any output is written.
+ */
+export function announceDrops(ctx: Context, file: string, warnings: readonly DropWarning[], strict: boolean): void {
+  if (strict && warnings.length > 0) {
+    const [first] = warnings;
+    throw dataError(`${first.message} (--strict)`, {
+      file,
+      line: first.line,
+      hint: `${first.fix}; or drop --strict to read on with a warning`,
+    });
+  }
+  for (const warning of warnings) ctx.warn(warningText(warning));
 }
 
 export async function writeReport(path: string, report: CleaningReport): Promise<void> {
@@ -40,9 +59,11 @@ export async function readCustomers(
       ...overrides,
     });
     spinner.stop();
+    if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
     if (loaded.report !== null) {
       const report = loaded.report;
       ctx.info(() => cleaningSummary(report));
+      announceDrops(ctx, source.name, loaded.warnings, raw.strict === true);
       if (raw.report !== undefined) await writeReport(raw.report, report);
     }
     // The default as-of follows the latest purchase, however far off: say so when that is in the future.

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_CLEANING, type CleaningOptions } from '../core/clean.js';
 import { usageError } from '../core/errors.js';
-import type { ColumnOverrides } from '../io/columns.js';
+import { headerlessColumns, type ColumnOverrides } from '../io/columns.js';
 import type { InputKind, LoadOptions } from '../io/customers.js';
 import { parseTimestamp, type DateOrder } from '../io/dates.js';
 import { FORMATS, type CommonOptions } from './context.js';
@@ -37,7 +37,12 @@ export function addInputOptions(command: Command): Command {
     .option('--keep-cancelled', 'keep cancellations (invoice starting with C)')
     .option('--keep-nonpositive-quantity', 'keep rows with quantity <= 0')
     .option('--keep-nonpositive-price', 'keep rows with price (or amount) <= 0')
-    .option('--dedupe', 'drop exact duplicate lines (off by default, like the original pipeline)');
+    .option('--keep-status', 'keep rows whose status says the sale did not stand (cancelled, refunded, failed, …) and orders with a Cancelled at')
+    .option('--keep-refunds', "do not subtract a refunded amount (Stripe's Amount Refunded)")
+    .option('--dedupe', 'drop exact duplicate lines (off by default, like the original pipeline)')
+    .option('--strict', 'refuse (exit 4) instead of warning when a rule drops > 20 % of the rows or a value does not parse')
+    .option('--no-header', 'the input has no header line: name its columns with --columns')
+    .option('--columns <names>', 'with --no-header: one name per column, e.g. id,_,date,quantity,amount (_ skips a column)');
 }
 
 export interface RawInputOptions {
@@ -54,7 +59,13 @@ export interface RawInputOptions {
   keepCancelled?: boolean;
   keepNonpositiveQuantity?: boolean;
   keepNonpositivePrice?: boolean;
+  keepStatus?: boolean;
+  keepRefunds?: boolean;
   dedupe?: boolean;
+  strict?: boolean;
+  /** false with --no-header. */
+  header?: boolean;
+  columns?: string;
 }
 
 export function parseAsOf(text: string | undefined): number | undefined {
@@ -65,7 +76,7 @@ export function parseAsOf(text: string | undefined): number | undefined {
 }
 
 export function columnOverrides(o: RawInputOptions): ColumnOverrides {
-  return {
+  const flags: ColumnOverrides = {
     customer: o.customerCol,
     invoice: o.invoiceCol,
     date: o.dateCol,
@@ -73,6 +84,24 @@ export function columnOverrides(o: RawInputOptions): ColumnOverrides {
     price: o.priceCol,
     amount: o.amountCol,
   };
+  const headerless = headerlessNames(o);
+  if (headerless === undefined) return flags;
+  // --<role>-col flags win over the roles --columns gave.
+  const merged: ColumnOverrides = { ...headerless.overrides };
+  for (const [role, name] of Object.entries(flags) as [keyof ColumnOverrides, string | undefined][]) if (name !== undefined) merged[role] = name;
+  return merged;
+}
+
+/** --no-header --columns NAMES, checked together; undefined for a file with a header. */
+export function headerlessNames(o: RawInputOptions): ReturnType<typeof headerlessColumns> | undefined {
+  if (o.header !== false) {
+    if (o.columns !== undefined) throw usageError('--columns names the columns of a file without a header', 'add --no-header (or drop --columns)');
+    return undefined;
+  }
+  if (o.columns === undefined) {
+    throw usageError('--no-header needs --columns to say what each column is', 'e.g. --no-header --columns id,_,date,quantity,amount (_ skips a column)');
+  }
+  return headerlessColumns(o.columns);
 }
 
 export function cleaningOptions(o: RawInputOptions): CleaningOptions {
@@ -81,6 +110,8 @@ export function cleaningOptions(o: RawInputOptions): CleaningOptions {
     keepCancelled: o.keepCancelled === true,
     keepNonpositiveQuantity: o.keepNonpositiveQuantity === true,
     keepNonpositivePrice: o.keepNonpositivePrice === true,
+    keepStatus: o.keepStatus === true,
+    keepRefunds: o.keepRefunds === true,
     dedupe: o.dedupe === true,
   };
 }
@@ -93,6 +124,7 @@ export function loadOptions(o: RawInputOptions, onProgress?: (rows: number) => v
     asOf: parseAsOf(o.asOf),
     inputKind: o.inputKind,
     sheet: o.sheet,
+    names: headerlessNames(o)?.names,
     onProgress,
   };
 }

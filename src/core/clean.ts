@@ -6,6 +6,7 @@
 export const RULE_ORDER = [
   'missing_customer',
   'cancelled',
+  'status',
   'invalid_date',
   'invalid_number',
   'nonpositive_quantity',
@@ -17,7 +18,8 @@ export type DropRule = (typeof RULE_ORDER)[number];
 
 export const RULE_DESCRIPTIONS: Record<DropRule, string> = {
   missing_customer: 'no customer id',
-  cancelled: 'cancellation (invoice starts with C)',
+  cancelled: 'cancellation (invoice C + digits)',
+  status: 'sale did not stand (status cancelled, refunded, failed, …)',
   invalid_date: 'unparseable date',
   invalid_number: 'unparseable quantity, price or amount',
   nonpositive_quantity: 'quantity <= 0',
@@ -30,6 +32,10 @@ export interface CleaningOptions {
   keepNonpositiveQuantity: boolean;
   keepNonpositivePrice: boolean;
   dedupe: boolean;
+  /** Keep rows whose status says the sale did not stand, and orders with a `Cancelled at`. */
+  keepStatus: boolean;
+  /** Do not subtract a refunded amount (Stripe's `Amount Refunded`) from the amount. */
+  keepRefunds: boolean;
 }
 
 export const DEFAULT_CLEANING: CleaningOptions = {
@@ -37,6 +43,8 @@ export const DEFAULT_CLEANING: CleaningOptions = {
   keepNonpositiveQuantity: false,
   keepNonpositivePrice: false,
   dedupe: false,
+  keepStatus: false,
+  keepRefunds: false,
 };
 
 /** Values pandas' read_csv reads as missing (its default na_values), so ids match pandas. */
@@ -62,10 +70,44 @@ export function isMissingCustomer(customerId: string): boolean {
   return customerId === '';
 }
 
-/** Rule `cancelled`: the Online Retail convention, an invoice number starting with C (or c). */
+const CANCELLATION = /^C\d+$/;
+
+/**
+ * Rule `cancelled`: the Online Retail convention, an invoice number that is a C followed by digits
+ * (`C536379`). `CA-2016-152156` (Superstore) or `CN1001` is an order like any other.
+ */
 export function isCancellation(invoice: string): boolean {
   const c = invoice.charCodeAt(0);
-  return c === 67 || c === 99;
+  // Most invoices start with a digit: no regex for them.
+  if (c === 67) return CANCELLATION.test(invoice);
+  if (c <= 32) return CANCELLATION.test(invoice.trim());
+  return false;
+}
+
+/** Status values (normalised by normalizeStatus) that mean the sale did not stand. */
+export const VOID_STATUSES: readonly string[] = [
+  'cancelled', 'canceled', 'refunded', 'voided', 'void', 'failed', 'declined',
+  'pending', 'pending payment', 'draft', 'checkout draft', 'trash',
+];
+const VOID_STATUS_SET = new Set(VOID_STATUSES);
+
+/**
+ * A status as compared: trimmed, lower-cased, WooCommerce's `wc-` prefix removed, `_` and `-` as
+ * spaces, runs of spaces as one (`wc-pending-payment` and `Pending  Payment` are `pending payment`).
+ */
+export function normalizeStatus(raw: string): string {
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/^wc-/, '')
+    .replace(/[_-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Rule `status`: a status column value saying the sale did not stand (cancelled, refunded, failed, …). */
+export function isVoidStatus(raw: string): boolean {
+  return VOID_STATUS_SET.has(normalizeStatus(raw));
 }
 
 /** Rule `nonpositive_quantity`: returns and adjustments carry quantity <= 0. */
@@ -89,6 +131,15 @@ export interface ParsedRow {
   hasQuantity: boolean;
   hasPrice: boolean;
   hasAmount: boolean;
+  /** The row's status ('' without a status column); rule `status` reads it. */
+  status?: string;
+  /** The row's order has a `Cancelled at` (Shopify): rule `status` drops it. */
+  orderCancelled?: boolean;
+  /**
+   * The refunded part already subtracted from `amount` (Stripe's `Amount Refunded`; 0 when none or
+   * with --keep-refunds): a payment refunded in full is dropped under rule `status`.
+   */
+  refunded?: number;
 }
 
 /**
@@ -98,10 +149,15 @@ export interface ParsedRow {
 export function dropRule(row: ParsedRow, options: CleaningOptions): DropRule | null {
   if (isMissingCustomer(row.customerId)) return 'missing_customer';
   if (!options.keepCancelled && isCancellation(row.invoice)) return 'cancelled';
+  if (!options.keepStatus && (row.orderCancelled === true || (row.status !== undefined && row.status !== '' && isVoidStatus(row.status)))) {
+    return 'status';
+  }
   if (Number.isNaN(row.time)) return 'invalid_date';
   if (row.hasAmount ? !Number.isFinite(row.amount) : !Number.isFinite(row.quantity) || !Number.isFinite(row.price)) {
     return 'invalid_number';
   }
+  // Refunded in full (or more): the payment did not stand.
+  if (row.refunded !== undefined && row.refunded > 0 && row.amount <= 0) return 'status';
   if (row.hasQuantity && !options.keepNonpositiveQuantity) {
     if (!Number.isFinite(row.quantity)) return 'invalid_number';
     if (isNonpositiveQuantity(row.quantity)) return 'nonpositive_quantity';
@@ -124,6 +180,7 @@ export function emptyDropCounts(): DropCounts {
   return {
     missing_customer: 0,
     cancelled: 0,
+    status: 0,
     invalid_date: 0,
     invalid_number: 0,
     nonpositive_quantity: 0,

@@ -3,12 +3,13 @@
  * and aggregated to RFM) or an RFM table (customer_id,recency,frequency,monetary), telling them apart
  * by the header unless --input-kind says which.
  */
-import type { CleaningReport } from '../core/clean.js';
+import { normalizeCustomerId, type CleaningReport } from '../core/clean.js';
 import { dataError, usageError } from '../core/errors.js';
 import { RfmAccumulator, type RfmCustomer, type RfmRow } from '../core/rfm.js';
 import { detectRfmColumns, isRfmHeader, type RfmColumns } from './columns.js';
 import type { InputSource } from './source.js';
 import type { RecordSink, RecordView } from './fast-csv.js';
+import { dropWarnings, type DropWarning } from './drop-warnings.js';
 import { readTable, type Delimiter, type TableHandler } from './table.js';
 import { nothingKeptError, parseNumber, transactionScanner, type ScanOptions, type TransactionScanner } from './transactions.js';
 
@@ -24,6 +25,8 @@ export interface LoadOptions extends ScanOptions {
   asOfFromModel?: boolean;
   inputKind: InputKind;
   sheet?: string;
+  /** --no-header --columns: the column names of a file without a header. */
+  names?: readonly string[];
 }
 
 export interface LoadedCustomers {
@@ -36,6 +39,10 @@ export interface LoadedCustomers {
   report: CleaningReport | null;
   /** The model's as-of was set aside because the log has purchases after it (asOfFromModel). */
   newerThanModel?: { latestPurchase: number; modelAsOf: number };
+  /** The `columns: …` line when a role was guessed (a second choice or a layout). */
+  columnsNotice?: string;
+  /** Drops to announce (drop-warnings.ts); empty for an RFM table. */
+  warnings: DropWarning[];
 }
 
 /** Parses a batch of RFM-table rows, validating each number with its line and column. */
@@ -64,7 +71,7 @@ export function parseRfmRows(batch: string[][], lines: number[], c: RfmColumns, 
       return value;
     };
     out[i] = {
-      customerId: row[c.customer].trim(),
+      customerId: normalizeCustomerId(row[c.customer]),
       recency: number(c.recency, 'recency', 0),
       frequency: number(c.frequency, 'frequency', 0),
       monetary: number(c.monetary, 'monetary', 0),
@@ -106,7 +113,7 @@ function rfmRecordSink(c: RfmColumns, width: number, file: string, deliver: (row
         });
       }
       batch.push({
-        customerId: view.text(c.customer).trim(),
+        customerId: normalizeCustomerId(view.text(c.customer)),
         recency: number(view, c.recency, 'recency', 0),
         frequency: number(view, c.frequency, 'frequency', 0),
         monetary: number(view, c.monetary, 'monetary', 0),
@@ -174,16 +181,16 @@ export async function loadCustomers(
         rfmSink ??
         scanner?.fastSink((row) => accumulator!.addRow(row)),
     },
-    { sheet: options.sheet },
+    { sheet: options.sheet, names: options.names },
   );
 
   if (kind === 'rfm') {
     if (streamed === 0) {
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
-    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null };
+    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, warnings: [] };
     tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
-    return { kind: 'rfm', customers: tableRows, asOf: null, report: null };
+    return { kind: 'rfm', customers: tableRows, asOf: null, report: null, warnings: [] };
   }
   const report = scanner!.report();
   if (report.rowsKept === 0) throw nothingKeptError(report);
@@ -205,5 +212,13 @@ export async function loadCustomers(
     });
   }
   const newerThanModel = newer ? { latestPurchase: accumulator!.latest, modelAsOf: modelAsOf! } : undefined;
-  return { kind: 'transactions', customers: result.customers, asOf: result.asOf, report, newerThanModel };
+  return {
+    kind: 'transactions',
+    customers: result.customers,
+    asOf: result.asOf,
+    report,
+    newerThanModel,
+    columnsNotice: scanner!.mapping().notice,
+    warnings: dropWarnings(report, scanner!.firstBad()),
+  };
 }

@@ -10,7 +10,7 @@
  */
 import { Readable } from 'node:stream';
 import type PapaParse from 'papaparse';
-import { RfmError, inputError } from '../core/errors.js';
+import { RfmError, dataError, inputError, usageError } from '../core/errors.js';
 import { readDelimitedFast, type Newline, type RecordSink, type ResumePoint } from './fast-csv.js';
 import { decodeText, MAX_RECORD_CHARS, type InputSource } from './source.js';
 import { prefixed } from './iterate.js';
@@ -37,6 +37,96 @@ export interface TableHandler {
 
 export interface TableOptions {
   sheet?: string;
+  /**
+   * The file has no header (--no-header): these are its column names (--columns), and its first
+   * line is data.
+   */
+  names?: readonly string[];
+  /** Refuse a first line that looks like data (default true); `rfm inspect` reports it instead. */
+  checkHeader?: boolean;
+}
+
+/** A number, possibly signed, with decimal or grouping marks (`29.33`, `-1,234.5`, `00004`). */
+const NUMBER_LIKE = /^[-+]?[\d.,' ]*\d[\d.,' ]*$/;
+/** A date or time made of digits and separators (`19970101`, `11/8/2016`, `2024-01-05 10:22:11 -0500`). */
+const DATE_LIKE = /^[\d/.:\- +TZ]*\d[\d/.:\- +TZ]*$/;
+/** An id: letters and digits together (`C536379`, `CG-12520`, `cus_9s8d7f`, `#1001`). */
+const ID_LIKE = /^[#]?[\p{L}\d][\p{L}\d_\-.#/]*$/u;
+
+/**
+ * True when a first line looks like data rather than a header: every field a number, a date or an
+ * id-like token containing a digit, at least one a number or date, and no word of letters only.
+ */
+export function looksLikeData(fields: readonly string[]): boolean {
+  let numeric = false;
+  for (const raw of fields) {
+    const field = raw.trim();
+    if (field === '') continue;
+    if (NUMBER_LIKE.test(field) || DATE_LIKE.test(field)) numeric = true;
+    else if (!(ID_LIKE.test(field) && /\d/.test(field))) return false;
+  }
+  return numeric;
+}
+
+function headerlessError(name: string, fields: readonly string[]): RfmError {
+  const line = fields.join(' ');
+  return dataError(`${name} seems to have no header (first line: ${line.length > 80 ? `${line.slice(0, 80)}…` : line})`, {
+    file: name,
+    line: 1,
+    hint: 'name its columns with --no-header --columns id,_,date,quantity,amount (one name per column; _ skips a column; names: id/customer, invoice, date, quantity, price, amount or any column synonym)',
+  });
+}
+
+/**
+ * The handler as the readers see it: with --no-header, the names become the header and the first
+ * line the first data row; otherwise a first line that looks like data is refused.
+ */
+function headerAware(name: string, handler: TableHandler, options: TableOptions): { handler: TableHandler; finish(): void | Promise<void> } {
+  const names = options.names;
+  if (names === undefined) {
+    if (options.checkHeader === false) return { handler, finish: () => undefined };
+    const fast = handler.fast;
+    return {
+      handler: {
+        header(fields, delimiter) {
+          if (looksLikeData(fields)) throw headerlessError(name, fields);
+          handler.header(fields, delimiter);
+        },
+        rows: (rows, lines) => handler.rows(rows, lines),
+        fast: fast === undefined ? undefined : () => fast.call(handler),
+      },
+      finish: () => undefined,
+    };
+  }
+  // The first line is held back and handed on with the first batch (or alone at the end). No fast
+  // path: headerless files are small, and the byte reader has consumed its first line as a header.
+  let first: string[] | undefined;
+  return {
+    handler: {
+      header(fields, delimiter) {
+        if (fields.length !== names.length) {
+          throw usageError(
+            `--columns names ${names.length} ${names.length === 1 ? 'column' : 'columns'} but line 1 of ${name} has ${fields.length} fields`,
+            'give one name per column, _ for a column to skip',
+          );
+        }
+        handler.header([...names], delimiter);
+        first = fields;
+      },
+      rows(rows, lines) {
+        if (first === undefined) return handler.rows(rows, lines);
+        const row = first;
+        first = undefined;
+        return handler.rows([row, ...rows], [1, ...lines]);
+      },
+    },
+    finish() {
+      if (first === undefined) return;
+      const row = first;
+      first = undefined;
+      return handler.rows([row], [1]);
+    },
+  };
 }
 
 /** Counts delimiter characters outside quotes in one line. */
@@ -234,7 +324,13 @@ async function readText(bytes: AsyncIterable<Buffer>, name: string, handler: Tab
   else await readDelimited(all, delimiter, name, handler);
 }
 
-export async function readTable(source: InputSource, handler: TableHandler, options: TableOptions = {}): Promise<void> {
+export async function readTable(source: InputSource, given: TableHandler, options: TableOptions = {}): Promise<void> {
+  const { handler, finish } = headerAware(source.name, given, options);
+  await readAny(source, handler, options);
+  await finish();
+}
+
+async function readAny(source: InputSource, handler: TableHandler, options: TableOptions): Promise<void> {
   if (source.kind === 'xlsx') {
     // Loaded on demand: exceljs alone takes ~0.25 s to import, on every command otherwise.
     const { readXlsx } = await import('./xlsx.js');

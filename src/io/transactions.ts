@@ -10,10 +10,13 @@ import {
   normalizeCustomerId,
   type CleaningOptions,
   type CleaningReport,
+  type DropRule,
   type ParsedRow,
 } from '../core/clean.js';
 import { RfmError, dataError } from '../core/errors.js';
-import { detectTransactionColumns, type ColumnOverrides, type TransactionColumns } from './columns.js';
+import { detectColumns, type ColumnMapping, type ColumnOverrides, type TransactionColumns } from './columns.js';
+import { layoutRowPath, needsRowPath, type LayoutRowPath } from './export-layouts.js';
+import { firstBadColumn, type FirstBad } from './drop-warnings.js';
 import { parseTimestamp, type DateOrder } from './dates.js';
 import { FieldMemo, type RecordSink } from './fast-csv.js';
 import type { InputSource } from './source.js';
@@ -54,6 +57,10 @@ export interface TransactionScanner {
    */
   fastSink(onKept: (parsed: ParsedRow) => void): RecordSink | undefined;
   report(): CleaningReport;
+  /** What column detection decided (after header()). */
+  mapping(): ColumnMapping;
+  /** The first row each rule dropped: its line, column and value (for the warnings). */
+  firstBad(): FirstBad;
 }
 
 /**
@@ -71,6 +78,20 @@ export function transactionScanner(
   let width = 0;
   let padShortRows = false;
   let columns: TransactionColumns | undefined;
+  let mapping: ColumnMapping | undefined;
+  let header: string[] = [];
+  // Only for files with a status, `Cancelled at`, refund or fill-down column (export-layouts.ts).
+  let rowPath: LayoutRowPath | undefined;
+  const firstBad: FirstBad = {};
+  /**
+   * Counts the first drop of a rule, remembering its line, column and value for the warnings (the
+   * later drops are only counted: no call, no closure).
+   */
+  const firstDrop = (rule: DropRule, line: number, text: (column: number) => string) => {
+    dropped[rule]++;
+    const column = firstBadColumn(rule, parsed, mapping!);
+    firstBad[rule] = { line, column: column < 0 ? '' : header[column], value: column < 0 ? '' : text(column) };
+  };
   const seen = options.cleaning.dedupe ? new Set<string>() : undefined;
   const parsed: ParsedRow = {
     customerId: '',
@@ -82,6 +103,9 @@ export function transactionScanner(
     hasQuantity: false,
     hasPrice: false,
     hasAmount: false,
+    status: '',
+    orderCancelled: false,
+    refunded: 0,
   };
   let nextProgress = 100_000;
   const fieldCountError = (line: number, count: number) =>
@@ -94,7 +118,10 @@ export function transactionScanner(
 
   return {
     header(fields, delimiter) {
-      columns = detectTransactionColumns(fields, options.columns, source.name);
+      mapping = detectColumns(fields, options.columns, source.name);
+      columns = mapping.columns;
+      header = fields;
+      if (needsRowPath(mapping)) rowPath = layoutRowPath(mapping, options.cleaning.keepRefunds, parseNumber);
       width = fields.length;
       padShortRows = delimiter === 'xlsx';
       parsed.hasQuantity = columns.quantity >= 0;
@@ -114,12 +141,14 @@ export function transactionScanner(
           }
         }
         rowsRead++;
+        if (rowPath !== undefined) row = rowPath.fillDown(row);
         parsed.customerId = normalizeCustomerId(row[c.customer]);
         parsed.invoice = c.invoice >= 0 ? row[c.invoice] : '';
         parsed.time = parseTimestamp(row[c.date], options.dateOrder);
         if (c.quantity >= 0) parsed.quantity = parseNumber(row[c.quantity]);
         if (c.price >= 0) parsed.price = parseNumber(row[c.price]);
         if (c.amount >= 0) parsed.amount = parseNumber(row[c.amount]);
+        if (rowPath !== undefined && !rowPath.apply(row, parsed)) parsed.amount = NaN;
         let rule = dropRule(parsed, options.cleaning);
         if (rule === null && seen !== undefined) {
           const key = row.join('\u0000');
@@ -127,7 +156,8 @@ export function transactionScanner(
           else seen.add(key);
         }
         if (rule !== null) {
-          dropped[rule]++;
+          if (dropped[rule] === 0) firstDrop(rule, lines[i], (column) => row[column]);
+          else dropped[rule]++;
           continue;
         }
         rowsKept++;
@@ -139,7 +169,8 @@ export function transactionScanner(
       }
     },
     fastSink(onKept) {
-      if (seen !== undefined) return undefined;
+      // Rows that need the layout path (or whole rows for --dedupe) go through rows().
+      if (seen !== undefined || rowPath !== undefined) return undefined;
       const c = columns!;
       const { cleaning, dateOrder, onProgress } = options;
       // Customer id, invoice and date repeat on every line of an invoice: each is turned into a
@@ -160,7 +191,8 @@ export function transactionScanner(
           if (isMissingCustomer(customerId)) {
             // The first rule, whatever the other fields hold (a quarter of Online Retail's rows):
             // nothing else of the row needs parsing.
-            dropped.missing_customer++;
+            if (dropped.missing_customer === 0) firstDrop('missing_customer', view.line, (column) => view.text(column));
+            else dropped.missing_customer++;
             if (onProgress !== undefined && rowsRead >= nextProgress) {
               onProgress(rowsRead);
               nextProgress = rowsRead + 100_000;
@@ -188,8 +220,10 @@ export function transactionScanner(
             parsed.amount = numbers[3] === numbers[3] ? numbers[3] : parseNumber(view.text(c.amount));
           }
           const rule = dropRule(parsed, cleaning);
-          if (rule !== null) dropped[rule]++;
-          else {
+          if (rule !== null) {
+            if (dropped[rule] === 0) firstDrop(rule, view.line, (column) => view.text(column));
+            else dropped[rule]++;
+          } else {
             rowsKept++;
             onKept(parsed);
           }
@@ -202,6 +236,12 @@ export function transactionScanner(
     },
     report() {
       return { source: source.name, rowsRead, rowsKept, dropped };
+    },
+    mapping() {
+      return mapping!;
+    },
+    firstBad() {
+      return firstBad;
     },
   };
 }
@@ -229,7 +269,8 @@ const NOTHING_KEPT_HINTS: Record<string, string> = {
   invalid_date:
     'dates must be YYYY-MM-DD[ HH:MM[:SS]], ISO 8601, M/D/YYYY H:MM or YYYYMMDD (real calendar days); use --date-format dmy for D/M/YYYY, or pick the column with --date-col',
   missing_customer: 'every row lacks a customer id: pick the column with --customer-col NAME',
-  cancelled: 'every invoice starts with C (a cancellation): keep them with --keep-cancelled, or check --invoice-col',
+  cancelled: 'every invoice is a C followed by digits (a cancellation): keep them with --keep-cancelled, or check --invoice-col',
+  status: 'every row has a status saying the sale did not stand (cancelled, refunded, failed, pending, …): keep them with --keep-status (refunds: --keep-refunds)',
   nonpositive_quantity: 'every quantity is <= 0: check --quantity-col, or keep them with --keep-nonpositive-quantity',
   nonpositive_price: 'every price (or amount) is <= 0: check --price-col / --amount-col, or keep them with --keep-nonpositive-price',
 };

@@ -43,7 +43,7 @@ describe.concurrent('rfm clean: output', () => {
   it('the stderr summary names each rule with its count', async () => {
     const r = await runRfm(['clean', UCI]);
     expect(r.stderr).toBe(
-      `read 8 rows from ${UCI}, kept 5; dropped: no customer id 1 · cancellation (invoice starts with C) 1 · quantity <= 0 1\n`,
+      `read 8 rows from ${UCI}, kept 5; dropped: no customer id 1 · cancellation (invoice C + digits) 1 · quantity <= 0 1\n`,
     );
     expect((await runRfm(['clean', UCI, '-q'])).stderr).toBe('');
   });
@@ -59,6 +59,7 @@ describe.concurrent('rfm clean: output', () => {
       dropped: {
         missing_customer: 1,
         cancelled: 1,
+        status: 0,
         invalid_date: 0,
         invalid_number: 0,
         nonpositive_quantity: 1,

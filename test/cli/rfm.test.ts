@@ -333,6 +333,7 @@ describe.concurrent('rfm rfm: cleaning on the command line', () => {
       dropped: {
         missing_customer: 1,
         cancelled: 1,
+        status: 0,
         invalid_date: 1,
         invalid_number: 1,
         nonpositive_quantity: 1,

@@ -66,9 +66,13 @@ describe('customer ids are text', () => {
 });
 
 describe('the named rules', () => {
-  it('cancellation: an invoice starting with C or c', () => {
+  it('cancellation: an invoice that is C followed by digits (the UCI convention), nothing else', () => {
     expect(isCancellation('C536379')).toBe(true);
-    expect(isCancellation('c536379')).toBe(true);
+    expect(isCancellation(' C536379 ')).toBe(true);
+    expect(isCancellation('c536379')).toBe(false);
+    expect(isCancellation('CA-2016-152156')).toBe(false);
+    expect(isCancellation('C536379A')).toBe(false);
+    expect(isCancellation('C')).toBe(false);
     expect(isCancellation('536379')).toBe(false);
     expect(isCancellation('A563185')).toBe(false);
     expect(isCancellation('')).toBe(false);
@@ -80,10 +84,11 @@ describe('the named rules', () => {
   });
 
   it('the rule order is fixed and each rule is counted', () => {
-    expect(RULE_ORDER).toEqual(['missing_customer', 'cancelled', 'invalid_date', 'invalid_number', 'nonpositive_quantity', 'nonpositive_price', 'duplicate']);
+    expect(RULE_ORDER).toEqual(['missing_customer', 'cancelled', 'status', 'invalid_date', 'invalid_number', 'nonpositive_quantity', 'nonpositive_price', 'duplicate']);
     expect(emptyDropCounts()).toEqual({
       missing_customer: 0,
       cancelled: 0,
+      status: 0,
       invalid_date: 0,
       invalid_number: 0,
       nonpositive_quantity: 0,

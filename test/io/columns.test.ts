@@ -45,14 +45,14 @@ describe('column detection: synonyms and name normalisation', () => {
     names.map((name) => [role, name] as const),
   );
 
-  it('lists exactly the synonyms of DESIGN.md §2', () => {
+  it('lists exactly the first-choice synonyms: DESIGN.md §2 (with total now a second choice) and the evident spellings', () => {
     expect(ROLE_SYNONYMS).toEqual({
-      customer: ['CustomerID', 'Customer ID', 'customer_id', 'cust_id', 'client_id', 'user_id'],
-      invoice: ['InvoiceNo', 'Invoice', 'invoice_id', 'order_id', 'transaction_id'],
-      date: ['InvoiceDate', 'date', 'order_date', 'transaction_date', 'timestamp'],
-      quantity: ['Quantity', 'qty'],
-      price: ['UnitPrice', 'Price', 'unit_price'],
-      amount: ['amount', 'total', 'TotalPrice', 'revenue', 'sales', 'dollar_value'],
+      customer: ['CustomerID', 'Customer ID', 'customer_id', 'cust_id', 'client_id', 'user_id', 'customer_number', 'customer_no', 'buyer_id', 'member_id'],
+      invoice: ['InvoiceNo', 'Invoice', 'invoice_id', 'order_id', 'transaction_id', 'invoice_number', 'order_number', 'order_no', 'receipt_id', 'receipt_no'],
+      date: ['InvoiceDate', 'date', 'order_date', 'transaction_date', 'timestamp', 'purchase_date', 'sale_date', 'transaction_time', 'order_datetime'],
+      quantity: ['Quantity', 'qty', 'quantity_ordered', 'units'],
+      price: ['UnitPrice', 'Price', 'unit_price', 'item_price', 'price_each'],
+      amount: ['amount', 'TotalPrice', 'revenue', 'sales', 'dollar_value', 'line_total', 'line_amount', 'net_sales', 'sales_amount', 'amount_paid', 'item_total'],
     });
   });
 

@@ -86,6 +86,7 @@ describe('transactionScanner: each cleaning rule is counted', () => {
       dropped: {
         missing_customer: 3,
         cancelled: 1,
+        status: 0,
         invalid_date: 3,
         invalid_number: 4,
         nonpositive_quantity: 2,

@@ -159,6 +159,7 @@ export function referenceRfm(rows: readonly Tx[], asOfOption?: number): RefResul
   const dropped: Record<string, number> = {
     missing_customer: 0,
     cancelled: 0,
+    status: 0,
     invalid_date: 0,
     invalid_number: 0,
     nonpositive_quantity: 0,
@@ -170,7 +171,7 @@ export function referenceRfm(rows: readonly Tx[], asOfOption?: number): RefResul
   for (const t of rows) {
     const id = customerId(t.customerText);
     if (id === '') dropped.missing_customer++;
-    else if (/^[Cc]/.test(t.invoice)) dropped.cancelled++;
+    else if (/^C\d+$/.test(t.invoice)) dropped.cancelled++; // a lower-case c is not a cancellation
     else if (Number.isNaN(t.time)) dropped.invalid_date++;
     else if (typeof t.quantity !== 'number' || typeof t.priceCents !== 'number') dropped.invalid_number++;
     else if (t.quantity <= 0) dropped.nonpositive_quantity++;

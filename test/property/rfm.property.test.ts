@@ -86,8 +86,10 @@ describe('rfm on random valid logs (in-process)', () => {
         const base = await load(toCsv(log));
         const other: Log = { rows: shuffled(log.rows, seed), crlf, quoteAll };
         const again = await load(toCsv(other), {}, chunk);
-        // Exactly the same output: ids, days, counts, dates and every bit of each monetary sum.
-        expect(again).toEqual(base);
+        // Exactly the same output: ids, days, counts, dates and every bit of each monetary sum. The
+        // warnings name the first dropped row, which moves with the order: the same rules warn.
+        const comparable = (r: LoadedCustomers | null) => (r === null ? null : { ...r, warnings: r.warnings.map((w) => w.rule) });
+        expect(comparable(again)).toEqual(comparable(base));
       }),
       RUNS,
     );

@@ -12,7 +12,8 @@ import { withSink } from '../../io/output.js';
 import { formatInt } from '../../render/numbers.js';
 import { renderWindow, RowWindow } from '../../render/table.js';
 import type { Context } from '../context.js';
-import { cleaningSummary, writeReport } from '../load.js';
+import { announceDrops, cleaningSummary, writeReport } from '../load.js';
+import { dropWarnings } from '../../io/drop-warnings.js';
 import { addCommonOptions, addInputOptions, loadOptions, type RawInputOptions } from '../options.js';
 
 export function cleanCommand(run: (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>): Command {
@@ -94,20 +95,26 @@ Example:
               return flush();
             },
           },
-          { sheet: raw.sheet },
+          { sheet: raw.sheet, names: options.names },
         );
         await flush();
         spinner.stop();
         const report = scanner.report();
         report.dropped.after_as_of = afterAsOf;
         report.rowsKept -= afterAsOf;
+        const notice = scanner.mapping().notice;
+        if (notice !== undefined) ctx.info(notice);
         if (report.rowsKept === 0) throw nothingKeptError(report);
+        const warnings = dropWarnings(report, scanner.firstBad());
+        // With --strict, -o FILE is then never renamed into place; stdout may have had rows already.
+        if (raw.strict === true) announceDrops(ctx, source.name, warnings, true);
         if (format === 'json') await sink.write(first ? '[]\n' : '\n]\n');
         if (format === 'table') {
           const columns: Column<string[]>[] = header.map((h, i) => ({ header: h, value: (r: string[]): Cell => r[i] }));
           await sink.write(renderWindow(columns, preview, ctx.style, ctx.view));
         }
         ctx.info(cleaningSummary(report));
+        announceDrops(ctx, source.name, warnings, false);
         if (raw.report !== undefined) await writeReport(raw.report, report);
       });
     }),

@@ -18,7 +18,7 @@ import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords, renderWindow, RowWindow } from '../../render/table.js';
 import { escapeControl } from '../../render/text.js';
 import type { Context, Format } from '../context.js';
-import { cleaningSummary } from '../load.js';
+import { announceDrops, cleaningSummary } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, loadOptions, type RawInputOptions } from '../options.js';
 import type { RunWrapper } from './index.js';
 
@@ -182,7 +182,9 @@ async function segmentBatch(ctx: Context, model: RfmModel, input: string | undef
     );
     if (loaded.kind === 'transactions') {
       const report = loaded.report;
+      if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
       if (report) ctx.info(() => cleaningSummary(report));
+      announceDrops(ctx, source.name, loaded.warnings, o.strict === true);
       // A model fitted on an RFM table has no as-of date: the log's own default applies then, as it
       // does for a log newer than the model (scored as of its own latest purchase + 1 day).
       const newer = loaded.newerThanModel;

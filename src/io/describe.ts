@@ -1,0 +1,232 @@
+/**
+ * `rfm inspect`: what reading a file would decide, from a bounded sample (the header and the first
+ * SAMPLE_ROWS data rows) rather than the whole file: the delimiter, encoding, header, export
+ * layout, which column plays which role and why, the value layouts, the rules that will apply, and
+ * what they drop in the sample.
+ */
+import type { CleaningOptions, DropCounts } from '../core/clean.js';
+import { detectColumns, detectRfmColumns, isRfmHeader, type ColumnMapping, type ColumnSource, type TransactionRole } from './columns.js';
+import type { InputSource } from './source.js';
+import { looksLikeData, readTable, type Delimiter } from './table.js';
+import { transactionScanner, type ScanOptions } from './transactions.js';
+
+/** Data rows read for the sample. */
+export const SAMPLE_ROWS = 1000;
+
+export interface RoleColumn {
+  role: string;
+  /** The header name(s); `A×B` for quantity × price, `A−B` for a refund subtracted. */
+  column: string;
+  source: ColumnSource | '--columns';
+}
+
+export interface RuleState {
+  rule: string;
+  applies: boolean;
+  /** What the rule looks at, or which flag (or missing column) turns it off. */
+  detail: string;
+}
+
+export interface InputDescription {
+  file: string;
+  format: 'delimited' | 'whitespace' | 'xlsx';
+  /** `,` `;` `\t` or `whitespace`; null for xlsx. */
+  delimiter: string | null;
+  /** How the bytes are decoded (see describeValueLayouts). */
+  encoding: string;
+  header: 'present' | 'none (--no-header --columns)' | 'seems missing';
+  kind: 'transactions' | 'rfm' | 'unknown';
+  layout: string | null;
+  columns: RoleColumn[];
+  /** How dates are read (see describeValueLayouts). */
+  dateLayout: string;
+  /** How numbers are read (see describeValueLayouts). */
+  decimalMark: string;
+  rules: RuleState[];
+  /** The rows read and what the rules dropped of them. */
+  sample: { rows: number; kept: number; complete: boolean; dropped: Partial<DropCounts> };
+  /** The `columns: …` line a command would print, if any. */
+  notice: string | null;
+  /** What to do when the header seems to be missing. */
+  hint: string | null;
+}
+
+export interface DescribeOptions extends ScanOptions {
+  inputKind: 'auto' | 'transactions' | 'rfm';
+  sheet?: string;
+  names?: readonly string[];
+  /** --date-format as given on the command line (undefined: left to the reader). */
+  dateFormatGiven?: string;
+  /** --decimal as given (the values helper's flag; undefined: left to the reader). */
+  decimalGiven?: string;
+}
+
+/**
+ * The value layouts: encoding, date layout, decimal mark. THE SLOT for the per-column inference of
+ * dates, numbers and encoding (issue 12, "values"): today the reader decides them per value at read
+ * time, so this says what the flags force or how the reader decides. When that inference lands, its
+ * decision for the sampled columns goes here (it sees `source`, the header and the sampled rows).
+ */
+export function describeValueLayouts(
+  source: InputSource,
+  options: DescribeOptions,
+): Pick<InputDescription, 'encoding' | 'dateLayout' | 'decimalMark'> {
+  return {
+    encoding: source.kind === 'xlsx' ? 'xlsx (UTF-8 XML)' : 'UTF-8, read as latin1 where the bytes are not UTF-8 (decided at read time)',
+    dateLayout:
+      options.dateFormatGiven !== undefined
+        ? `${options.dateFormatGiven} (--date-format)`
+        : 'inferred at read time (ISO, YYYYMMDD; slashed dates M/D/YYYY unless --date-format dmy)',
+    decimalMark: options.decimalGiven !== undefined ? `${options.decimalGiven} (--decimal)` : '. (plain decimals; inferred at read time)',
+  };
+}
+
+/** Thrown to stop reading once the sample is complete. */
+class SampleComplete extends Error {}
+
+function amountText(header: readonly string[], m: ColumnMapping): string {
+  const c = m.columns;
+  const base = c.amount >= 0 ? header[c.amount] : `${header[c.quantity]}×${header[c.price]}`;
+  return m.refunded >= 0 ? `${base}−${header[m.refunded]}` : base;
+}
+
+function roleColumns(header: readonly string[], m: ColumnMapping, headerless: boolean): RoleColumn[] {
+  const out: RoleColumn[] = [];
+  const c = m.columns;
+  const source = (role: TransactionRole): RoleColumn['source'] => (headerless && m.sources[role] === 'flag' ? '--columns' : m.sources[role] ?? 'synonym');
+  for (const role of ['customer', 'invoice', 'date', 'quantity', 'price'] as const) {
+    if (c[role] >= 0) out.push({ role, column: header[c[role]], source: source(role) });
+  }
+  out.push({ role: 'amount', column: amountText(header, m), source: c.amount >= 0 ? source('amount') : source('quantity') });
+  const layoutOr = (index: number): RoleColumn['source'] => (m.layout !== null && index >= 0 ? 'layout' : 'synonym');
+  if (m.status >= 0) out.push({ role: 'status', column: header[m.status], source: layoutOr(m.status) });
+  if (m.cancelledAt >= 0) out.push({ role: 'cancelled at', column: header[m.cancelledAt], source: 'layout' });
+  if (m.orderLevel.length > 0) out.push({ role: 'order-level (filled down)', column: m.orderLevel.map((i) => header[i]).join(', '), source: 'layout' });
+  return out;
+}
+
+function ruleStates(header: readonly string[], m: ColumnMapping, cleaning: CleaningOptions): RuleState[] {
+  const c = m.columns;
+  const off = (flag: string) => `off (${flag})`;
+  const name = (i: number) => `"${header[i]}"`;
+  const rules: RuleState[] = [
+    { rule: 'missing_customer', applies: true, detail: `blank or NA in ${name(c.customer)}` },
+    {
+      rule: 'cancelled',
+      applies: c.invoice >= 0 && !cleaning.keepCancelled,
+      detail: c.invoice < 0 ? 'no invoice column' : cleaning.keepCancelled ? off('--keep-cancelled') : `${name(c.invoice)} is C + digits (C536379)`,
+    },
+  ];
+  const statusParts = [m.status >= 0 ? `${name(m.status)} says the sale did not stand` : '', m.cancelledAt >= 0 ? `${name(m.cancelledAt)} is set (whole order)` : '']
+    .filter((p) => p !== '')
+    .join('; ');
+  rules.push({
+    rule: 'status',
+    applies: statusParts !== '' && !cleaning.keepStatus,
+    detail: statusParts === '' ? 'no status column' : cleaning.keepStatus ? off('--keep-status') : statusParts,
+  });
+  if (m.refunded >= 0) {
+    rules.push({
+      rule: 'refunds',
+      applies: !cleaning.keepRefunds,
+      detail: cleaning.keepRefunds ? off('--keep-refunds') : `${name(m.refunded)} subtracted from ${name(c.amount)}; refunded in full → status`,
+    });
+  }
+  if (m.orderLevel.length > 0) {
+    rules.push({ rule: 'fill_down', applies: true, detail: `order-level fields filled down within ${name(c.invoice)}` });
+  }
+  rules.push(
+    { rule: 'invalid_date', applies: true, detail: `${name(c.date)} does not parse` },
+    { rule: 'invalid_number', applies: true, detail: 'quantity, price or amount does not parse' },
+    {
+      rule: 'nonpositive_quantity',
+      applies: c.quantity >= 0 && !cleaning.keepNonpositiveQuantity,
+      detail: c.quantity < 0 ? 'no quantity column' : cleaning.keepNonpositiveQuantity ? off('--keep-nonpositive-quantity') : `${name(c.quantity)} <= 0`,
+    },
+    {
+      rule: 'nonpositive_price',
+      applies: !cleaning.keepNonpositivePrice,
+      detail: cleaning.keepNonpositivePrice ? off('--keep-nonpositive-price') : `${c.amount >= 0 ? 'amount' : name(c.price)} <= 0`,
+    },
+    { rule: 'duplicate', applies: cleaning.dedupe, detail: cleaning.dedupe ? 'exact duplicate line' : 'off (on with --dedupe)' },
+  );
+  return rules;
+}
+
+/** Reads the header and up to SAMPLE_ROWS rows of `source` and says what reading it would decide. */
+export async function describeInput(source: InputSource, options: DescribeOptions): Promise<InputDescription> {
+  const description: InputDescription = {
+    file: source.name,
+    format: source.kind === 'xlsx' ? 'xlsx' : 'delimited',
+    delimiter: null,
+    ...describeValueLayouts(source, options),
+    header: options.names === undefined ? 'present' : 'none (--no-header --columns)',
+    kind: 'unknown',
+    layout: null,
+    columns: [],
+    rules: [],
+    sample: { rows: 0, kept: 0, complete: true, dropped: {} },
+    notice: null,
+    hint: null,
+  };
+  const scanner = transactionScanner(source, options, () => undefined);
+  let rows = 0;
+  let transactions = false;
+  try {
+    await readTable(
+      source,
+      {
+        header(fields: string[], delimiter: Delimiter | 'xlsx') {
+          if (delimiter !== 'xlsx') {
+            description.delimiter = delimiter;
+            if (delimiter === 'whitespace') description.format = 'whitespace';
+          }
+          if (options.names === undefined && looksLikeData(fields)) {
+            description.header = 'seems missing';
+            description.hint = `the first line looks like data (${fields.join(' ').slice(0, 80)}): name the columns with --no-header --columns id,_,date,quantity,amount (one name per column; _ skips one)`;
+            throw new SampleComplete();
+          }
+          const rfm = options.inputKind === 'rfm' || (options.inputKind === 'auto' && isRfmHeader(fields));
+          if (rfm) {
+            description.kind = 'rfm';
+            const c = detectRfmColumns(fields, options.columns, source.name);
+            description.columns = (['customer', 'recency', 'frequency', 'monetary'] as const).map((role) => ({
+              role,
+              column: fields[c[role]],
+              source: 'synonym',
+            }));
+            return;
+          }
+          transactions = true;
+          description.kind = 'transactions';
+          scanner.header(fields, delimiter);
+          const m = scanner.mapping();
+          description.layout = m.layout;
+          description.notice = m.notice ?? null;
+          description.columns = roleColumns(fields, m, options.names !== undefined);
+          description.rules = ruleStates(fields, m, options.cleaning);
+        },
+        rows(batch, lines) {
+          const take = Math.min(batch.length, SAMPLE_ROWS - rows);
+          if (transactions) scanner.rows(batch.slice(0, take), lines.slice(0, take));
+          rows += take;
+          if (rows >= SAMPLE_ROWS) {
+            description.sample.complete = false;
+            throw new SampleComplete();
+          }
+        },
+      },
+      { sheet: options.sheet, names: options.names, checkHeader: false },
+    );
+  } catch (error) {
+    if (!(error instanceof SampleComplete)) throw error;
+  }
+  const report = scanner.report();
+  description.sample.rows = rows;
+  description.sample.kept = transactions ? report.rowsKept : rows;
+  if (transactions) {
+    const { after_as_of: _unused, ...dropped } = report.dropped;
+    description.sample.dropped = Object.fromEntries(Object.entries(dropped).filter(([, n]) => n > 0));
+  }
+  return description;
+}
