@@ -136,7 +136,8 @@ def stripe(path):
     c.drop("refunded_to_zero", net <= 0)  # EXPORTS-SPEC counts these under `status`
     d = c.df.assign(net=c.df["Amount"] - c.df["Amount Refunded"])
     table, ref = rfm(d, "Customer ID", "t", "net", invoice="id")
-    return table, c, {"partial_refunds_subtracted": partial}
+    # ch_… ids start with a c: the old "invoice starts with C" rule would have dropped them all.
+    return table, c, {"partial_refunds_subtracted": partial, "ids_starting_with_c": int(df["id"].str.lower().str.startswith("c").sum())}
 
 
 def superstore(path):
