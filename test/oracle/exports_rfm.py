@@ -110,7 +110,7 @@ def shopify(path):
     c.drop("nonpositive_price", c.df["Lineitem price"] <= 0)
     d = c.df.assign(amount=c.df["Lineitem quantity"] * c.df["Lineitem price"])
     table, ref = rfm(d, "Email", "t", "amount", invoice="Name")
-    return table, c, facts
+    return table, c, {"as_of": ref.isoformat(), **facts}
 
 
 def woocommerce(path):
@@ -121,7 +121,7 @@ def woocommerce(path):
     c.drop("status", c.df["Order Status"].map(normalise_status).isin(DROPPED_STATUSES))
     c.drop("nonpositive_amount", c.df["Order Total"] <= 0)
     table, ref = rfm(c.df, "Customer Email", "t", "Order Total", invoice="Order ID")
-    return table, c, {"statuses": sorted(df["Order Status"].unique().tolist())}
+    return table, c, {"as_of": ref.isoformat(), "statuses": sorted(df["Order Status"].unique().tolist())}
 
 
 def stripe(path):
@@ -137,7 +137,7 @@ def stripe(path):
     d = c.df.assign(net=c.df["Amount"] - c.df["Amount Refunded"])
     table, ref = rfm(d, "Customer ID", "t", "net", invoice="id")
     # ch_… ids start with a c: the old "invoice starts with C" rule would have dropped them all.
-    return table, c, {"partial_refunds_subtracted": partial, "ids_starting_with_c": int(df["id"].str.lower().str.startswith("c").sum())}
+    return table, c, {"as_of": ref.isoformat(), "partial_refunds_subtracted": partial, "ids_starting_with_c": int(df["id"].str.lower().str.startswith("c").sum())}
 
 
 def superstore(path):
@@ -153,7 +153,7 @@ def superstore(path):
     c.drop("nonpositive_quantity", c.df["Quantity"] <= 0)
     c.drop("nonpositive_amount", c.df["Sales"] <= 0)
     table, ref = rfm(c.df, "Customer ID", "t", "Sales", invoice="Order ID")
-    return table, c, facts
+    return table, c, {"as_of": ref.isoformat(), **facts}
 
 
 def european(path):
@@ -167,7 +167,7 @@ def european(path):
     c.drop("nonpositive_price", c.df["UnitPrice"] <= 0)
     d = c.df.assign(amount=c.df["Quantity"] * c.df["UnitPrice"])
     table, ref = rfm(d, "CustomerID", "t", "amount", invoice="InvoiceNo")
-    return table, c, facts
+    return table, c, {"as_of": ref.isoformat(), **facts}
 
 
 def european_totals(path):
@@ -185,7 +185,7 @@ def european_totals(path):
     c.drop("missing_customer", missing(c.df["Customer ID"]))
     c.drop("nonpositive_amount", c.df["Total"] <= 0)
     table, ref = rfm(c.df, "Customer ID", "t", "Total", invoice="Invoice")
-    return table, c, facts
+    return table, c, {"as_of": ref.isoformat(), **facts}
 
 
 def cdnow(path):
@@ -197,7 +197,7 @@ def cdnow(path):
     c.drop("nonpositive_quantity", c.df["quantity"] <= 0)
     c.drop("nonpositive_amount", c.df["amount"] <= 0)
     table, ref = rfm(c.df, "id", "t", "amount")  # no invoice column: distinct purchase days
-    return table, c, {}
+    return table, c, {"as_of": ref.isoformat()}
 
 
 def latin1_late(path):
@@ -219,7 +219,7 @@ def latin1_late(path):
     c.drop("nonpositive_price", c.df["Price"] <= 0)
     d = c.df.assign(amount=c.df["Quantity"] * c.df["Price"])
     table, ref = rfm(d, "Customer ID", "t", "amount", invoice="Invoice")
-    return table, c, facts
+    return table, c, {"as_of": ref.isoformat(), **facts}
 
 
 FILES = {
