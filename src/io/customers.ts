@@ -10,6 +10,7 @@ import { detectRfmColumns, isRfmHeader, type RfmColumns } from './columns.js';
 import type { InputSource } from './source.js';
 import type { RecordSink, RecordView } from './fast-csv.js';
 import { readTable, type Delimiter, type TableHandler } from './table.js';
+import type { ValueLayouts } from './value-layouts.js';
 import { nothingKeptError, parseNumber, transactionScanner, type ScanOptions, type TransactionScanner } from './transactions.js';
 
 export type InputKind = 'auto' | 'transactions' | 'rfm';
@@ -31,6 +32,8 @@ export interface LoadedCustomers {
   asOf: number | null;
   /** Cleaning counts; null for an RFM table. */
   report: CleaningReport | null;
+  /** How dates and numbers were read (value-layouts.ts); null for an RFM table. */
+  layouts: ValueLayouts | null;
 }
 
 /** Parses a batch of RFM-table rows, validating each number with its line and column. */
@@ -175,9 +178,9 @@ export async function loadCustomers(
     if (streamed === 0) {
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
-    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null };
+    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, layouts: null };
     tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
-    return { kind: 'rfm', customers: tableRows, asOf: null, report: null };
+    return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null };
   }
   const report = scanner!.report();
   if (report.rowsKept === 0) throw nothingKeptError(report);
@@ -196,5 +199,5 @@ export async function loadCustomers(
       hint: 'check the quantity and price (or amount) columns: they hold values no sale has',
     });
   }
-  return { kind: 'transactions', customers: result.customers, asOf: result.asOf, report };
+  return { kind: 'transactions', customers: result.customers, asOf: result.asOf, report, layouts: scanner!.layouts() };
 }

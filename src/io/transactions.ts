@@ -14,14 +14,19 @@ import {
 } from '../core/clean.js';
 import { RfmError, dataError } from '../core/errors.js';
 import { detectTransactionColumns, type ColumnOverrides, type TransactionColumns } from './columns.js';
-import { parseTimestamp, type DateOrder } from './dates.js';
+import type { DateOrder } from './dates.js';
 import { FieldMemo, type RecordSink } from './fast-csv.js';
+import type { DecimalMark } from './number-layout.js';
 import type { InputSource } from './source.js';
 import type { Delimiter } from './table.js';
+import { MAX_WAITING_ROWS, ValueReaders, type ValueLayouts } from './value-layouts.js';
 
 export interface ScanOptions {
   columns: ColumnOverrides;
-  dateOrder: DateOrder;
+  /** --date-format: the order of slashed dates; undefined = inferred from the column (value-layouts.ts). */
+  dateOrder?: DateOrder;
+  /** --decimal: the decimal mark of number columns; undefined = inferred per column. */
+  decimal?: DecimalMark;
   cleaning: CleaningOptions;
   /** Called now and then with the number of data rows read so far. */
   onProgress?: (rowsRead: number) => void;
@@ -53,7 +58,26 @@ export interface TransactionScanner {
    * option needs whole rows (--dedupe).
    */
   fastSink(onKept: (parsed: ParsedRow) => void): RecordSink | undefined;
+  /**
+   * The counts, once every row was read; throws the error naming --date-format or --decimal when a
+   * column never decided how its values are written.
+   */
   report(): CleaningReport;
+  /** How dates and numbers were read (after header()): for `rfm inspect` and the stderr note. */
+  layouts(): ValueLayouts;
+}
+
+/** A row held back while a column waits for its layout (value-layouts.ts): its texts, read again later. */
+interface HeldRow {
+  /** The fields (general path), for onKept; undefined on the fast path. */
+  row: string[] | undefined;
+  line: number;
+  customerId: string;
+  invoice: string;
+  date: string;
+  quantity: string;
+  price: string;
+  amount: string;
 }
 
 /**
@@ -71,6 +95,9 @@ export function transactionScanner(
   let width = 0;
   let padShortRows = false;
   let columns: TransactionColumns | undefined;
+  let readers: ValueReaders | undefined;
+  // Rows held back, in order, while a column waits for its layout; released when none waits.
+  let held: HeldRow[] = [];
   const seen = options.cleaning.dedupe ? new Set<string>() : undefined;
   const parsed: ParsedRow = {
     customerId: '',
@@ -92,6 +119,59 @@ export function transactionScanner(
       hint: 'every row needs one value per header column; check for a stray delimiter or a missing quote',
     });
 
+  /** Reads the value fields into `parsed` with the columns' readers (throws on a contradiction). */
+  const readValues = (date: string, quantity: string, price: string, amount: string, line: number) => {
+    const v = readers!;
+    parsed.time = v.date.parse(date, line);
+    if (v.quantity !== undefined) parsed.quantity = v.quantity.parse(quantity, line);
+    if (v.price !== undefined) parsed.price = v.price.parse(price, line);
+    if (v.amount !== undefined) parsed.amount = v.amount.parse(amount, line);
+  };
+  /** The cleaning rules on `parsed`, then onKept (general path: `row` for --dedupe and the caller). */
+  const keepOrDrop = (row: string[]) => {
+    let rule = dropRule(parsed, options.cleaning);
+    if (rule === null && seen !== undefined) {
+      const key = row.join('\u0000');
+      if (seen.has(key)) rule = 'duplicate';
+      else seen.add(key);
+    }
+    if (rule !== null) {
+      dropped[rule]++;
+      return;
+    }
+    rowsKept++;
+    onKept(row, parsed);
+  };
+  const hold = (row: HeldRow) => {
+    if (held.length >= MAX_WAITING_ROWS) throw readers!.ambiguityError(` in the ${MAX_WAITING_ROWS.toLocaleString('en-US')} rows from line ${held[0].line}`);
+    held.push(row);
+  };
+  /**
+   * Every column decided: the held rows are read again with the decided layouts and go on in
+   * order (to `fastKept` on the fast path, which has no fields to give). `parsed` is restored after.
+   */
+  const release = (fastKept: ((parsed: ParsedRow) => void) | undefined) => {
+    const current = { ...parsed };
+    const rows = held;
+    held = [];
+    for (const h of rows) {
+      parsed.customerId = h.customerId;
+      parsed.invoice = h.invoice;
+      readValues(h.date, h.quantity, h.price, h.amount, h.line);
+      if (fastKept === undefined) {
+        keepOrDrop(h.row!);
+        continue;
+      }
+      const rule = dropRule(parsed, options.cleaning);
+      if (rule !== null) dropped[rule]++;
+      else {
+        rowsKept++;
+        fastKept(parsed);
+      }
+    }
+    Object.assign(parsed, current);
+  };
+
   return {
     header(fields, delimiter) {
       columns = detectTransactionColumns(fields, options.columns, source.name);
@@ -100,6 +180,12 @@ export function transactionScanner(
       parsed.hasQuantity = columns.quantity >= 0;
       parsed.hasPrice = columns.price >= 0;
       parsed.hasAmount = columns.amount >= 0;
+      readers = new ValueReaders(fields, columns, {
+        file: source.name,
+        delimiter,
+        dateOrder: options.dateOrder,
+        decimal: options.decimal,
+      });
       return columns;
     },
     rows(rows, lines) {
@@ -114,24 +200,18 @@ export function transactionScanner(
           }
         }
         rowsRead++;
+        const line = lines[i];
         parsed.customerId = normalizeCustomerId(row[c.customer]);
         parsed.invoice = c.invoice >= 0 ? row[c.invoice] : '';
-        parsed.time = parseTimestamp(row[c.date], options.dateOrder);
-        if (c.quantity >= 0) parsed.quantity = parseNumber(row[c.quantity]);
-        if (c.price >= 0) parsed.price = parseNumber(row[c.price]);
-        if (c.amount >= 0) parsed.amount = parseNumber(row[c.amount]);
-        let rule = dropRule(parsed, options.cleaning);
-        if (rule === null && seen !== undefined) {
-          const key = row.join('\u0000');
-          if (seen.has(key)) rule = 'duplicate';
-          else seen.add(key);
+        readValues(row[c.date], c.quantity >= 0 ? row[c.quantity] : '', c.price >= 0 ? row[c.price] : '', c.amount >= 0 ? row[c.amount] : '', line);
+        if (held.length !== 0 || readers!.counter.waiting !== 0) {
+          if (readers!.counter.waiting !== 0) {
+            hold({ row, line, customerId: parsed.customerId, invoice: parsed.invoice, date: row[c.date], quantity: c.quantity >= 0 ? row[c.quantity] : '', price: c.price >= 0 ? row[c.price] : '', amount: c.amount >= 0 ? row[c.amount] : '' });
+            continue;
+          }
+          release(undefined);
         }
-        if (rule !== null) {
-          dropped[rule]++;
-          continue;
-        }
-        rowsKept++;
-        onKept(row, parsed);
+        keepOrDrop(row);
       }
       if (options.onProgress !== undefined && rowsRead >= nextProgress) {
         options.onProgress(rowsRead);
@@ -141,7 +221,9 @@ export function transactionScanner(
     fastSink(onKept) {
       if (seen !== undefined) return undefined;
       const c = columns!;
-      const { cleaning, dateOrder, onProgress } = options;
+      const { cleaning, onProgress } = options;
+      const v = readers!;
+      const waits = v.counter;
       // Customer id, invoice and date repeat on every line of an invoice: each is turned into a
       // string and parsed only when its bytes change. Numbers are read from the bytes when plain.
       const customerMemo = new FieldMemo();
@@ -149,6 +231,7 @@ export function transactionScanner(
       const dateMemo = new FieldMemo();
       let customerId = '';
       let invoice = '';
+      let dateText = '';
       // Numbers are kept in typed slots, never in variables this closure captures or in values
       // returned by calls, which would each be a fresh heap number: [date, quantity, price, amount].
       const numbers = new Float64Array(4).fill(NaN);
@@ -172,21 +255,35 @@ export function transactionScanner(
             if (!invoiceMemo.same(view, c.invoice)) invoice = view.text(c.invoice);
             parsed.invoice = invoice;
           }
-          if (!dateMemo.same(view, c.date)) numbers[0] = parseTimestamp(view.text(c.date), dateOrder);
+          if (!dateMemo.same(view, c.date)) {
+            dateText = view.text(c.date);
+            numbers[0] = v.date.parse(dateText, view.line);
+          }
           parsed.time = numbers[0];
-          // Plain decimals straight from the bytes; anything else through parseNumber.
+          // Plain decimals straight from the bytes while the column reads them as they are (a
+          // decimal point); anything else through the column's reader.
           if (c.quantity >= 0) {
-            view.decimalInto(c.quantity, numbers, 1);
-            parsed.quantity = numbers[1] === numbers[1] ? numbers[1] : parseNumber(view.text(c.quantity));
+            if (v.quantity!.plainDecimals) view.decimalInto(c.quantity, numbers, 1);
+            else numbers[1] = NaN;
+            parsed.quantity = numbers[1] === numbers[1] ? numbers[1] : v.quantity!.parse(view.text(c.quantity), view.line);
           }
           if (c.price >= 0) {
-            view.decimalInto(c.price, numbers, 2);
-            parsed.price = numbers[2] === numbers[2] ? numbers[2] : parseNumber(view.text(c.price));
+            if (v.price!.plainDecimals) view.decimalInto(c.price, numbers, 2);
+            else numbers[2] = NaN;
+            parsed.price = numbers[2] === numbers[2] ? numbers[2] : v.price!.parse(view.text(c.price), view.line);
           }
           if (c.amount >= 0) {
-            view.decimalInto(c.amount, numbers, 3);
-            parsed.amount = numbers[3] === numbers[3] ? numbers[3] : parseNumber(view.text(c.amount));
+            if (v.amount!.plainDecimals) view.decimalInto(c.amount, numbers, 3);
+            else numbers[3] = NaN;
+            parsed.amount = numbers[3] === numbers[3] ? numbers[3] : v.amount!.parse(view.text(c.amount), view.line);
           }
+          if (waits.waiting !== 0) {
+            // A column waits for its layout: this row too, with its texts, read again on release.
+            const text = (i: number) => (i >= 0 ? view.text(i) : '');
+            hold({ row: undefined, line: view.line, customerId, invoice: parsed.invoice, date: dateText, quantity: text(c.quantity), price: text(c.price), amount: text(c.amount) });
+            return;
+          }
+          if (held.length !== 0) release(onKept);
           const rule = dropRule(parsed, cleaning);
           if (rule !== null) dropped[rule]++;
           else {
@@ -201,7 +298,11 @@ export function transactionScanner(
       };
     },
     report() {
+      if (held.length !== 0) throw readers!.ambiguityError();
       return { source: source.name, rowsRead, rowsKept, dropped };
+    },
+    layouts() {
+      return readers!.describe(source.encoding?.name ?? 'utf-8');
     },
   };
 }

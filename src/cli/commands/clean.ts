@@ -11,6 +11,7 @@ import { nothingKeptError, transactionScanner } from '../../io/transactions.js';
 import { withSink } from '../../io/output.js';
 import { formatInt } from '../../render/numbers.js';
 import { renderRecords } from '../../render/table.js';
+import { valueNote } from '../../render/value-note.js';
 import type { Context } from '../context.js';
 import { cleaningSummary, writeReport } from '../load.js';
 import { addCommonOptions, addInputOptions, loadOptions, type RawInputOptions } from '../options.js';
@@ -113,6 +114,8 @@ Example:
             await sink.write(`… and ${formatInt(previewExtra)} more rows (use --format csv or -o FILE for all)\n`);
           }
         }
+        const note = valueNote(scanner.layouts());
+        if (note !== undefined) ctx.info(note);
         ctx.info(cleaningSummary(report));
         if (raw.report !== undefined) await writeReport(raw.report, report);
       });
