@@ -87,11 +87,11 @@ const VALIDATE_CHUNK = 1 << 20;
  * For a plain file whose bytes up to `chunk` were ASCII: decides from `chunk` and everything after
  * it, read with positional reads from `position` (the offset just after `chunk`).
  */
-export async function decideFromFile(decision: EncodingDecision, chunk: Buffer, handle: FileHandle, position: number): Promise<void> {
+export async function decideFromFile(decision: EncodingDecision, chunk: Buffer, handle: FileHandle | undefined, position: number): Promise<void> {
   const tracker = new Utf8Tracker();
   let valid = tracker.accept(chunk);
-  const buffer = Buffer.allocUnsafe(VALIDATE_CHUNK);
-  for (let at = position; valid; ) {
+  const buffer = Buffer.allocUnsafe(handle === undefined ? 0 : VALIDATE_CHUNK);
+  for (let at = position; valid && handle !== undefined; ) {
     const { bytesRead } = await handle.read(buffer, 0, VALIDATE_CHUNK, at);
     if (bytesRead === 0) break;
     at += bytesRead;

@@ -23,7 +23,12 @@ import { dataError } from '../core/errors.js';
 export type DecimalMark = '.' | ',';
 
 /** Where a decision came from: a flag, the file's layout, or the value on a line. */
-export type DecidedBy = { by: 'flag' } | { by: 'delimiter' } | { by: 'xlsx' } | { by: 'value'; line: number; value: string };
+export type DecidedBy =
+  | { by: 'flag' }
+  | { by: 'delimiter' }
+  | { by: 'xlsx' }
+  | { by: 'layout'; layout: string }
+  | { by: 'value'; line: number; value: string };
 
 /** What was decided for one number column (plain data, for `rfm inspect` and the notes). */
 export interface NumberLayout {
@@ -113,9 +118,13 @@ export class NumberColumn {
     }
   }
 
-  /** True when plain decimals (`-?digits[.digits]`) mean what they say: the fast path's view.decimalInto. */
+  /**
+   * True when plain decimals (`-?digits[.digits]`) mean what they say, so that the fast path may
+   * read them from the bytes (view.decimalInto) without this reader: the mark is a point and the
+   * first value has decided whether the column carries a currency.
+   */
   get plainDecimals(): boolean {
-    return this.mark === '.';
+    return this.mark === '.' && this.currency !== undefined;
   }
 
   /** Reads one value (`line` for errors and notes); NaN when it is not a number. */

@@ -132,7 +132,8 @@ export class FileReader {
   /** The chunk just read: if it is the first not in ASCII, the rest of the file decides (encoding.ts). */
   private async check(chunk: Buffer): Promise<void> {
     if (isAscii(chunk)) return;
-    await decideFromFile(this.decision!, chunk, this.handle, this.position);
+    // A file read to its end already (a few bytes) is closed: the chunk is all there is.
+    await decideFromFile(this.decision!, chunk, this.closed ? undefined : this.handle, this.position);
   }
 
   async *chunks(): AsyncGenerator<Buffer> {

@@ -61,10 +61,13 @@ export class DateColumn {
     private readonly file: string,
     forced: DateOrder | undefined,
     private readonly counter: WaitCounter,
+    /** A known export's documented order (still verified: a value only the other order reads is an error). */
+    known?: { order: DateOrder; layout: string },
   ) {
     this.forced = forced !== undefined;
-    this.order = forced;
+    this.order = forced ?? known?.order;
     if (forced !== undefined) this.decidedBy = { by: 'flag' };
+    else if (known !== undefined) this.decidedBy = { by: 'layout', layout: known.layout };
   }
 
   get waiting(): boolean {
@@ -116,10 +119,11 @@ export class DateColumn {
   }
 
   private contradiction(text: string, line: number, evidence: DateOrder): Error {
-    const decided = this.decidedBy as { line: number; value: string };
+    const decided = this.decidedBy!;
     const name = (o: DateOrder) => (o === 'dmy' ? 'day first (D/M/YYYY)' : 'month first (M/D/YYYY)');
+    const first = decided.by === 'value' ? `"${decided.value}" on line ${decided.line} is` : decided.by === 'layout' ? `the ${decided.layout} layout is` : 'the order is';
     return dataError(
-      `date column "${this.column}" mixes date orders: "${decided.value}" on line ${decided.line} is ${name(this.order!)}, "${text}" on line ${line} is ${name(evidence)}`,
+      `date column "${this.column}" mixes date orders: ${first} ${name(this.order!)}, "${text}" on line ${line} is ${name(evidence)}`,
       { file: this.file, line, column: this.index + 1, hint: 'give --date-format dmy or --date-format mdy (dates that do not fit are then dropped as invalid), or fix the column' },
     );
   }
@@ -140,6 +144,18 @@ export class DateColumn {
       decidedBy: this.decidedBy,
     };
   }
+}
+
+const normalised = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
+
+/**
+ * The UCI Online Retail exports (I and II: StockCode and InvoiceDate) write slashed dates month
+ * first (`12/1/2010 8:26`, the US export of the workbook, DESIGN.md §2): a sample of one that holds
+ * only days 1-12 reads without a flag, as it always did. Still verified on every row.
+ */
+function knownDateOrder(header: string[]): { order: DateOrder; layout: string } | undefined {
+  const names = new Set(header.map(normalised));
+  return names.has('stockcode') && names.has('invoicedate') ? { order: 'mdy', layout: 'UCI Online Retail' } : undefined;
 }
 
 export interface ValueOptions {
@@ -170,7 +186,7 @@ export class ValueReaders {
   readonly amount: NumberColumn | undefined;
 
   constructor(header: string[], columns: ValueColumns, options: ValueOptions) {
-    this.date = new DateColumn(header[columns.date], columns.date, options.file, options.dateOrder, this.counter);
+    this.date = new DateColumn(header[columns.date], columns.date, options.file, options.dateOrder, this.counter, knownDateOrder(header));
     const numbers = { file: options.file, forced: options.decimal, delimiter: options.delimiter };
     const number = (role: NumberLayout['role'], i: number) => (i < 0 ? undefined : new NumberColumn(role, header[i], i, numbers, this.counter));
     this.quantity = number('quantity', columns.quantity);
