@@ -15,6 +15,7 @@ import { loadCustomers, type LoadOptions } from '../../src/io/customers.js';
 import { EncodingDecision, Utf8Tracker } from '../../src/io/encoding.js';
 import { openInput } from '../../src/io/source.js';
 import { tempDir } from '../cli/helpers.js';
+import { latin1Late } from './latin1-late.js';
 
 const base: LoadOptions = { columns: {}, cleaning: DEFAULT_CLEANING, inputKind: 'auto' };
 const tmp = tempDir();
@@ -33,21 +34,6 @@ afterEach(() => {
   else process.env.TMPDIR = savedTmp;
   expect(readdirSync(spoolDir)).toEqual([]);
 });
-
-/** The latin1-late log: 1.1 MiB of valid UTF-8 first (one `Zoë` in UTF-8), then latin1 `José`. */
-export function latin1Late(): Buffer {
-  const parts: Buffer[] = [Buffer.from('Invoice,InvoiceDate,Quantity,Price,Customer ID\n')];
-  parts.push(Buffer.from('Z1,2024-01-02 10:00,1,5,Zoë\n', 'utf8'));
-  let size = 0;
-  for (let i = 0; size < 1.1 * (1 << 20); i++) {
-    const line = Buffer.from(`${1000 + i},2024-01-03 10:00,1,1,A${i % 10}\n`);
-    parts.push(line);
-    size += line.length;
-  }
-  for (const invoice of ['J1', 'J2', 'J3']) parts.push(Buffer.from(`${invoice},2024-01-04 10:00,2,5,José\n`, 'latin1'));
-  parts.push(Buffer.from('Z2,2024-01-05 10:00,1,5,Zoë\n', 'utf8'));
-  return Buffer.concat(parts);
-}
 
 const LATE = latin1Late();
 
