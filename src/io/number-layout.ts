@@ -91,8 +91,6 @@ const separatorName = (s: string) => (s === ' ' || s === '\u00a0' || s === '\u20
 export class NumberColumn {
   /** The decimal mark, once decided (or forced). */
   mark: DecimalMark | undefined;
-  /** The last parse() met a value whose meaning waits for the mark. */
-  pending = false;
   private decidedBy: DecidedBy | null = null;
   private thousands: { separator: string; line: number; value: string } | undefined;
   /** The column's currency, decided by its first value: null = none (a later `$5` is then not a number). */
@@ -129,7 +127,6 @@ export class NumberColumn {
 
   /** Reads one value (`line` for errors and notes); NaN when it is not a number. */
   parse(text: string, line: number): number {
-    this.pending = false;
     let t = text.trim();
     if (t.length === 0) return NaN;
     let negative = false;
@@ -183,7 +180,6 @@ export class NumberColumn {
         this.firstAmbiguous = { line, value: text, point: point.value, comma: comma.value };
         this.counter.waiting++;
       }
-      this.pending = true;
       return point.value;
     }
     if (pointOk !== commaOk) {

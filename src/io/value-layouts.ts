@@ -43,8 +43,6 @@ export interface ValueLayouts {
 export class DateColumn {
   /** The day/month order, once decided (or forced by --date-format). */
   order: DateOrder | undefined;
-  /** The last parse() met a value whose meaning waits for the order. */
-  pending = false;
   private decidedBy: DecidedBy | null = null;
   private firstAmbiguous: { line: number; value: string } | undefined;
   private firstValue: string | undefined;
@@ -52,6 +50,7 @@ export class DateColumn {
   // The last value read (the general path has no FieldMemo: consecutive rows often repeat it).
   private lastText: string | undefined;
   private lastValue = NaN;
+  /** The last value read could be either order, read before the order was decided. */
   private lastPending = false;
 
   constructor(
@@ -76,11 +75,8 @@ export class DateColumn {
 
   /** Reads one value (`line` for errors); NaN when it is not a valid date. */
   parse(text: string, line: number): number {
-    if (text === this.lastText && !(this.lastPending && this.order !== undefined)) {
-      this.pending = this.lastPending;
-      return this.lastValue;
-    }
-    this.pending = false;
+    if (text === this.lastText && !(this.lastPending && this.order !== undefined)) return this.lastValue;
+    let pending = false;
     let ms: number;
     if (this.forced) {
       ms = parseTimestamp(text, this.order);
@@ -96,7 +92,7 @@ export class DateColumn {
             this.firstAmbiguous = { line, value: text };
             this.counter.waiting++;
           }
-          this.pending = true;
+          pending = true;
         }
         // Provisional while pending (valid either way, since both fields are <= 12): re-read later.
         ms = parseTimestamp(text, this.order ?? 'mdy');
@@ -114,7 +110,7 @@ export class DateColumn {
     if (this.firstValue === undefined && ms === ms) this.firstValue = text;
     this.lastText = text;
     this.lastValue = ms;
-    this.lastPending = this.pending;
+    this.lastPending = pending;
     return ms;
   }
 
