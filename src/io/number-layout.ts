@@ -13,9 +13,9 @@
  *   (summing 5.74 and 5,74 as two different numbers would be silently wrong); a thousands separator
  *   other than the column's first one is the same error. A value that fits neither way (`1,23.4`,
  *   `12abc`) is an invalid number, dropped and counted by the cleaning rules.
- * - A currency (`$12.50`, `12,50 €`, `GBP 12.50`, `-£3`) carried by the column's first value is the
- *   column's: stripped wherever it appears; another currency is an error (their sum would mean
- *   nothing). A column whose first value has none has none: a later `$5` there is not a number.
+ * - A currency (`$12.50`, `12,50 €`, `GBP 12.50`, `-£3`) is stripped; a second currency in the same
+ *   column is an error (their sum would mean nothing). Values without one are read as they are:
+ *   whichever order the rows come in, the column reads the same.
  * `--decimal` forces the mark: nothing is inferred, and values that do not fit are invalid numbers.
  */
 import { dataError } from '../core/errors.js';
@@ -93,8 +93,8 @@ export class NumberColumn {
   mark: DecimalMark | undefined;
   private decidedBy: DecidedBy | null = null;
   private thousands: { separator: string; line: number; value: string } | undefined;
-  /** The column's currency, decided by its first value: null = none (a later `$5` is then not a number). */
-  private currency: { code: string; line: number; value: string } | null | undefined;
+  /** The column's currency, from the first value that carries one. */
+  private currency: { code: string; line: number; value: string } | undefined;
   private firstAmbiguous: { line: number; value: string; point: number; comma: number } | undefined;
   private readonly forced: boolean;
 
@@ -118,11 +118,11 @@ export class NumberColumn {
 
   /**
    * True when plain decimals (`-?digits[.digits]`) mean what they say, so that the fast path may
-   * read them from the bytes (view.decimalInto) without this reader: the mark is a point and the
-   * first value has decided whether the column carries a currency.
+   * read them from the bytes (view.decimalInto) without this reader: the mark is a point. (Plain
+   * values decide nothing else: a currency or thousands separator is never plain.)
    */
   get plainDecimals(): boolean {
-    return this.mark === '.' && this.currency !== undefined;
+    return this.mark === '.';
   }
 
   /** Reads one value (`line` for errors and notes); NaN when it is not a number. */
@@ -136,7 +136,7 @@ export class NumberColumn {
     }
     const first = CURRENCY_FIRST.exec(t);
     if (first !== null) {
-      if (!this.sawCurrency(first[1], text, line)) return NaN;
+      this.sawCurrency(first[1], text, line);
       t = t.slice(first[0].length);
       if (t.charCodeAt(0) === 45 || t.charCodeAt(0) === 43) {
         if (negative || t.length === 1) return NaN;
@@ -146,10 +146,8 @@ export class NumberColumn {
     } else {
       const last = CURRENCY_LAST.exec(t);
       if (last !== null && last.index > 0) {
-        if (!this.sawCurrency(last[1], text, line)) return NaN;
+        this.sawCurrency(last[1], text, line);
         t = t.slice(0, last.index);
-      } else {
-        this.currency ??= null;
       }
     }
     const value = this.readBody(t, text, line);
@@ -233,20 +231,17 @@ export class NumberColumn {
     }
   }
 
-  /** A value carries `code`: false when the column's first value carried none (the value is not a number). */
-  private sawCurrency(code: string, text: string, line: number): boolean {
+  private sawCurrency(code: string, text: string, line: number): void {
     if (this.currency === undefined) {
       this.currency = { code, line, value: text };
-      return true;
+      return;
     }
-    if (this.currency === null) return false;
     if (this.currency.code !== code) {
       throw dataError(
         `${this.role} column "${this.column}" mixes currencies: "${this.currency.value}" on line ${this.currency.line} and "${text}" on line ${line}`,
         { file: this.options.file, line, column: this.index + 1, hint: 'convert the amounts to one currency first: RFM sums them' },
       );
     }
-    return true;
   }
 
   /** The error for a column still waiting at the end (or after too many rows). */

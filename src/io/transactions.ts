@@ -326,7 +326,7 @@ export function nothingKeptError(report: CleaningReport): RfmError {
 
 const NOTHING_KEPT_HINTS: Record<string, string> = {
   invalid_number:
-    "quantity, price and amount must be plain numbers like 1234.50 (or 1,234.50; 1.234,50 when the delimiter is not a comma; a currency only when the column's first value has it); check the column mapping (--quantity-col, --price-col, --amount-col) or give --decimal",
+    "quantity, price and amount must be plain numbers like 1234.50 (or 1,234.50; 1.234,50 when the delimiter is not a comma; one currency per column); check the column mapping (--quantity-col, --price-col, --amount-col) or give --decimal",
   invalid_date:
     'dates must be real calendar days as YYYY-MM-DD[ HH:MM[:SS]] (with an optional zone), YYYYMMDD, M/D/YYYY or D/M/YYYY, D.M.YYYY, DD-MM-YYYY or with a month name (Jan 5, 2024); --date-format dmy or mdy forces the order of slashed dates, or pick the column with --date-col',
   missing_customer: 'every row lacks a customer id: pick the column with --customer-col NAME',

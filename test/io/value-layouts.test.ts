@@ -246,13 +246,16 @@ describe('numbers: decimal mark, thousands and currency decided per column', () 
     expect(layouts.numbers.find((n) => n.role === 'price')?.currency).toBe(code);
   });
 
-  it('two currencies in one column are an error; a currency in a column that started without one is not a number', async () => {
+  it('two currencies in one column are an error; values without one are read as they are, in any order', async () => {
     const e = await errorOfBoth(H + '1,2024-01-05,1,$12.50,A\n2,2024-01-05,1,€3,A\n');
     expect(e.message).toBe('price column "Price" mixes currencies: "$12.50" on line 2 and "€3" on line 3');
     expect([e.line, e.column, e.hint]).toEqual([3, 4, 'convert the amounts to one currency first: RFM sums them']);
+    // 12.50 + $3 = 15.5 whichever comes first.
     const late = await readBoth(H + '1,2024-01-05,1,12.50,A\n2,2024-01-05,1,$3,A\n');
-    expect(late.rfm).toEqual([['A', 1, 1, 12.5]]);
-    expect(late.report.dropped.invalid_number).toBe(1);
+    const early = await readBoth(H + '1,2024-01-05,1,$3,A\n2,2024-01-05,1,12.50,A\n');
+    expect(late.rfm).toEqual([['A', 1, 2, 15.5]]);
+    expect(early.rfm).toEqual(late.rfm);
+    expect(late.layouts.numbers.find((n) => n.role === 'price')?.currency).toBe('$');
   });
 
   it('plain columns of a comma file stay plain (no note), and exponents still read as before', async () => {
