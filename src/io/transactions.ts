@@ -15,7 +15,7 @@ import {
 import { RfmError, dataError } from '../core/errors.js';
 import { detectTransactionColumns, type ColumnOverrides, type TransactionColumns } from './columns.js';
 import type { DateOrder } from './dates.js';
-import { FieldMemo, type RecordSink } from './fast-csv.js';
+import { FieldMemo, type RecordSink, type RecordView } from './fast-csv.js';
 import type { DecimalMark } from './number-layout.js';
 import type { InputSource } from './source.js';
 import type { Delimiter } from './table.js';
@@ -206,7 +206,8 @@ export function transactionScanner(
         readValues(row[c.date], c.quantity >= 0 ? row[c.quantity] : '', c.price >= 0 ? row[c.price] : '', c.amount >= 0 ? row[c.amount] : '', line);
         if (held.length !== 0 || readers!.counter.waiting !== 0) {
           if (readers!.counter.waiting !== 0) {
-            hold({ row, line, customerId: parsed.customerId, invoice: parsed.invoice, date: row[c.date], quantity: c.quantity >= 0 ? row[c.quantity] : '', price: c.price >= 0 ? row[c.price] : '', amount: c.amount >= 0 ? row[c.amount] : '' });
+            const field = (i: number) => (i >= 0 ? row[i] : '');
+            hold({ row, line, customerId: parsed.customerId, invoice: parsed.invoice, date: row[c.date], quantity: field(c.quantity), price: field(c.price), amount: field(c.amount) });
             continue;
           }
           release(undefined);
@@ -224,6 +225,22 @@ export function transactionScanner(
       const { cleaning, onProgress } = options;
       const v = readers!;
       const waits = v.counter;
+      const [q, p, a] = [v.quantity, v.price, v.amount];
+      // Whether a column's plain decimals may be read from the bytes (number-layout.ts): it changes
+      // only when the column's reader reads a value, so it is looked up again only then.
+      let plainQ = q?.plainDecimals === true;
+      let plainP = p?.plainDecimals === true;
+      let plainA = a?.plainDecimals === true;
+      /** A column waits for its layout: the row is held (true), or the rows held are released. */
+      const holdOrRelease = (view: RecordView): boolean => {
+        if (waits.waiting === 0) {
+          release(onKept);
+          return false;
+        }
+        const text = (i: number) => (i >= 0 ? view.text(i) : '');
+        hold({ row: undefined, line: view.line, customerId, invoice: parsed.invoice, date: dateText, quantity: text(c.quantity), price: text(c.price), amount: text(c.amount) });
+        return true;
+      };
       // Customer id, invoice and date repeat on every line of an invoice: each is turned into a
       // string and parsed only when its bytes change. Numbers are read from the bytes when plain.
       const customerMemo = new FieldMemo();
@@ -263,27 +280,31 @@ export function transactionScanner(
           // Plain decimals straight from the bytes while the column reads them as they are (a
           // decimal point); anything else through the column's reader.
           if (c.quantity >= 0) {
-            if (v.quantity!.plainDecimals) view.decimalInto(c.quantity, numbers, 1);
-            else numbers[1] = NaN;
-            parsed.quantity = numbers[1] === numbers[1] ? numbers[1] : v.quantity!.parse(view.text(c.quantity), view.line);
+            if (plainQ) view.decimalInto(c.quantity, numbers, 1);
+            if (plainQ && numbers[1] === numbers[1]) parsed.quantity = numbers[1];
+            else {
+              parsed.quantity = q!.parse(view.text(c.quantity), view.line);
+              plainQ = q!.plainDecimals;
+            }
           }
           if (c.price >= 0) {
-            if (v.price!.plainDecimals) view.decimalInto(c.price, numbers, 2);
-            else numbers[2] = NaN;
-            parsed.price = numbers[2] === numbers[2] ? numbers[2] : v.price!.parse(view.text(c.price), view.line);
+            if (plainP) view.decimalInto(c.price, numbers, 2);
+            if (plainP && numbers[2] === numbers[2]) parsed.price = numbers[2];
+            else {
+              parsed.price = p!.parse(view.text(c.price), view.line);
+              plainP = p!.plainDecimals;
+            }
           }
           if (c.amount >= 0) {
-            if (v.amount!.plainDecimals) view.decimalInto(c.amount, numbers, 3);
-            else numbers[3] = NaN;
-            parsed.amount = numbers[3] === numbers[3] ? numbers[3] : v.amount!.parse(view.text(c.amount), view.line);
+            if (plainA) view.decimalInto(c.amount, numbers, 3);
+            if (plainA && numbers[3] === numbers[3]) parsed.amount = numbers[3];
+            else {
+              parsed.amount = a!.parse(view.text(c.amount), view.line);
+              plainA = a!.plainDecimals;
+            }
           }
-          if (waits.waiting !== 0) {
-            // A column waits for its layout: this row too, with its texts, read again on release.
-            const text = (i: number) => (i >= 0 ? view.text(i) : '');
-            hold({ row: undefined, line: view.line, customerId, invoice: parsed.invoice, date: dateText, quantity: text(c.quantity), price: text(c.price), amount: text(c.amount) });
-            return;
-          }
-          if (held.length !== 0) release(onKept);
+          // Rows wait (in order, with their texts) while a column waits for its layout.
+          if ((waits.waiting !== 0 || held.length !== 0) && holdOrRelease(view)) return;
           const rule = dropRule(parsed, cleaning);
           if (rule !== null) dropped[rule]++;
           else {
