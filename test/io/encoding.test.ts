@@ -107,6 +107,19 @@ describe('latin1-late: one decision for the whole input', () => {
   });
 });
 
+describe('a UTF-8 byte-order mark on an input that is not UTF-8', () => {
+  it('is skipped: the first header name is still the customer column, and the rest is latin1', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Customer ID,Invoice,InvoiceDate,Quantity,Price\nJosé,1,2024-01-05,1,5\n', 'latin1')]);
+    const path = tmp.path('bom-latin1.csv');
+    writeFileSync(path, bytes);
+    for (const source of [await openInput(path, new PassThrough()), await openInput('-', stdinOf(bytes, 7))]) {
+      const loaded = await loadCustomers(source, base);
+      expect(loaded.customers.map((c) => c.customerId)).toEqual(['José']);
+      expect(loaded.layouts?.encoding).toBe('latin1');
+    }
+  });
+});
+
 describe('Utf8Tracker and EncodingDecision', () => {
   it('validates across chunk boundaries and at the end', () => {
     const bytes = Buffer.from('aé€😀b', 'utf8');

@@ -12,6 +12,7 @@ import { loadCustomers, type LoadOptions } from '../../src/io/customers.js';
 import type { InputSource } from '../../src/io/source.js';
 import { readTable } from '../../src/io/table.js';
 import { transactionScanner } from '../../src/io/transactions.js';
+import { NumberColumn } from '../../src/io/number-layout.js';
 import { MAX_WAITING_ROWS, type ValueLayouts } from '../../src/io/value-layouts.js';
 import { valueNote } from '../../src/render/value-note.js';
 
@@ -141,6 +142,22 @@ describe('dates: the day/month order of a slashed column is decided by a value t
     expect(layouts.date).toEqual({ column: 'InvoiceDate', layout: 'YYYY-MM-DD HH:MM ±zone', order: null, decidedBy: null });
   });
 
+  it('the UCI Online Retail header is month first as published, and still verified', async () => {
+    const UCI = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n';
+    // Only days <= 12: read M/D without a flag. 12/1/2010 = Dec 1, 12/3/2010 = Dec 3; as-of Dec 4.
+    const { rfm, layouts } = await readBoth(UCI + '536365,85123A,X,1,12/1/2010 8:26,2.55,17850,UK\n536366,22633,Y,1,12/3/2010 8:28,1.85,13047,UK\n');
+    expect(rfm).toEqual([
+      ['13047', 1, 1, 1.85],
+      ['17850', 3, 1, 2.55],
+    ]);
+    expect(layouts.date).toMatchObject({ order: 'mdy', decidedBy: { by: 'layout', layout: 'UCI Online Retail' } });
+    const e = await errorOfBoth(UCI + '536365,85123A,X,1,12/1/2010 8:26,2.55,17850,UK\n536366,22633,Y,1,13/1/2010 8:28,1.85,13047,UK\n');
+    expect(e.message).toBe(
+      'date column "InvoiceDate" mixes date orders: the UCI Online Retail layout is month first (M/D/YYYY), "13/1/2010 8:28" on line 3 is day first (D/M/YYYY)',
+    );
+    expect([e.line, e.column]).toEqual([3, 5]);
+  });
+
   it(`rows are held back ${MAX_WAITING_ROWS} at most: beyond that, the same error`, async () => {
     const lines = Array.from({ length: MAX_WAITING_ROWS + 1 }, (_, i) => `${i},${(i % 12) + 1}/${(i % 11) + 1}/2024,1,10,A`);
     const e = await errorOfBoth(H + lines.join('\n') + '\n1,25/4/2024,1,10,A\n');
@@ -263,6 +280,43 @@ describe('numbers: decimal mark, thousands and currency decided per column', () 
     expect(rfm).toEqual([['A', 1, 1, 25]]);
     expect(valueNote(layouts)).toBeUndefined();
     expect(layouts.encoding).toBe('utf-8');
+  });
+});
+
+describe('NumberColumn on its own', () => {
+  const column = (delimiter: string, forced?: ',' | '.') => new NumberColumn('price', 'Price', 3, { file: 'f.csv', delimiter, forced }, { waiting: 0 });
+
+  it('an xlsx sheet has a decimal point (its cells hold numbers): 1.234 is 1.234 at once', () => {
+    const c = column('xlsx');
+    expect(c.parse('1.234', 2)).toBe(1.234);
+    expect(c.describe()).toMatchObject({ decimal: '.', decidedBy: { by: 'xlsx' } });
+    expect(c.parse('5,74', 3)).toBeNaN();
+  });
+
+  it.each([
+    ['12', 12],
+    [' 7 ', 7],
+    ['+5', 5],
+    ['-2.5', -2.5],
+    ['.5', 0.5],
+    ['1e3', 1000],
+    ['1,234,567.5', 1234567.5],
+    ['$-3', -3],
+    ['-$3', -3],
+  ])('comma-delimited: %j → %d (what parseNumber reads, plus thousands and currency)', (text, want) => {
+    expect(column(',').parse(text, 2)).toBe(want);
+  });
+
+  it.each(['', 'abc', '1e400', 'Infinity', '0x10', '--1', '1,23.5', '1.2.3', '5,74', '$', '- 5'])('comma-delimited: %j is not a number', (text) => {
+    expect(column(',').parse(text, 2)).toBeNaN();
+  });
+
+  it('a semicolon file: integers decide nothing; 1.234.567 can only group thousands (a comma)', () => {
+    const c = column(';');
+    expect(c.parse('7', 2)).toBe(7);
+    expect(c.describe().decimal).toBeNull();
+    expect(c.parse('1.234.567', 3)).toBe(1234567);
+    expect(c.describe()).toMatchObject({ decimal: ',', thousands: '.' });
   });
 });
 
