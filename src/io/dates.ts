@@ -205,7 +205,10 @@ export function orderEvidence(text: string): OrderEvidence {
 /** A name for the layout of a date value, for `rfm inspect` and the notes (slow: once per column layout seen). */
 export function dateLayoutName(text: string, order: DateOrder | undefined): string {
   const s = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}(?:$|[ Tt])/.test(s)) return /[ T]\d{1,2}:\d{2}.*(?:[Zz]|UTC|[+-]\d{2}:?\d{2})$/.test(s) ? 'YYYY-MM-DD HH:MM ±zone' : 'YYYY-MM-DD';
+  if (/^\d{4}-\d{2}-\d{2}(?:$|[ Tt])/.test(s)) {
+    if (/[ T]\d{1,2}:\d{2}.*(?:[Zz]|UTC|[+-]\d{2}:?\d{2})$/.test(s)) return 'YYYY-MM-DD HH:MM ±zone';
+    return s.length > 10 ? 'YYYY-MM-DD HH:MM' : 'YYYY-MM-DD';
+  }
   if (/^\d{4}\/\d{2}\/\d{2}/.test(s)) return 'YYYY/MM/DD';
   if (/^\d{8}$/.test(s)) return 'YYYYMMDD';
   if (SLASHED.test(s)) return order === 'dmy' ? 'D/M/YYYY' : order === 'mdy' ? 'M/D/YYYY' : 'D/M or M/D/YYYY';

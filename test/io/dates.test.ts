@@ -178,7 +178,8 @@ describe('orderEvidence: what a slashed date says about its column', () => {
 
   it('names layouts for the notes and rfm inspect', () => {
     expect(dateLayoutName('2024-01-05 10:22:11 -0500', undefined)).toBe('YYYY-MM-DD HH:MM ±zone');
-    expect(dateLayoutName('2010-12-01 08:26:00', undefined)).toBe('YYYY-MM-DD');
+    expect(dateLayoutName('2010-12-01 08:26:00', undefined)).toBe('YYYY-MM-DD HH:MM');
+    expect(dateLayoutName('2010-12-01', undefined)).toBe('YYYY-MM-DD');
     expect(dateLayoutName('3/4/2024', 'dmy')).toBe('D/M/YYYY');
     expect(dateLayoutName('3/4/2024', 'mdy')).toBe('M/D/YYYY');
     expect(dateLayoutName('19970101', undefined)).toBe('YYYYMMDD');
