@@ -6,11 +6,14 @@
 #   docker run --rm -p 8000:8000 -e RFM_API_TOKEN=s3cret rfm # every route but /health needs the token
 #   docker run --rm -v "$PWD:/data" rfm fit /data/tx.csv -m /data/rfm-model.json   # any other command
 #
+#   docker run --rm -p 9000:9000 -e PORT=9000 rfm             # another port ($PORT, or serve --port)
+#
+# Node 24 (LTS, supported until April 2028; the README says why not 26 yet).
 # Stage 1 installs exactly the lockfile (npm ci), compiles TypeScript, fits the default model on
 # the committed CDNOW fixture, then drops the dev dependencies. Stage 2 is the runtime: Node,
 # the pruned node_modules, dist/ and bin/, the model, a non-root user.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (the build) needs the sources, copied next; no dependency has an install script.
@@ -24,7 +27,7 @@ RUN mkdir -p /models \
  && node bin/rfm.js fit fixtures/cdnow/CDNOW_master.txt -m /models/rfm-model.json -q --format json > /dev/null
 RUN npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     RFM_MODEL=/models/rfm-model.json
 WORKDIR /app
@@ -33,12 +36,14 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /models /models
+COPY docker/healthcheck.mjs ./docker/healthcheck.mjs
 # The package's bin on PATH, as a global npm install would link it.
 RUN ln -s /app/bin/rfm.js /usr/local/bin/rfm
-# node:20 images ship the unprivileged user "node" (uid 1000).
+# node images ship the unprivileged user "node" (uid 1000).
 USER node
 EXPOSE 8000
+# The port is the one serve listens on (--port, else $PORT, else 8000): see docker/healthcheck.mjs.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "/app/docker/healthcheck.mjs"]
 ENTRYPOINT ["rfm"]
 CMD ["serve", "--host", "0.0.0.0"]

@@ -20,7 +20,8 @@ export function cleaningSummary(report: CleaningReport): string {
 }
 
 export async function writeReport(path: string, report: CleaningReport): Promise<void> {
-  await withSink(await fileSink(path), (sink) => sink.write(JSON.stringify(report, null, 2) + '\n'));
+  // A side file: its rename does not commit the run (see fileSink).
+  await withSink(await fileSink(path, { commitPoint: false }), (sink) => sink.write(JSON.stringify(report, null, 2) + '\n'));
 }
 
 export async function readCustomers(

@@ -1,16 +1,16 @@
 /**
  * Entry point: builds the commander program, runs one command, and is the one place that turns
  * errors into messages and exit codes (usage 2, input/IO 3, data 4, model 5, internal 1,
- * interrupted 130). A closed stdout (`| head`) ends quietly with 0.
+ * interrupted 130, or 143 for SIGTERM). A closed stdout (`| head`) ends quietly with 0.
  */
 import { Command, CommanderError } from 'commander';
 import { RfmError, type ErrorKind } from '../core/errors.js';
-import { removePendingTempFiles, writeError } from '../io/output.js';
+import { afterFileOperations, committedFile, removePendingTempFiles, writeError } from '../io/output.js';
 import { makeContext, stopActiveSpinner, type CommonOptions, type Context, type Streams } from './context.js';
 import { cleanCommand } from './commands/clean.js';
 import { rfmCommand } from './commands/rfm.js';
 import { commandList } from './commands/index.js';
-import { delegateShutdown } from './shutdown.js';
+import { delegateShutdown, requestStop, type ShutdownSignal } from './shutdown.js';
 import { TOOL } from './version.js';
 
 const EXIT_CODES: Record<ErrorKind, number> = { usage: 2, input: 3, data: 4, model: 5, internal: 1, interrupted: 130 };
@@ -101,12 +101,41 @@ Example:
   $ rfm segment --recency 15 --frequency 2 --monetary 800
   {"cluster":1,"segment":"Potential Loyalists"}
 
-Exit codes: 0 ok, 2 usage, 3 input/IO, 4 data, 5 model, 1 internal error, 130 interrupted.`,
+Exit codes: 0 ok, 2 usage, 3 input/IO, 4 data, 5 model, 1 internal error, 130 interrupted (143 SIGTERM).`,
   );
   for (const make of [cleanCommand, rfmCommand, ...commandList]) {
     program.addCommand(make(run).exitOverride().configureOutput({ outputError: () => undefined }));
   }
   return program;
+}
+
+/** Set by the first signal. */
+let stopping = false;
+
+/**
+ * Ctrl-C, SIGINT, SIGTERM: stop now. The rename of the result is the commit point — while one is
+ * under way the exit waits for it (milliseconds); after it the result is in place and the run
+ * ends with 0, before it the old file is untouched and the exit is 130 (SIGINT) or 143 (SIGTERM),
+ * as shells report a process killed by them. Temp files are removed either way.
+ */
+function onSignal(signal: ShutdownSignal): void {
+  if (delegateShutdown(signal)) return; // a command (rfm serve) stops gracefully itself
+  requestStop(signal);
+  // A second signal while the first waits for a file operation (a rename on a hung network
+  // disk, say) does not wait: the user asked twice.
+  const waitForFiles = stopping ? (then: () => void) => then() : afterFileOperations;
+  stopping = true;
+  waitForFiles(() => {
+    stopActiveSpinner();
+    removePendingTempFiles();
+    const done = committedFile();
+    if (done !== undefined) {
+      streams.stderr.write(`rfm: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'} after ${done} was written in full; stopped there\n`);
+      exit(0);
+    }
+    report(new RfmError('interrupted', signal === 'SIGINT' ? 'interrupted' : 'terminated (SIGTERM)'));
+    exit(signal === 'SIGINT' ? 130 : 143);
+  });
 }
 
 async function main(): Promise<void> {
@@ -115,19 +144,8 @@ async function main(): Promise<void> {
     report(writeError(error, 'stdout'));
     exit(3);
   });
-  process.on('SIGINT', () => {
-    if (delegateShutdown('SIGINT')) return; // a command (rfm serve) stops gracefully itself
-    stopActiveSpinner();
-    removePendingTempFiles();
-    report(new RfmError('interrupted', 'interrupted'));
-    exit(130);
-  });
-  process.on('SIGTERM', () => {
-    if (delegateShutdown('SIGTERM')) return;
-    stopActiveSpinner();
-    removePendingTempFiles();
-    exit(143);
-  });
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   const program = buildProgram();
   if (argv.length === 0) {
     program.outputHelp();

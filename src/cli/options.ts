@@ -10,10 +10,11 @@ import { FORMATS, type CommonOptions } from './context.js';
 
 export function addCommonOptions(command: Command, formats: readonly string[] = FORMATS): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, else machine-readable)').choices(formats))
+    .addOption(new Option('-f, --format <format>', 'output format (default: from the -o extension, else table on a terminal, else machine-readable)').choices(formats))
     .option('-o, --output <file>', 'write to FILE (atomically: temp file, then rename) instead of stdout')
     .option('-q, --quiet', 'no progress, summaries or warnings on stderr')
-    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--all', 'show every row of a long table on a terminal (default: the first 20 of more than 50)')
+    .option('--no-color', 'no colour (also NO_COLOR=1; FORCE_COLOR=1 colours even a pipe)')
     .option('--verbose', 'more detail on stderr, stack traces for internal errors')
     .addOption(new Option('--errors <style>', 'error format on stderr').choices(['text', 'json']).default('text'));
 }
@@ -107,3 +108,34 @@ export function loadOptions(o: RawInputOptions, onProgress?: (rows: number) => v
 }
 
 export type { CommonOptions };
+
+/**
+ * An integer option's value, in decimal digits only: `Number()` would also take `1e1`, `0x4`,
+ * `0b11`, `4.0`, ` 4` and `+4`, so a typo could quietly become another number.
+ */
+export function parseInteger(text: string, flag: string, min: number): number {
+  if (!/^[0-9]+$/.test(text)) {
+    throw usageError(`${flag} "${text}" is not a whole number in decimal digits`, `write it with the digits 0-9 only, e.g. ${flag} ${Math.max(min, 10)}`);
+  }
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) throw usageError(`${flag} "${text}" must be an integer >= ${min}`);
+  return value;
+}
+
+/** The largest -k and --k-max allowed without --allow-large-k. */
+export const LARGE_K = 50;
+
+/** Refuses a -k or --k-max above LARGE_K unless --allow-large-k says it is meant. */
+export function checkLargeK(flag: '-k' | '--k-max', k: number, allowed: boolean | undefined): void {
+  if (k <= LARGE_K || allowed === true) return;
+  if (flag === '--k-max') {
+    throw usageError(
+      `--k-max ${k} is above ${LARGE_K}: each k costs a full k-means run, so a large k-max can take hours`,
+      `use --k-max ${LARGE_K} or less, or add --allow-large-k if you mean it`,
+    );
+  }
+  throw usageError(
+    `-k ${k} is above ${LARGE_K}: every k-means iteration costs k distances per customer, and more than ${LARGE_K} segments are rarely usable`,
+    `choose -k ${LARGE_K} or less (rfm elbow suggests one), or add --allow-large-k if you mean it`,
+  );
+}

@@ -10,9 +10,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { elbowKs, elbowPoint, elbowResult, type ElbowOptions, type ElbowPoint, type ElbowResult } from '../core/elbow.js';
+import { elbowKs, elbowPoint, elbowPointSteps, elbowResult, type ElbowOptions, type ElbowPoint, type ElbowResult } from '../core/elbow.js';
 import { preparePoints, type PreparedPoints } from '../core/kmeans.js';
+import { runSteps, type Steps } from '../core/steps.js';
 import { blockSums, silhouetteBlocks, silhouetteFromSums, silhouettePlan, type SilhouetteOptions, type SilhouettePlan } from '../core/silhouette.js';
+import { runInterruptibly } from './shutdown.js';
 
 /** Below this many points the work takes milliseconds: one thread does it. */
 export const PARALLEL_MIN_POINTS = 2_000;
@@ -110,20 +112,26 @@ export function claim(job: ElbowJob): number | undefined {
   return index >= 0 ? job.ks[index] : undefined;
 }
 
-/** Computes the points of the k values this thread claims from `job` (see claim). */
-export function claimPoints(job: ElbowJob): ElbowPoint[] {
+/** Computes the points of the k values this thread claims from `job` (see claim), as steps. */
+export function* claimPoints(job: ElbowJob): Steps<ElbowPoint[]> {
   const points: ElbowPoint[] = [];
   let prepared: PreparedPoints | undefined;
   for (let k = claim(job); k !== undefined; k = claim(job)) {
-    prepared ??= preparePoints(job.x, job.n, job.d);
-    points.push(elbowPoint(job.x, job.n, job.d, k, job.options, prepared));
+    if (prepared === undefined) {
+      prepared = preparePoints(job.x, job.n, job.d);
+      yield;
+    }
+    points.push(yield* elbowPointSteps(job.x, job.n, job.d, k, job.options, prepared));
   }
   return points;
 }
 
-/** What a helper's thread does with a job. */
+/**
+ * What a helper's thread does with a job, in one go: a helper is stopped by terminating it
+ * (main.ts exits, which ends its threads), so it has no signal to look out for.
+ */
 export function work(job: Job): ElbowPoint[] | Float64Array {
-  return job.kind === 'elbow' ? claimPoints(job) : blockSums(job.plan, job.from, job.to);
+  return job.kind === 'elbow' ? runSteps(claimPoints(job)) : blockSums(job.plan, job.from, job.to);
 }
 
 /**
@@ -135,7 +143,8 @@ export async function elbowParallel(x: Float64Array, n: number, d: number, optio
   const used = n >= PARALLEL_MIN_POINTS ? helpers.slice(0, ks.length - 1) : [];
   const job: ElbowJob = { kind: 'elbow', x, n, d, ks, options, next: unclaimed(ks.length) };
   const helping = used.map((helper) => helper.run(job).catch(() => [] as ElbowPoint[]));
-  const points = claimPoints(job);
+  // This thread's share gives the event loop a turn now and then, so that a signal stops it.
+  const points = await runInterruptibly(claimPoints(job));
   for (const share of await Promise.all(helping)) points.push(...share);
   for (const k of ks) if (!points.some((p) => p.k === k)) points.push(elbowPoint(x, n, d, k, options));
   return elbowResult(points.sort((a, b) => a.k - b.k));

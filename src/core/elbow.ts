@@ -4,9 +4,10 @@
  * Every k uses the same seed, as scikit-learn's `KMeans(random_state=42)` in a loop does.
  */
 import { usageError } from './errors.js';
-import { kmeans, preparePoints, type KMeansResult, type PreparedPoints } from './kmeans.js';
+import { kmeansSteps, preparePoints, type KMeansResult, type PreparedPoints } from './kmeans.js';
 import { kneedle } from './knee.js';
 import { silhouette } from './silhouette.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface ElbowOptions {
   kMin?: number;
@@ -61,8 +62,13 @@ export function elbowKs(n: number, options: ElbowOptions = {}): number[] {
  * other k. `prepared`: x prepared once for all the k (preparePoints).
  */
 export function elbowPoint(x: Float64Array, n: number, d: number, k: number, options: ElbowOptions = {}, prepared?: PreparedPoints): ElbowPoint {
+  return runSteps(elbowPointSteps(x, n, d, k, options, prepared));
+}
+
+/** `elbowPoint` as steps (see steps.ts): those of its k-means. */
+export function* elbowPointSteps(x: Float64Array, n: number, d: number, k: number, options: ElbowOptions = {}, prepared?: PreparedPoints): Steps<ElbowPoint> {
   const { nInit = 10, maxIter = 300, tol = 1e-4, seed = 42, silhouetteSample = 10_000, silhouettes = true, keepClusterings = false } = options;
-  const fit = kmeans(x, n, d, { k, nInit, maxIter, tol, seed }, prepared);
+  const fit = yield* kmeansSteps(x, n, d, { k, nInit, maxIter, tol, seed }, prepared);
   const sil = silhouettes && k >= 2 ? silhouette(x, n, d, fit.labels, k, { sampleSize: silhouetteSample, seed }) : null;
   return keepClusterings ? { k, inertia: fit.inertia, silhouette: sil, clustering: fit } : { k, inertia: fit.inertia, silhouette: sil };
 }
@@ -82,7 +88,17 @@ export function elbowResult(points: ElbowPoint[]): ElbowResult {
  * @throws usage error when kMin > n or the range is empty; kMax above n is clipped to n.
  */
 export function elbow(x: Float64Array, n: number, d: number, options: ElbowOptions = {}): ElbowResult {
+  return runSteps(elbowSteps(x, n, d, options));
+}
+
+/** `elbow` as steps (see steps.ts): those of each k's k-means, and one after each k. */
+export function* elbowSteps(x: Float64Array, n: number, d: number, options: ElbowOptions = {}): Steps<ElbowResult> {
   const ks = elbowKs(n, options);
   const prepared = preparePoints(x, n, d);
-  return elbowResult(ks.map((k) => elbowPoint(x, n, d, k, options, prepared)));
+  const points: ElbowPoint[] = [];
+  for (const k of ks) {
+    points.push(yield* elbowPointSteps(x, n, d, k, options, prepared));
+    yield;
+  }
+  return elbowResult(points);
 }

@@ -30,6 +30,7 @@
  */
 import { dataError, usageError } from './errors.js';
 import { seededRandom, type Random } from './random.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface KMeansOptions {
   k: number;
@@ -294,6 +295,11 @@ function drawTargets(rng: Random, trials: number, potential: number): { targets:
  * the next candidates. `closest` is scratch of length n.
  */
 export function seedPlusPlus(x: Float64Array, n: number, d: number, k: number, rng: Random, closest = new Float64Array(n)): Float64Array {
+  return runSteps(seedSteps(x, n, d, k, rng, closest));
+}
+
+/** seedPlusPlus as steps: one per centre chosen (a large k makes seeding alone take seconds). */
+function* seedSteps(x: Float64Array, n: number, d: number, k: number, rng: Random, closest: Float64Array): Steps<Float64Array> {
   const centres = new Float64Array(k * d);
   const trials = 2 + Math.floor(Math.log(k));
   const candidates = new Int32Array(trials);
@@ -317,6 +323,7 @@ export function seedPlusPlus(x: Float64Array, n: number, d: number, k: number, r
     if (c + 1 === k) break;
     ({ targets, order } = drawTargets(rng, trials, pots[best]!));
     addCentre(x, n, d, closest, chosen, targets, found);
+    yield;
   }
   return centres;
 }
@@ -518,7 +525,7 @@ type Report = (iteration: number, inertia: number, changed: number) => void;
  * Lloyd iterations from `centres` (updated in place to the final centres); labels end in
  * `ws.labels`. `tolAbs` is already scaled by the mean feature variance.
  */
-function runLloyd(x: Float64Array, n: number, d: number, k: number, centres: Float64Array, ws: Workspace, maxIter: number, tolAbs: number, report?: Report): RunResult {
+function* runLloyd(x: Float64Array, n: number, d: number, k: number, centres: Float64Array, ws: Workspace, maxIter: number, tolAbs: number, report?: Report): Steps<RunResult> {
   let strict = false;
   let it = 0;
   while (it < maxIter) {
@@ -534,6 +541,7 @@ function runLloyd(x: Float64Array, n: number, d: number, k: number, centres: Flo
       break;
     }
     if (moved <= tolAbs) break;
+    yield;
   }
   if (!strict) boundedAssign(x, n, d, k, centres, ws); // labels for the final centres, as scikit-learn
   return { iterations: it, inertia: inertiaOf(x, n, d, centres, ws.labels) };
@@ -597,11 +605,20 @@ export function preparePoints(x: Float64Array, n: number, d: number): PreparedPo
  *   data error when n < 1 or x holds a non-finite value.
  */
 export function kmeans(x: Float64Array, n: number, d: number, options: KMeansOptions, prepared?: PreparedPoints): KMeansResult {
+  return runSteps(kmeansSteps(x, n, d, options, prepared));
+}
+
+/**
+ * `kmeans` as steps (see steps.ts): one per k-means++ centre and per Lloyd iteration. Checks its
+ * arguments when the first step runs.
+ */
+export function* kmeansSteps(x: Float64Array, n: number, d: number, options: KMeansOptions, prepared?: PreparedPoints): Steps<KMeansResult> {
   validate(x, n, d, options);
   if (prepared !== undefined && (prepared.x !== x || prepared.n !== n || prepared.d !== d)) {
     throw usageError('the prepared points are not those of this call', 'prepare them with preparePoints(x, n, d)');
   }
   const { order, xs, variance } = prepared ?? preparePoints(x, n, d);
+  if (prepared === undefined) yield;
   const { k, nInit, maxIter } = options;
   const tolAbs = options.tol * variance;
   const rng = seededRandom(options.seed);
@@ -612,10 +629,11 @@ export function kmeans(x: Float64Array, n: number, d: number, options: KMeansOpt
   const pool = m < n ? new Float64Array(m * d) : xs;
   for (let run = 0; run < nInit; run++) {
     if (m < n) sampleRows(xs, n, d, rng, pool, m);
-    const centres = seedPlusPlus(pool, m, d, k, rng, closest);
+    const centres = yield* seedSteps(pool, m, d, k, rng, closest);
     const on = options.onIteration;
     const report: Report | undefined = on ? (iteration, inertia, changed) => on({ run, iteration, inertia, changed }) : undefined;
-    const result = runLloyd(xs, n, d, k, centres, ws, maxIter, tolAbs, report);
+    const result = yield* runLloyd(xs, n, d, k, centres, ws, maxIter, tolAbs, report);
+    yield;
     if (!best || result.inertia < best.run.inertia) {
       best = { centres, labels: best ? best.labels : new Int32Array(n), run: result, index: run };
       best.labels.set(ws.labels);
@@ -652,7 +670,7 @@ export function lloyd(
   const centres = Float64Array.from(initial.flat());
   const ws = workspace(n, d, k);
   const report: Report | undefined = on ? (iteration, inertia, changed) => on({ run: 0, iteration, inertia, changed }) : undefined;
-  const result = runLloyd(x, n, d, k, centres, ws, maxIter, tol * meanVariance(x, n, d), report);
+  const result = runSteps(runLloyd(x, n, d, k, centres, ws, maxIter, tol * meanVariance(x, n, d), report));
   return { centroids: toRows(centres, k, d), labels: ws.labels, inertia: result.inertia, iterations: result.iterations };
 }
 

@@ -190,9 +190,17 @@ export class RfmAccumulator {
     return this.ids.length;
   }
 
-  /** The RFM rows sorted by customer id (code-unit order, as pandas' groupby sorts). */
-  finish(): RfmTable {
-    const asOf = this.asOf ?? this.maxTime + DAY_MS;
+  /** The latest kept timestamp (-Infinity before the first row). */
+  get latest(): number {
+    return this.maxTime;
+  }
+
+  /**
+   * The RFM rows sorted by customer id (code-unit order, as pandas' groupby sorts), recency counted
+   * from `asOf` when given (no kept row may be after it), else from the constructor's as-of.
+   */
+  finish(asOfOverride?: number): RfmTable {
+    const asOf = asOfOverride ?? this.asOf ?? this.maxTime + DAY_MS;
     const order = this.ids.map((_, i) => i).sort((a, b) => {
       const x = this.ids[a];
       const y = this.ids[b];

@@ -4,6 +4,7 @@
  */
 import { mean, medianSorted } from 'simple-statistics';
 import type { RfmRow } from './rfm.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface Stats {
   mean: number;
@@ -41,6 +42,11 @@ export function exactSum(values: readonly number[]): number {
 }
 
 export function segmentStats(rows: readonly RfmRow[], labels: ArrayLike<number>, k: number): SegmentStats[] {
+  return runSteps(segmentStatsSteps(rows, labels, k));
+}
+
+/** `segmentStats` as steps (see steps.ts): one after the grouping and one after each segment. */
+export function* segmentStatsSteps(rows: readonly RfmRow[], labels: ArrayLike<number>, k: number): Steps<SegmentStats[]> {
   const groups = Array.from({ length: k }, () => ({ r: [] as number[], f: [] as number[], m: [] as number[] }));
   rows.forEach((row, i) => {
     const g = groups[labels[i]];
@@ -50,9 +56,11 @@ export function segmentStats(rows: readonly RfmRow[], labels: ArrayLike<number>,
   });
   const total = rows.length;
   const totalRevenue = exactSum(rows.map((r) => r.monetary));
-  return groups.map((g) => {
+  const result: SegmentStats[] = [];
+  for (const g of groups) {
+    yield;
     const revenue = exactSum(g.m);
-    return {
+    result.push({
       size: g.r.length,
       share: total === 0 ? 0 : g.r.length / total,
       revenue,
@@ -60,6 +68,7 @@ export function segmentStats(rows: readonly RfmRow[], labels: ArrayLike<number>,
       recency: stats(g.r),
       frequency: stats(g.f),
       monetary: stats(g.m),
-    };
-  });
+    });
+  }
+  return result;
 }

@@ -18,7 +18,10 @@ export type InputKind = 'auto' | 'transactions' | 'rfm';
 export interface LoadOptions extends ScanOptions {
   /** As-of instant (ms); undefined = latest kept timestamp + 1 day. */
   asOf?: number;
-  /** The as-of is a model's default rather than the user's --as-of (so an RFM table may ignore it). */
+  /**
+   * The as-of is a model's default rather than the user's --as-of: an RFM table ignores it, and a
+   * log newer than it (a purchase after it) is counted from its own as-of instead (latest + 1 day).
+   */
   asOfFromModel?: boolean;
   inputKind: InputKind;
   sheet?: string;
@@ -34,6 +37,8 @@ export interface LoadedCustomers {
   report: CleaningReport | null;
   /** How dates and numbers were read (value-layouts.ts); null for an RFM table. */
   layouts: ValueLayouts | null;
+  /** The model's as-of was set aside because the log has purchases after it (asOfFromModel). */
+  newerThanModel?: { latestPurchase: number; modelAsOf: number };
 }
 
 /** Parses a batch of RFM-table rows, validating each number with its line and column. */
@@ -161,7 +166,8 @@ export async function loadCustomers(
         }
         scanner = transactionScanner(source, options, (_fields, row) => accumulator!.addRow(row));
         const columns = scanner.header(fields, delimiter);
-        accumulator = new RfmAccumulator(options.asOf, columns.invoice >= 0);
+        // A model's as-of is applied at the end, once it is known whether the log is newer than it.
+        accumulator = new RfmAccumulator(options.asOfFromModel === true ? undefined : options.asOf, columns.invoice >= 0);
         onRows = (rows, lines) => scanner!.rows(rows, lines);
       },
       rows: (rows, lines) => onRows(rows, lines),
@@ -184,7 +190,9 @@ export async function loadCustomers(
   }
   const report = scanner!.report();
   if (report.rowsKept === 0) throw nothingKeptError(report);
-  const result = accumulator!.finish();
+  const modelAsOf = options.asOfFromModel === true ? options.asOf : undefined;
+  const newer = modelAsOf !== undefined && accumulator!.latest > modelAsOf;
+  const result = accumulator!.finish(newer ? undefined : modelAsOf);
   report.dropped.after_as_of = result.afterAsOf;
   report.rowsKept -= result.afterAsOf;
   if (result.customers.length === 0) {
@@ -199,5 +207,6 @@ export async function loadCustomers(
       hint: 'check the quantity and price (or amount) columns: they hold values no sale has',
     });
   }
-  return { kind: 'transactions', customers: result.customers, asOf: result.asOf, report, layouts: scanner!.layouts() };
+  const newerThanModel = newer ? { latestPurchase: accumulator!.latest, modelAsOf: modelAsOf! } : undefined;
+  return { kind: 'transactions', customers: result.customers, asOf: result.asOf, report, layouts: scanner!.layouts(), newerThanModel };
 }

@@ -1,7 +1,7 @@
 /**
- * A CommonJS package loaded on first use rather than at start-up: papaparse, cli-table3 and
- * asciichart serve only some runs (papaparse what the byte reader hands over, the other two
- * terminal output), and importing them up front cost every command ~35 ms.
+ * A CommonJS package loaded on first use rather than at start-up: papaparse and
+ * asciichart serve only some runs (papaparse what the byte reader hands over, asciichart the
+ * elbow chart), and importing them up front cost every command ~35 ms.
  */
 import { createRequire } from 'node:module';
 

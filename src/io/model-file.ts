@@ -14,10 +14,13 @@ export function modelPath(option: string | undefined, env: NodeJS.ProcessEnv): s
   return option ?? (env.RFM_MODEL !== undefined && env.RFM_MODEL !== '' ? env.RFM_MODEL : DEFAULT_MODEL_PATH);
 }
 
+/** JSON text without the UTF-8 byte order mark an editor (Notepad, Excel) may put before it. */
+export const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
 export async function readModel(path: string): Promise<RfmModel> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = withoutBom(await readFile(path, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {

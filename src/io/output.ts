@@ -3,11 +3,16 @@
  * over the target only when everything was written. A failed or interrupted run leaves any
  * existing file untouched and no temp file behind (temp files are registered for the SIGINT
  * handler in cli/main.ts to remove).
+ *
+ * The rename is the run's commit point: before it the old file is untouched, after it the new one
+ * is complete. The signal handler asks `afterFileOperations` to wait while a rename (or a temp
+ * file's creation) is under way, then `committedFile` tells it which side of the point it is on.
+ * A path that is a symbolic link is written through: its target is replaced, the link stays.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
-import { rename, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, readlink, rename, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { inputError, RfmError } from '../core/errors.js';
 
@@ -24,6 +29,36 @@ export function removePendingTempFiles(): void {
   }
   pendingTempFiles.clear();
 }
+
+/**
+ * File operations an exit must not cut short: a temp file being created (removed before it exists,
+ * it would be left behind) and a rename (the exit could report "interrupted" while the new file
+ * takes the old one's place).
+ */
+let unsettled = 0;
+const whenSettled: (() => void)[] = [];
+
+/** Marks a file operation under way; the returned function (idempotent) marks its end. */
+function holdExit(): () => void {
+  unsettled++;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--unsettled === 0) for (const then of whenSettled.splice(0)) then();
+  };
+}
+
+/** Calls `then` at once, or as soon as no temp file creation or rename is under way. */
+export function afterFileOperations(then: () => void): void {
+  if (unsettled === 0) then();
+  else whenSettled.push(then);
+}
+
+let committed: string | undefined;
+
+/** The file whose rename committed this run's result (see fileSink's `commitPoint`), if any yet. */
+export const committedFile = (): string | undefined => committed;
 
 export interface Sink {
   /** True when writing to a terminal (stdout is a TTY). */
@@ -87,12 +122,35 @@ function endStream(stream: WriteStream): Promise<void> {
   });
 }
 
+/** Largest piece written to a terminal at once: see stdoutSink. */
+const TERMINAL_PIECE = 16 * 1024;
+
+/**
+ * Writes to a terminal are synchronous in Node (the process waits until the terminal has taken the
+ * bytes), so a 5 MB table written at once would hold off Ctrl-C until the terminal had drawn it
+ * all. Written in pieces with a turn of the event loop between them, a signal is seen within one
+ * piece's drawing.
+ */
+async function writeToTerminal(stdout: NodeJS.WriteStream, text: string): Promise<void> {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + TERMINAL_PIECE);
+    if (end < text.length) {
+      const newline = text.lastIndexOf('\n', end);
+      if (newline > at) end = newline + 1; // whole lines, so that no escape sequence is split
+    }
+    await streamWrite(stdout, text.slice(at, end));
+    at = end;
+    if (at < text.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 export function stdoutSink(stdout: NodeJS.WriteStream): Sink {
+  const terminal = stdout.isTTY === true;
   return {
-    isTerminal: stdout.isTTY === true,
+    isTerminal: terminal,
     async write(text) {
       try {
-        await streamWrite(stdout, text);
+        await (terminal && text.length > TERMINAL_PIECE ? writeToTerminal(stdout, text) : streamWrite(stdout, text));
       } catch (error) {
         // A closed pipe ends quietly in cli/main.ts; any other failure (`> /dev/full`) is an IO error.
         if ((error as NodeJS.ErrnoException).code === 'EPIPE') throw error;
@@ -180,12 +238,43 @@ function directSink(path: string): Sink {
   };
 }
 
-export async function fileSink(path: string): Promise<Sink> {
+/**
+ * The file a write to `path` replaces: `path` itself, or the end of its chain of symbolic links
+ * (which may not exist yet). A link's relative target is relative to the link's directory.
+ */
+async function linkTarget(path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!(await lstat(current)).isSymbolicLink()) return current;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return current;
+      throw writeError(error, path);
+    }
+    current = resolve(dirname(current), await readlink(current));
+  }
+  throw inputError(`cannot write ${path}: too many levels of symbolic links`, { file: path, hint: 'check the links for a loop' });
+}
+
+export interface FileSinkOptions {
+  /**
+   * Whether this file's rename commits the run (default true): once it is renamed, an interrupt
+   * reports success, since the result is in place. False for side files such as --report.
+   */
+  commitPoint?: boolean;
+}
+
+export async function fileSink(path: string, options: FileSinkOptions = {}): Promise<Sink> {
   await checkWritable(path);
   if (await isSpecialFile(path)) return directSink(path);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const target = await linkTarget(path);
+  if (target !== path) await checkWritable(target);
+  // Beside the target: a rename is atomic only within one file system.
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   pendingTempFiles.add(temp);
+  const created = holdExit();
   const stream: WriteStream = createWriteStream(temp, { flags: 'wx' });
+  for (const event of ['open', 'error', 'close']) stream.once(event, created);
   const out = guardedStream(stream, path);
   // Wait for the stream to close before removing the file: a stream destroyed while its open() is
   // still pending creates the file afterwards, which left empty temp files behind a failed run.
@@ -206,8 +295,14 @@ export async function fileSink(path: string): Promise<Sink> {
     async commit() {
       try {
         await out.end();
-        await rename(temp, path);
-        pendingTempFiles.delete(temp);
+        const renamed = holdExit();
+        try {
+          await rename(temp, target);
+          pendingTempFiles.delete(temp);
+          if (options.commitPoint !== false) committed ??= path;
+        } finally {
+          renamed();
+        }
       } catch (error) {
         await cleanup();
         throw writeError(error, path);

@@ -1,12 +1,15 @@
 /**
- * Machine formats for rows of records: CSV (RFC 4180 quoting), JSON (one array) and NDJSON (one
- * object a line). Numbers are written at full precision; rounding is for the human table only.
+ * Machine formats for rows of records: CSV (RFC 4180 quoting), TSV (the same with a tab: a field
+ * holding a tab, a quote or a line break is quoted, as Python's csv module and pandas write it),
+ * JSON (one array) and NDJSON (one object a line). Numbers are written at full precision; rounding is for the human table only.
  * Writes go out in blocks so that a million rows are not one giant string.
  */
 import type { Sink } from './output.js';
 
 export type Cell = string | number | null;
-export type MachineFormat = 'csv' | 'json' | 'ndjson';
+export type MachineFormat = 'csv' | 'tsv' | 'json' | 'ndjson';
+/** The delimited-text formats, one line a record. */
+export type DelimitedFormat = 'csv' | 'tsv';
 
 export interface Column<T> {
   header: string;
@@ -39,8 +42,24 @@ export function numberText(value: number): string {
   return String(value);
 }
 
+export function tsvField(value: Cell): string {
+  if (value === null) return '';
+  const text = typeof value === 'number' ? numberText(value) : value;
+  return /["\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The field writer and separator of a delimited format. */
+export function delimited(format: DelimitedFormat): { field: (value: Cell) => string; separator: string } {
+  return format === 'tsv' ? { field: tsvField, separator: '\t' } : { field: csvField, separator: ',' };
+}
+
 export function csvLine(values: readonly Cell[]): string {
   return values.map(csvField).join(',') + '\n';
+}
+
+export function delimitedLine(format: DelimitedFormat, values: readonly Cell[]): string {
+  if (format === 'csv') return csvLine(values);
+  return values.map(tsvField).join('\t') + '\n';
 }
 
 const BLOCK = 2000;
@@ -52,18 +71,19 @@ export async function writeRecords<T>(sink: Sink, format: MachineFormat, columns
     if (block.length > 0) await sink.write(block.join(''));
     block = [];
   };
-  if (format === 'csv') block.push(csvLine(headers));
+  const text = format === 'csv' || format === 'tsv';
+  if (text) block.push(delimitedLine(format, headers));
   if (format === 'json') block.push('[');
   let first = true;
   for (const row of rows) {
     const values = columns.map((c) => c.value(row));
-    if (format === 'csv') {
-      block.push(csvLine(values));
+    if (text) {
+      block.push(delimitedLine(format, values));
     } else {
       const object: Record<string, Cell> = {};
       headers.forEach((h, i) => (object[h] = typeof values[i] === 'number' && !Number.isFinite(values[i]) ? null : values[i]));
-      const text = JSON.stringify(object);
-      block.push(format === 'ndjson' ? text + '\n' : (first ? '\n' : ',\n') + text);
+      const json = JSON.stringify(object);
+      block.push(format === 'ndjson' ? json + '\n' : (first ? '\n' : ',\n') + json);
     }
     first = false;
     if (block.length >= BLOCK) await flush();

@@ -145,6 +145,11 @@ export class FileReader {
     }
   }
 
+  /** The open descriptor, for positional reads that leave the shared position alone (xlsx.ts reads a zip by its central directory). */
+  get fd(): number {
+    return this.handle.fd;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -206,7 +211,7 @@ export async function openInput(path: string | undefined, stdin: Readable): Prom
     void feed();
     ({ head, all } = await peek(chunksOf(gunzip, name), 4));
   }
-  if (isZip(head)) return { name, kind: 'xlsx', bytes: all };
+  if (isZip(head)) return { name, kind: 'xlsx', bytes: all, file };
   const encoding = new EncodingDecision();
   if (file !== undefined) await file.decideEncoding(encoding, head);
   else all = decidingChunks(all, encoding);

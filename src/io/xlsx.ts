@@ -1,88 +1,50 @@
 /**
- * Streaming .xlsx reader (exceljs WorkbookReader): rows are handed on as they are parsed, so a
- * 541,909-row workbook is never held in memory. Reads the first sheet, or the one named by --sheet.
- * Cells become the strings a CSV export would hold: dates as ISO timestamps (Excel stores wall
- * time, which we take as UTC like every zone-less timestamp), numbers in shortest form.
+ * .xlsx reader: the zip is opened by its central directory (xlsx-zip.ts), so the workbook, its
+ * rels, the styles and the shared strings are read first whatever order the writer stored them in
+ * (openpyxl and pandas put the sheets before the shared strings), then the chosen sheet is streamed
+ * row by row through a SAX parser (xlsx-sheet.ts): a 541,909-row workbook is never held in memory,
+ * only its shared strings are. Reads the first worksheet in workbook order, or the one named by
+ * --sheet.
+ *
+ * Cells become the strings a CSV export would hold: text (shared, inline or rich text runs joined),
+ * TRUE/FALSE, numbers in shortest round-trip form (full precision), a formula's cached value, and
+ * numbers in a date-formatted cell as ISO timestamps (Excel stores wall time, which we take as UTC
+ * like every zone-less timestamp) in the 1900 or the 1904 date system (xlsx-dates.ts).
  */
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import { inputError } from '../core/errors.js';
+import { RfmError, inputError } from '../core/errors.js';
 import type { InputSource } from './source.js';
 import type { TableHandler } from './table.js';
-
-const BATCH = 4096;
-
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
-  if (typeof value === 'object') {
-    const v = value as { result?: unknown; text?: unknown; richText?: { text: string }[]; error?: unknown };
-    if (v.richText) return v.richText.map((part) => part.text).join('');
-    if ('result' in v) return cellText(v.result);
-    if (typeof v.text === 'string') return v.text;
-    if (v.error !== undefined) return '';
-  }
-  return String(value);
-}
+import { readWorkbook } from './xlsx-parts.js';
+import { readSheet } from './xlsx-sheet.js';
+import { openXlsxZip, type XlsxZip } from './xlsx-zip.js';
 
 export async function readXlsx(source: InputSource, handler: TableHandler, sheet: string | undefined): Promise<void> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(source.bytes), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  const seen: string[] = [];
-  let found = false;
+  const file = source.name;
+  let zip: XlsxZip | undefined;
   try {
-    for await (const worksheet of reader) {
-      const name = (worksheet as unknown as { name: string }).name;
-      seen.push(name);
-      if (found || (sheet !== undefined && name !== sheet)) {
-        // Drain sheets we do not want so the zip stream moves on.
-        for await (const _row of worksheet) void _row;
-        continue;
-      }
-      found = true;
-      let headerSeen = false;
-      let rows: string[][] = [];
-      let lines: number[] = [];
-      for await (const row of worksheet) {
-        const values = (row as unknown as { values: unknown[]; number: number }).values;
-        const fields: string[] = [];
-        for (let i = 1; i < values.length; i++) fields.push(cellText(values[i]));
-        if (fields.every((f) => f === '')) continue;
-        if (!headerSeen) {
-          headerSeen = true;
-          handler.header(fields, 'xlsx');
-          continue;
-        }
-        rows.push(fields);
-        lines.push((row as unknown as { number: number }).number);
-        if (rows.length >= BATCH) {
-          await handler.rows(rows, lines);
-          rows = [];
-          lines = [];
-        }
-      }
-      if (rows.length > 0) await handler.rows(rows, lines);
-      if (!headerSeen) throw inputError(`sheet "${name}" of ${source.name} is empty`, { file: source.name, hint: 'choose another sheet with --sheet NAME' });
+    zip = await openXlsxZip(source);
+    const workbook = await readWorkbook(zip, file);
+    const names = workbook.sheets.map((s) => s.name);
+    const listing = names.length > 0 ? `sheets are: ${names.join(', ')}` : 'export it as CSV';
+    const chosen = sheet === undefined ? workbook.sheets.find((s) => s.part !== undefined) : workbook.sheets.find((s) => s.name === sheet);
+    if (chosen === undefined) {
+      throw inputError(sheet === undefined ? `${file} has no worksheet` : `${file} has no sheet named "${sheet}"`, { file, hint: listing });
     }
+    if (chosen.part === undefined || !zip.has(chosen.part)) {
+      throw inputError(`sheet "${chosen.name}" of ${file} is not a worksheet (a chart sheet, or missing from the file)`, { file, hint: listing });
+    }
+    const found = await readSheet(zip, file, workbook, { name: chosen.name, part: chosen.part }, {
+      header: (fields) => handler.header(fields, 'xlsx'),
+      rows: (rows, lines) => handler.rows(rows, lines),
+    });
+    if (!found) throw inputError(`sheet "${chosen.name}" of ${file} is empty`, { file, hint: 'choose another sheet with --sheet NAME' });
   } catch (error) {
-    if ((error as { name?: string }).name === 'RfmError') throw error;
-    throw inputError(`cannot read ${source.name} as an .xlsx workbook: ${(error as Error).message}`, {
-      file: source.name,
+    if (error instanceof RfmError || (error as { name?: string }).name === 'RfmError') throw error;
+    throw inputError(`cannot read ${file} as an .xlsx workbook: ${(error as Error).message}`, {
+      file,
       hint: 'check that the file is a complete .xlsx workbook, or export it as CSV',
     });
-  }
-  if (!found) {
-    throw inputError(
-      sheet === undefined ? `${source.name} has no worksheet` : `${source.name} has no sheet named "${sheet}"`,
-      { file: source.name, hint: seen.length > 0 ? `sheets are: ${seen.join(', ')}` : 'export it as CSV' },
-    );
+  } finally {
+    await zip?.close();
   }
 }

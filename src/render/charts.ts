@@ -3,6 +3,7 @@
  * with values, fitting the given width (80 columns by default), one colour per segment.
  */
 import type { Style } from './style.js';
+import { displayWidth, escapeControl, pad, truncate } from './text.js';
 
 export interface Bar {
   label: string;
@@ -35,13 +36,15 @@ export function barOf(fraction: number, cells: number): string {
 }
 
 export function barChart(title: string, bars: readonly Bar[], style: Style, width = 80): string {
-  const labelWidth = Math.min(28, Math.max(...bars.map((b) => b.label.length)));
+  // Labels are segment names from a model file: escaped, and measured in terminal cells.
+  const labels = bars.map((b) => escapeControl(b.label, false));
+  const labelWidth = Math.min(28, Math.max(...labels.map(displayWidth)));
   const textWidth = Math.max(...bars.map((b) => b.text.length));
   const cells = Math.max(10, width - labelWidth - textWidth - 6);
   const max = Math.max(...bars.map((b) => b.value), 0);
   const lines = [style.chalk.bold(title)];
-  for (const b of bars) {
-    const label = b.label.length > labelWidth ? b.label.slice(0, labelWidth - 1) + '…' : b.label.padEnd(labelWidth);
+  for (const [i, b] of bars.entries()) {
+    const label = pad(truncate(labels[i], labelWidth), labelWidth, 'left');
     const bar = barOf(max > 0 ? b.value / max : 0, cells);
     const painted = b.color ? style.chalk[b.color](bar) : bar;
     lines.push(`  ${label}  ${painted}${' '.repeat(cells - [...bar].length)}  ${b.text.padStart(textWidth)}`);

@@ -28,6 +28,8 @@ export function formatInt(n: number): string {
   return n < 0 ? `-${grouped}` : grouped;
 }
 export const formatMoney = (n: number) => intl(2, 2).format(n);
+/** Exactly `digits` decimals, grouped: "12,345.68" for an inertia, "0.4321" for a silhouette. */
+export const formatFixed = (n: number, digits: number) => intl(digits, digits).format(n);
 export const formatOne = (n: number) => intl(1, 1).format(n);
 export const formatPercent = (share: number) => `${(share * 100).toFixed(1)}%`;
 

@@ -134,7 +134,7 @@ describe('rfm fit errors', () => {
     const zero = await runRfm(['fit', SAMPLE, '-k', '0', '-m', tmp.path('x.json')]);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toMatch(/-k "0" must be an integer >= 1/);
-    const tooMany = await runRfm(['fit', fixture('cdnow', 'CDNOW_master.txt'), '-k', '30000', '-m', tmp.path('x.json')]);
+    const tooMany = await runRfm(['fit', fixture('cdnow', 'CDNOW_master.txt'), '-k', '30000', '--allow-large-k', '-m', tmp.path('x.json')]);
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toMatch(/between 1 and the number of customers \(23502\)/);
   });

@@ -26,9 +26,13 @@ describe('rfm summary', () => {
     expect(r.stdout).toContain('Loyal High-Value');
   });
 
-  it('colours segments on request only (FORCE_COLOR is not a TTY: colour stays off when piped)', async () => {
-    const r = await runRfm(['summary', '-m', MODEL, '--format', 'table'], { env: { FORCE_COLOR: '1' } });
-    expect(r.stdout).not.toMatch(ANSI);
+  it('colours piped output only on request: FORCE_COLOR=1 (for less -R), never with NO_COLOR', async () => {
+    const piped = await runRfm(['summary', '-m', MODEL, '--format', 'table']);
+    expect(piped.stdout).not.toMatch(ANSI);
+    const forced = await runRfm(['summary', '-m', MODEL, '--format', 'table'], { env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain('\u001b[32mLoyal High-Value');
+    const both = await runRfm(['summary', '-m', MODEL, '--format', 'table'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(both.stdout).not.toMatch(ANSI);
   });
 
   it('colours the table and the charts on a terminal (run under script(1) for a pseudo-terminal)', async () => {

@@ -5,18 +5,16 @@
 import { Command } from 'commander';
 import { dataError } from '../../core/errors.js';
 import { isRfmHeader } from '../../io/columns.js';
-import { csvLine, type Cell, type Column } from '../../io/records.js';
+import { delimitedLine, type Cell, type Column } from '../../io/records.js';
 import { readTable } from '../../io/table.js';
 import { nothingKeptError, transactionScanner } from '../../io/transactions.js';
 import { withSink } from '../../io/output.js';
 import { formatInt } from '../../render/numbers.js';
-import { renderRecords } from '../../render/table.js';
+import { renderWindow, RowWindow } from '../../render/table.js';
 import { valueNote } from '../../render/value-note.js';
 import type { Context } from '../context.js';
 import { cleaningSummary, writeReport } from '../load.js';
 import { addCommonOptions, addInputOptions, loadOptions, type RawInputOptions } from '../options.js';
-
-const PREVIEW_ROWS = 20;
 
 export function cleanCommand(run: (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>): Command {
   const command = new Command('clean')
@@ -44,8 +42,8 @@ Example:
       options.onProgress = (rows) => spinner.update(() => `cleaning ${source.name}: ${formatInt(rows)} rows`);
       let header: string[] = [];
       let pending: string[] = [];
-      const preview: string[][] = [];
-      let previewExtra = 0;
+      // On a terminal: the first rows of a long log (all with --all, or when it is short).
+      const preview = new RowWindow<string[]>(ctx.view.limitRows);
       // --as-of: rows after the as-of instant are left out of the cleaned log too (as rfm does).
       let afterAsOf = 0;
       const scanner = transactionScanner(source, options, (fields, parsed) => {
@@ -54,10 +52,9 @@ Example:
           return;
         }
         if (format === 'table') {
-          if (preview.length < PREVIEW_ROWS) preview.push(fields);
-          else previewExtra++;
-        } else if (format === 'csv') {
-          pending.push(csvLine(fields));
+          preview.push(fields);
+        } else if (format === 'csv' || format === 'tsv') {
+          pending.push(delimitedLine(format, fields));
         } else {
           const record: Record<string, string> = {};
           header.forEach((h, i) => (record[h] = fields[i]));
@@ -91,7 +88,7 @@ Example:
               }
               scanner.header(fields, delimiter);
               header = fields;
-              if (format === 'csv') pending.push(csvLine(fields));
+              if (format === 'csv' || format === 'tsv') pending.push(delimitedLine(format, fields));
             },
             rows(rows, lines) {
               scanner.rows(rows, lines);
@@ -109,10 +106,7 @@ Example:
         if (format === 'json') await sink.write(first ? '[]\n' : '\n]\n');
         if (format === 'table') {
           const columns: Column<string[]>[] = header.map((h, i) => ({ header: h, value: (r: string[]): Cell => r[i] }));
-          await sink.write(renderRecords(columns, preview, ctx.style));
-          if (previewExtra > 0) {
-            await sink.write(`… and ${formatInt(previewExtra)} more rows (use --format csv or -o FILE for all)\n`);
-          }
+          await sink.write(renderWindow(columns, preview, ctx.style, ctx.view));
         }
         const note = valueNote(scanner.layouts());
         if (note !== undefined) ctx.info(note);

@@ -6,13 +6,23 @@ import { Command } from 'commander';
 import { dataError, usageError } from '../../core/errors.js';
 import { scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
 import { withSink } from '../../io/output.js';
+import { writeRecords, type Column } from '../../io/records.js';
+import type { ElbowPoint } from '../../core/elbow.js';
 import { elbowChart, elbowTable } from '../../render/elbow.js';
 import type { Context } from '../context.js';
 import { elbowParallel, startHelpers } from '../parallel.js';
 import { readCustomers } from '../load.js';
-import { addCommonOptions, addInputOptions, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addInputOptions, checkLargeK, parseInteger, type RawInputOptions } from '../options.js';
 import { addModelingOptions, modelingParams, type ModelingOptions } from './fit.js';
 import type { RunWrapper } from './index.js';
+
+/** The rows of the elbow table in CSV/TSV: one per k, the suggested one marked. */
+const pointColumns = (suggestedK: number | null): Column<ElbowPoint>[] => [
+  { header: 'k', value: (p) => p.k },
+  { header: 'inertia', value: (p) => p.inertia },
+  { header: 'silhouette', value: (p) => p.silhouette },
+  { header: 'suggested', value: (p) => (p.k === suggestedK ? 'true' : 'false') },
+];
 
 export function elbowCommand(run: RunWrapper): Command {
   const command = new Command('elbow')
@@ -22,7 +32,7 @@ export function elbowCommand(run: RunWrapper): Command {
     .option('--k-max <k>', 'largest k', '10');
   addModelingOptions(command);
   addInputOptions(command);
-  addCommonOptions(command, ['table', 'json']);
+  addCommonOptions(command, ['table', 'json', 'csv', 'tsv']);
   command.addHelpText(
     'after',
     `
@@ -35,11 +45,12 @@ Example:
     run(async (ctx: Context) => {
       const [input] = command.args;
       const o = command.opts<RawInputOptions & ModelingOptions & { kMin: string; kMax: string }>();
-      const kMin = Number(o.kMin);
-      const kMax = Number(o.kMax);
-      if (!Number.isInteger(kMin) || kMin < 1) throw usageError(`--k-min "${o.kMin}" must be an integer >= 1`);
-      if (!Number.isInteger(kMax) || kMax < kMin) throw usageError(`--k-max "${o.kMax}" must be an integer >= --k-min`);
+      const kMin = parseInteger(o.kMin, '--k-min', 1);
+      const kMax = parseInteger(o.kMax, '--k-max', 1);
+      if (kMax < kMin) throw usageError(`--k-max "${o.kMax}" must be an integer >= --k-min`);
+      checkLargeK('--k-max', kMax, o.allowLargeK);
       const params = modelingParams(o, kMin);
+      const format = ctx.format('json', ['json', 'csv', 'tsv']);
       // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(9);
       try {
@@ -61,10 +72,12 @@ Example:
           silhouetteSample: SILHOUETTE_SAMPLE,
         }, helpers);
         await withSink(await ctx.openOutput(), async (out) => {
-          if (ctx.format('json') === 'json') {
-            await out.write(JSON.stringify({ customers: rows.length, transform: params.transform, ...result }, null, 2) + '\n');
+          if (format === 'json' || format === 'ndjson') {
+            await out.write(JSON.stringify({ customers: rows.length, transform: params.transform, ...result }, null, format === 'json' ? 2 : undefined) + '\n');
+          } else if (format === 'csv' || format === 'tsv') {
+            await writeRecords(out, format, pointColumns(result.suggestedK), result.points);
           } else {
-            await out.write(elbowChart(result, ctx.style) + '\n' + elbowTable(result, ctx.style));
+            await out.write(elbowChart(result, ctx.style, ctx.view.width) + '\n' + elbowTable(result, ctx.style, ctx.view));
           }
         });
       } finally {

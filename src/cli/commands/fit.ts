@@ -6,20 +6,24 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { RfmError, usageError } from '../../core/errors.js';
-import { DEFAULT_PARAMS, fitSegments, scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
+import { DEFAULT_PARAMS, fitSteps, scaledFeatures, SILHOUETTE_SAMPLE, type FitResult } from '../../core/fit.js';
 import type { KMeansResult } from '../../core/kmeans.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
 import { summaryFromModel } from '../../core/summary.js';
 import { formatTimestamp } from '../../io/dates.js';
-import { modelPath, writeModel } from '../../io/model-file.js';
+import { modelPath, withoutBom, writeModel } from '../../io/model-file.js';
 import { checkWritable, withSink } from '../../io/output.js';
+import { writeRecords } from '../../io/records.js';
+import { formatFixed, formatInt } from '../../render/numbers.js';
 import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
 import type { Context } from '../context.js';
 import { elbowParallel, startHelpers, startSilhouette } from '../parallel.js';
+import { runInterruptibly } from '../shutdown.js';
 import { readCustomers } from '../load.js';
-import { addCommonOptions, addInputOptions, addModelOption, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addInputOptions, addModelOption, checkLargeK, LARGE_K, parseInteger, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
 import type { RunWrapper } from './index.js';
+import { SEGMENT_COLUMNS } from './summary.js';
 
 /** Customers up to which `fit -k auto` keeps the elbow's clusterings to reuse the chosen one. */
 const KEEP_CLUSTERINGS_UP_TO = 200_000;
@@ -30,12 +34,7 @@ export interface ModelingOptions {
   maxIter: string;
   tol: string;
   seed: string;
-}
-
-function integer(text: string, flag: string, min: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw usageError(`${flag} "${text}" must be an integer >= ${min}`);
-  return n;
+  allowLargeK?: boolean;
 }
 
 export function addModelingOptions(command: Command): Command {
@@ -44,7 +43,8 @@ export function addModelingOptions(command: Command): Command {
     .option('--n-init <n>', 'k-means restarts, the best is kept', String(DEFAULT_PARAMS.nInit))
     .option('--max-iter <n>', 'Lloyd iterations per restart at most', String(DEFAULT_PARAMS.maxIter))
     .option('--tol <x>', 'convergence tolerance (scaled by mean feature variance, as scikit-learn)', String(DEFAULT_PARAMS.tol))
-    .option('--seed <n>', 'random seed: same input + options = byte-identical result', String(DEFAULT_PARAMS.seed));
+    .option('--seed <n>', 'random seed: same input + options = byte-identical result', String(DEFAULT_PARAMS.seed))
+    .option('--allow-large-k', `allow -k and --k-max above ${LARGE_K} (each k costs a k-means run)`);
 }
 
 export function modelingParams(o: ModelingOptions, k: number): ModelParams {
@@ -53,17 +53,17 @@ export function modelingParams(o: ModelingOptions, k: number): ModelParams {
   return {
     k,
     transform: o.transform,
-    nInit: integer(o.nInit, '--n-init', 1),
-    maxIter: integer(o.maxIter, '--max-iter', 1),
+    nInit: parseInteger(o.nInit, '--n-init', 1),
+    maxIter: parseInteger(o.maxIter, '--max-iter', 1),
     tol,
-    seed: integer(o.seed, '--seed', 0),
+    seed: parseInteger(o.seed, '--seed', 0),
   };
 }
 
 async function readLabels(path: string, k: number): Promise<Record<string, string>> {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(withoutBom(await readFile(path, 'utf8')));
   } catch (error) {
     throw usageError(`--labels ${path}: ${(error as Error).message}`, 'give a JSON object like {"0": "VIP", "1": "Regulars"}');
   }
@@ -89,7 +89,7 @@ export function fitCommand(run: RunWrapper): Command {
   addModelOption(command);
   addModelingOptions(command);
   addInputOptions(command);
-  addCommonOptions(command, ['table', 'json']);
+  addCommonOptions(command, ['table', 'json', 'csv', 'tsv']);
   command.addHelpText(
     'after',
     `
@@ -104,8 +104,11 @@ Example:
       const o = command.opts<RawInputOptions & ModelingOptions & { clusters: string; labels?: string; model?: string; report?: string }>();
       const path = modelPath(o.model, ctx.streams.env);
       const auto = o.clusters === 'auto';
-      const params = modelingParams(o, auto ? 1 : integer(o.clusters, '-k', 1));
+      const params = modelingParams(o, auto ? 1 : parseInteger(o.clusters, '-k', 1));
+      checkLargeK('-k', params.k, o.allowLargeK);
       await checkWritable(path);
+      // Resolved before the work: an -o file we cannot write is refused before the model is replaced.
+      const format = ctx.format('json', ['json', 'csv', 'tsv']);
       // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(auto ? 9 : 1);
       try {
@@ -127,7 +130,7 @@ Example:
         }
         const labels = o.labels === undefined ? undefined : await readLabels(o.labels, params.k);
         const source = loaded.report?.source ?? (input === undefined || input === '-' ? 'stdin' : input);
-        let fit: ReturnType<typeof fitSegments>;
+        let fit: FitResult;
         try {
           // The silhouette's helper starts as soon as the labels are known; this thread's share
           // comes after the segments' statistics.
@@ -136,7 +139,7 @@ Example:
             const options = { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed };
             if (params.k >= 2) silhouette = startSilhouette(features, rows.length, 3, final, params.k, options, helpers);
           };
-          fit = fitSegments(rows, params, { customNames: labels, silhouette: false, clustering, onLabels });
+          fit = await runInterruptibly(fitSteps(rows, params, { customNames: labels, silhouette: false, clustering, onLabels }));
           if (silhouette !== undefined) fit.silhouette = await silhouette();
         } catch (error) {
           // A data error of the fit (one customer, too few distinct ones) is about this input: name it.
@@ -167,13 +170,17 @@ Example:
           segments: fit.segments,
         };
         await writeModel(path, model);
-        ctx.info(`model written to ${path} (k = ${params.k}, ${rows.length} customers, inertia ${fit.inertia.toFixed(2)})`);
+        ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(rows.length)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
         const summary = summaryFromModel(model);
         await withSink(await ctx.openOutput(), async (out) => {
-          if (ctx.format('json') === 'json') {
-            await out.write(JSON.stringify({ modelPath: path, ...summary }, null, 2) + '\n');
+          if (format === 'json' || format === 'ndjson') {
+            await out.write(JSON.stringify({ modelPath: path, ...summary }, null, format === 'json' ? 2 : undefined) + '\n');
+          } else if (format === 'csv' || format === 'tsv') {
+            await writeRecords(out, format, SEGMENT_COLUMNS, summary.segments);
           } else {
-            await out.write(segmentTable(summary.segments, ctx.style) + '\n' + segmentChart('customers', summary.segments, ctx.style) + '\n' + actionsList(summary.segments, ctx.style));
+            const { view, style } = ctx;
+            const chart = segmentChart('customers', summary.segments, style, Math.min(view.width ?? 80, 80));
+            await out.write(segmentTable(summary.segments, style, view) + '\n' + chart + '\n' + actionsList(summary.segments, style, view.width));
           }
         });
       } finally {

@@ -93,7 +93,7 @@ Example:
         }
         if (loaded.asOf !== null) ctx.info(`as-of ${formatTimestamp(loaded.asOf)}, ${plural(loaded.customers.length, 'customer')}`);
         const columns = columnsFor(raw.scores === true, raw.extended === true, loaded.asOf);
-        if (format === 'table') await sink.write(renderRecords(columns, rows, ctx.style));
+        if (format === 'table') await sink.write(renderRecords(columns, rows, ctx.style, ctx.view));
         else await writeRecords(sink, format, columns, rows);
       });
     }),

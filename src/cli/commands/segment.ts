@@ -10,12 +10,13 @@ import type { RfmModel } from '../../core/model.js';
 import type { RfmRow } from '../../core/rfm.js';
 import { loadCustomers } from '../../io/customers.js';
 import { parseNumber } from '../../io/transactions.js';
-import { formatTimestamp, parseTimestamp } from '../../io/dates.js';
+import { formatDate, formatTimestamp, parseTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import { withSink, type Sink } from '../../io/output.js';
-import { csvField, numberText, writeRecords, type Column, type MachineFormat } from '../../io/records.js';
+import { delimited, numberText, writeRecords, type Cell, type Column, type MachineFormat } from '../../io/records.js';
 import { formatNumber, plural } from '../../render/numbers.js';
-import { renderRecords } from '../../render/table.js';
+import { renderRecords, renderWindow, RowWindow } from '../../render/table.js';
+import { escapeControl } from '../../render/text.js';
 import type { Context, Format } from '../context.js';
 import { cleaningSummary } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, loadOptions, type RawInputOptions } from '../options.js';
@@ -62,8 +63,27 @@ async function segmentOne(ctx: Context, model: RfmModel, o: SegmentOptions): Pro
         { header: 'distance', value: (c) => result.distances[c], kind: 'number' },
         { header: '', value: (c) => (c === result.cluster ? '← nearest' : '') },
       ];
-      const head = `recency ${formatNumber(values.recency)}, frequency ${formatNumber(values.frequency)}, monetary ${formatNumber(values.monetary)} → ${ctx.style.chalk.bold(result.segment)} (cluster ${result.cluster})\n`;
-      await out.write(head + (o.explain ? renderRecords(columns, model.segments.map((s) => s.cluster), ctx.style) : ''));
+      const segment = escapeControl(result.segment, false);
+      const head = `recency ${formatNumber(values.recency)}, frequency ${formatNumber(values.frequency)}, monetary ${formatNumber(values.monetary)} → ${ctx.style.chalk.bold(segment)} (cluster ${result.cluster})\n`;
+      // k is at most a few dozen: the explanation is shown whole.
+      await out.write(head + (o.explain ? renderRecords(columns, model.segments.map((s) => s.cluster), ctx.style, { ...ctx.view, limitRows: false }) : ''));
+      return;
+    }
+    if (format === 'csv' || format === 'tsv') {
+      // One row: the values given, the answer, and with --explain the scaled values and distances.
+      const row: [string, Cell][] = [
+        ['recency', values.recency],
+        ['frequency', values.frequency],
+        ['monetary', values.monetary],
+        ['cluster', result.cluster],
+        ['segment', result.segment],
+      ];
+      if (o.explain) {
+        (['recency', 'frequency', 'monetary'] as const).forEach((name, i) => row.push([`scaled_${name}`, result.scaled[i]]));
+        for (const s of model.segments) row.push([`distance_${s.cluster}`, result.distances[s.cluster]]);
+      }
+      const columns: Column<null>[] = row.map(([header, value]) => ({ header, value: () => value }));
+      await writeRecords(out, format, columns, [null]);
       return;
     }
     const object = o.explain
@@ -91,33 +111,35 @@ function batchColumns(model: RfmModel): Column<Scored>[] {
 
 /**
  * Assigns and writes one batch; a JSON array is opened by the first batch and closed at the end.
- * CSV, the default when piped, is written line by line without the generic column machinery
- * (DESIGN.md §5: a million rows a second): the same text, far fewer allocations.
+ * CSV (the default when piped) and TSV are written line by line without the generic column
+ * machinery (DESIGN.md §5: a million rows a second): the same text, far fewer allocations.
  */
 function batchWriter(ctx: Context, out: Sink, format: Format, model: RfmModel) {
   const columns = batchColumns(model);
   const assign = batchAssigner(model);
-  const header = columns.map((c) => c.header).join(',') + '\n';
-  const names = model.segments.map((s) => csvField(s.name));
+  const { field, separator: sep } = delimited(format === 'tsv' ? 'tsv' : 'csv');
+  const header = columns.map((c) => field(c.header)).join(sep) + '\n';
+  const names = model.segments.map((s) => field(s.name));
   let first = true;
-  const tableRows: Scored[] = [];
+  // A terminal shows the first rows of a long batch (render/table.ts); the rest are only counted.
+  const tableRows = new RowWindow<Scored>(ctx.view.limitRows);
   return {
     async write(rows: RfmRow[]) {
-      if (format === 'csv') {
+      if (format === 'csv' || format === 'tsv') {
         let text = first ? header : '';
         for (const row of rows) {
           const cluster = assign(row);
-          text += `${csvField(row.customerId)},${numberText(row.recency)},${numberText(row.frequency)},${numberText(row.monetary)},${cluster},${names[cluster]}\n`;
+          text += `${field(row.customerId)}${sep}${numberText(row.recency)}${sep}${numberText(row.frequency)}${sep}${numberText(row.monetary)}${sep}${cluster}${sep}${names[cluster]}\n`;
         }
         await out.write(text);
         if (rows.length > 0) first = false;
         return;
       }
-      const batch = rows.map((row): Scored => ({ row, cluster: assign(row) }));
       if (format === 'table') {
-        for (const s of batch) tableRows.push(s);
+        for (const row of rows) tableRows.push({ row, cluster: assign(row) });
         return;
       }
+      const batch = rows.map((row): Scored => ({ row, cluster: assign(row) }));
       if (format === 'json') {
         const text = batch.map((s) => JSON.stringify(Object.fromEntries(columns.map((c) => [c.header, c.value(s)])))).join(',\n');
         if (batch.length > 0) await out.write((first ? '[\n' : ',\n') + text);
@@ -131,9 +153,9 @@ function batchWriter(ctx: Context, out: Sink, format: Format, model: RfmModel) {
       if (batch.length > 0) first = false;
     },
     async end() {
-      if (format === 'table') await out.write(renderRecords(columns, tableRows, ctx.style));
+      if (format === 'table') await out.write(renderWindow(columns, tableRows, ctx.style, ctx.view));
       else if (format === 'json') await out.write(first ? '[]\n' : '\n]\n');
-      else if (format === 'csv' && first) await out.write(header);
+      else if ((format === 'csv' || format === 'tsv') && first) await out.write(header);
     },
   };
 }
@@ -142,8 +164,11 @@ async function segmentBatch(ctx: Context, model: RfmModel, input: string | undef
   const options = loadOptions(o);
   // A log is aggregated with the model's as-of date unless --as-of is given.
   const asOfGiven = options.asOf !== undefined;
-  const source = await ctx.openInput(input);
   const format = ctx.format('csv');
+  const source = await ctx.openInput(input, {
+    also: 'give --recency, --frequency and --monetary',
+    example: 'rfm segment customers.csv, or rfm segment --recency 30 --frequency 4 --monetary 2500',
+  });
   await withSink(await ctx.openOutput(), async (out) => {
     const writer = batchWriter(ctx, out, format, model);
     let streamed = 0;
@@ -158,8 +183,16 @@ async function segmentBatch(ctx: Context, model: RfmModel, input: string | undef
     if (loaded.kind === 'transactions') {
       const report = loaded.report;
       if (report) ctx.info(() => cleaningSummary(report));
-      // A model fitted on an RFM table has no as-of date: the log's own default applies then.
-      const asOfFrom = asOfGiven ? '--as-of' : model.training.asOf !== null ? "the model's" : 'no as-of in the model: the latest purchase + 1 day';
+      // A model fitted on an RFM table has no as-of date: the log's own default applies then, as it
+      // does for a log newer than the model (scored as of its own latest purchase + 1 day).
+      const newer = loaded.newerThanModel;
+      const asOfFrom = asOfGiven
+        ? '--as-of'
+        : newer !== undefined
+          ? `the data's own: its latest purchase, ${formatDate(newer.latestPurchase)}, is after the model's as-of ${formatDate(newer.modelAsOf)}; --as-of DATE chooses another`
+          : model.training.asOf !== null
+            ? "the model's"
+            : 'no as-of in the model: the latest purchase + 1 day';
       ctx.info(() => `as-of ${formatTimestamp(loaded.asOf!)} (${asOfFrom}), ${plural(loaded.customers.length, 'customer')}`);
       await writer.write(loaded.customers);
     } else {

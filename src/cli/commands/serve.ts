@@ -23,15 +23,15 @@ const GRACE_MS = 10_000;
 
 interface ServeOptions {
   model?: string;
-  port: string;
+  port?: string;
   host: string;
   token?: string;
   quiet?: boolean;
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, from: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
-    throw usageError(`--port "${text}" is not a port number`, 'give 0..65535 (0 picks a free port, printed on stderr)');
+    throw usageError(`${from} "${text}" is not a port number`, 'give 0..65535 (0 picks a free port, printed on stderr)');
   }
   return Number(text);
 }
@@ -63,10 +63,14 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   }
 }
 
+function nonEmpty(text: string | undefined): string | undefined {
+  return text !== undefined && text.trim() !== '' ? text.trim() : undefined;
+}
+
 export function serveCommand(run: RunWrapper): Command {
   const command = new Command('serve')
     .description('serve the model over HTTP: /health, /segment, /clusters/summary, /openapi.json, /docs')
-    .option('--port <port>', 'TCP port (0 picks a free one)', '8000')
+    .option('--port <port>', 'TCP port (0 picks a free one; default $PORT, else 8000)')
     .option('--host <host>', 'address to bind (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--token <token>', 'require "Authorization: Bearer <token>" on every route but /health (default: $RFM_API_TOKEN)');
   addModelOption(command);
@@ -89,7 +93,9 @@ Example:
   return command.action(
     run(async (ctx: Context) => {
       const o = command.opts<ServeOptions>();
-      const port = parsePort(o.port);
+      // $PORT as Cloud Run, Heroku and the Docker image's HEALTHCHECK use it; --port wins.
+      const envPort = nonEmpty(ctx.streams.env.PORT);
+      const port = o.port !== undefined ? parsePort(o.port, '--port') : envPort !== undefined ? parsePort(envPort, '$PORT') : 8000;
       const host = o.host;
       if (o.token !== undefined && o.token.trim() === '') throw usageError('--token is empty', 'give a secret, or leave --token out to serve without auth');
       const envToken = ctx.streams.env.RFM_API_TOKEN;

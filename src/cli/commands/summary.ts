@@ -5,12 +5,13 @@
  */
 import { Command } from 'commander';
 import { summaryForData, summaryFromModel, type SegmentSummary, type Summary } from '../../core/summary.js';
-import { formatTimestamp, parseTimestamp } from '../../io/dates.js';
+import { formatDate, formatTimestamp, parseTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import { withSink } from '../../io/output.js';
 import { writeRecords, type Column } from '../../io/records.js';
 import { formatInt } from '../../render/numbers.js';
 import { actionsList, allCharts, segmentTable } from '../../render/segments.js';
+import { escapeControl, wrapWords } from '../../render/text.js';
 import type { Context } from '../context.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, type RawInputOptions } from '../options.js';
@@ -18,7 +19,8 @@ import type { RunWrapper } from './index.js';
 
 const stat = (pick: (s: SegmentSummary) => SegmentSummary['recency'], key: 'mean' | 'median') => (s: SegmentSummary) => pick(s)?.[key] ?? null;
 
-const CSV_COLUMNS: Column<SegmentSummary>[] = [
+/** The columns of a segment table in CSV/TSV (summary and fit). */
+export const SEGMENT_COLUMNS: Column<SegmentSummary>[] = [
   { header: 'cluster', value: (s) => s.cluster },
   { header: 'segment', value: (s) => s.name },
   { header: 'customers', value: (s) => s.size },
@@ -41,7 +43,8 @@ function heading(summary: Summary, path: string, ctx: Context): string {
     summary.data.source === m.source && summary.data.customers === m.customers
       ? `trained on ${m.source} (${formatInt(m.customers)} customers${m.asOf ? `, as of ${m.asOf.slice(0, 10)}` : ''})`
       : `${formatInt(summary.data.customers)} customers of ${summary.data.source}${summary.data.asOf ? ` as of ${summary.data.asOf.slice(0, 10)}` : ''}, in the segments of a model trained on ${m.source}`;
-  return ctx.style.chalk.bold(`${path}: k = ${m.k}, ${m.transform} transform, ${data}`) + '\n';
+  // The path and the model's source name files: escaped, and wrapped to the terminal.
+  return ctx.style.chalk.bold(wrapWords(escapeControl(`${path}: k = ${m.k}, ${m.transform} transform, ${data}`, false), ctx.view.width)) + '\n';
 }
 
 export function summaryCommand(run: RunWrapper): Command {
@@ -51,7 +54,7 @@ export function summaryCommand(run: RunWrapper): Command {
     .option('--no-charts', 'the table alone, no bar charts');
   addModelOption(command);
   addInputOptions(command);
-  addCommonOptions(command, ['table', 'json', 'csv']);
+  addCommonOptions(command, ['table', 'json', 'ndjson', 'csv', 'tsv']);
   command.addHelpText(
     'after',
     `
@@ -65,23 +68,30 @@ Example:
       const o = command.opts<RawInputOptions & { model?: string; data?: string; charts: boolean }>();
       const path = modelPath(o.model, ctx.streams.env);
       const model = await readModel(path);
+      const format = ctx.format('json');
       let summary = summaryFromModel(model);
       if (o.data !== undefined) {
         // New data is aggregated with the model's as-of date unless --as-of is given.
         const modelAsOf = o.asOf === undefined && model.training.asOf !== null ? parseTimestamp(model.training.asOf) : undefined;
         const loaded = await readCustomers(ctx, o.data, o, modelAsOf === undefined ? {} : { asOf: modelAsOf, asOfFromModel: true });
+        const newer = loaded.newerThanModel;
+        if (newer !== undefined && loaded.asOf !== null) {
+          ctx.info(
+            `as-of ${formatTimestamp(loaded.asOf)} (the data's own: its latest purchase, ${formatDate(newer.latestPurchase)}, is after the model's as-of ${formatDate(newer.modelAsOf)}; --as-of DATE chooses another)`,
+          );
+        }
         summary = summaryForData(model, loaded.customers, o.data, loaded.asOf === null ? null : formatTimestamp(loaded.asOf));
       }
-      const format = ctx.format('json');
       await withSink(await ctx.openOutput(), async (out) => {
         if (format === 'json' || format === 'ndjson') {
           await out.write(JSON.stringify(summary, null, format === 'json' ? 2 : undefined) + '\n');
-        } else if (format === 'csv') {
-          await writeRecords(out, 'csv', CSV_COLUMNS, summary.segments);
+        } else if (format === 'csv' || format === 'tsv') {
+          await writeRecords(out, format, SEGMENT_COLUMNS, summary.segments);
         } else {
-          let text = heading(summary, path, ctx) + segmentTable(summary.segments, ctx.style);
-          if (o.charts) text += '\n' + allCharts(summary.segments, ctx.style);
-          text += '\n' + actionsList(summary.segments, ctx.style);
+          const width = ctx.view.width;
+          let text = heading(summary, path, ctx) + segmentTable(summary.segments, ctx.style, ctx.view);
+          if (o.charts) text += '\n' + allCharts(summary.segments, ctx.style, Math.min(width ?? 80, 80));
+          text += '\n' + actionsList(summary.segments, ctx.style, width);
           await out.write(text);
         }
       });

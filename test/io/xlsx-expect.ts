@@ -1,0 +1,16 @@
+/** Shared by the xlsx CLI tests: our RFM table against pandas'. */
+import { expect } from 'vitest';
+import { rfmByCustomer } from '../cli/helpers.js';
+
+/** Same customers in the same order, same recency and frequency, monetary to the cent (CSV output is rounded). */
+export function expectSameRfm(ours: string, pandas: string): void {
+  const got = rfmByCustomer(ours);
+  const want = rfmByCustomer(pandas);
+  expect([...got.keys()]).toEqual([...want.keys()]);
+  for (const [id, expected] of want) {
+    const row = got.get(id)!;
+    expect(row.recency, id).toBe(expected.recency);
+    expect(row.frequency, id).toBe(expected.frequency);
+    expect(Math.abs((row.monetary as number) - (expected.monetary as number)), id).toBeLessThan(0.005);
+  }
+}
