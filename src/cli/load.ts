@@ -4,6 +4,7 @@ import { loadCustomers, type LoadedCustomers, type LoadOptions } from '../io/cus
 import { DAY_MS, formatDate } from '../io/dates.js';
 import { fileSink, withSink } from '../io/output.js';
 import { formatInt, plural } from '../render/numbers.js';
+import { valueNote } from '../render/value-note.js';
 import type { Context } from './context.js';
 import { loadOptions, type RawInputOptions } from './options.js';
 import { createdAt } from './version.js';
@@ -60,6 +61,10 @@ export async function readCustomers(
     });
     spinner.stop();
     if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
+    if (loaded.layouts !== null) {
+      const note = valueNote(loaded.layouts);
+      if (note !== undefined) ctx.info(note);
+    }
     if (loaded.report !== null) {
       const report = loaded.report;
       ctx.info(() => cleaningSummary(report));

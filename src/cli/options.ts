@@ -5,6 +5,7 @@ import { usageError } from '../core/errors.js';
 import { headerlessColumns, type ColumnOverrides } from '../io/columns.js';
 import type { InputKind, LoadOptions } from '../io/customers.js';
 import { parseTimestamp, type DateOrder } from '../io/dates.js';
+import type { DecimalMark } from '../io/number-layout.js';
 import { FORMATS, type CommonOptions } from './context.js';
 
 export function addCommonOptions(command: Command, formats: readonly string[] = FORMATS): Command {
@@ -31,7 +32,14 @@ export function addInputOptions(command: Command): Command {
     .option('--quantity-col <name>', 'quantity column')
     .option('--price-col <name>', 'unit price column')
     .option('--amount-col <name>', 'line amount column (used instead of quantity × price)')
-    .addOption(new Option('--date-format <order>', 'order of slashed dates like 01/02/2011').choices(['mdy', 'dmy', 'ymd']).default('mdy'))
+    .addOption(
+      new Option('--date-format <order>', 'order of slashed dates like 01/02/2011 (default: inferred from the column; ymd accepts year-first dates only)').choices([
+        'mdy',
+        'dmy',
+        'ymd',
+      ]),
+    )
+    .addOption(new Option('--decimal <mark>', 'decimal mark of number columns (default: inferred per column)').choices([',', '.']))
     .option('--sheet <name>', 'worksheet of an .xlsx input (default: the first)')
     .option('--as-of <date>', 'as-of date for recency (default: latest purchase + 1 day); later rows are left out')
     .option('--keep-cancelled', 'keep cancellations (invoice starting with C)')
@@ -53,7 +61,8 @@ export interface RawInputOptions {
   quantityCol?: string;
   priceCol?: string;
   amountCol?: string;
-  dateFormat: DateOrder;
+  dateFormat?: DateOrder;
+  decimal?: DecimalMark;
   sheet?: string;
   asOf?: string;
   keepCancelled?: boolean;
@@ -120,6 +129,7 @@ export function loadOptions(o: RawInputOptions, onProgress?: (rows: number) => v
   return {
     columns: columnOverrides(o),
     dateOrder: o.dateFormat,
+    decimal: o.decimal,
     cleaning: cleaningOptions(o),
     asOf: parseAsOf(o.asOf),
     inputKind: o.inputKind,

@@ -11,6 +11,7 @@ import type { InputSource } from './source.js';
 import type { RecordSink, RecordView } from './fast-csv.js';
 import { dropWarnings, type DropWarning } from './drop-warnings.js';
 import { readTable, type Delimiter, type TableHandler } from './table.js';
+import type { ValueLayouts } from './value-layouts.js';
 import { nothingKeptError, parseNumber, transactionScanner, type ScanOptions, type TransactionScanner } from './transactions.js';
 
 export type InputKind = 'auto' | 'transactions' | 'rfm';
@@ -37,6 +38,8 @@ export interface LoadedCustomers {
   asOf: number | null;
   /** Cleaning counts; null for an RFM table. */
   report: CleaningReport | null;
+  /** How dates and numbers were read (value-layouts.ts); null for an RFM table. */
+  layouts: ValueLayouts | null;
   /** The model's as-of was set aside because the log has purchases after it (asOfFromModel). */
   newerThanModel?: { latestPurchase: number; modelAsOf: number };
   /** The `columns: …` line when a role was guessed (a second choice or a layout). */
@@ -188,9 +191,9 @@ export async function loadCustomers(
     if (streamed === 0) {
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
-    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, warnings: [] };
+    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, layouts: null, warnings: [] };
     tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
-    return { kind: 'rfm', customers: tableRows, asOf: null, report: null, warnings: [] };
+    return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null, warnings: [] };
   }
   const report = scanner!.report();
   if (report.rowsKept === 0) throw nothingKeptError(report);
@@ -217,6 +220,7 @@ export async function loadCustomers(
     customers: result.customers,
     asOf: result.asOf,
     report,
+    layouts: scanner!.layouts(),
     newerThanModel,
     columnsNotice: scanner!.mapping().notice,
     warnings: dropWarnings(report, scanner!.firstBad()),

@@ -1,11 +1,19 @@
 /**
  * Hand-written date parsing for the layouts transaction logs use. `new Date(string)` is slow and
  * depends on the machine's time zone for some layouts; here every timestamp without a zone is UTC,
- * and impossible dates (Feb 30, hour 25) are rejected rather than rolled over.
+ * a timestamp with a zone is that instant (so its UTC day counts), and impossible dates (Feb 30,
+ * hour 25) are rejected rather than rolled over.
  *
- * Accepted: YYYY-MM-DD[ HH:MM[:SS[.fff]]], the same with `T` and an optional zone (Z, ±HH:MM, ±HHMM),
- * M/D/YYYY[ H:MM[:SS]] (US, the Online Retail CSV export; D/M/YYYY with dateOrder 'dmy'),
- * YYYY/MM/DD, and YYYYMMDD.
+ * Accepted (EXPORTS-SPEC.md "Values"):
+ * - YYYY-MM-DD[ HH:MM[:SS[.fff]]], the same with `T`, then an optional zone: Z, ±HH:MM, ±HHMM, UTC,
+ *   with or without a space before it (Shopify writes `2024-01-05 10:22:11 -0500`); YYYY/MM/DD too;
+ * - YYYYMMDD (CDNOW);
+ * - M/D/YYYY and D/M/YYYY, one or two digits each, with an optional ` H:MM[:SS]`: the order is the
+ *   column's (value-layouts.ts infers it; `order` here says which to read);
+ * - D.M.YYYY and DD-MM-YYYY, always day first, with the same optional time;
+ * - English month names or their 3-letter abbreviations: `Jan 5, 2024`, `05-Jan-2024`,
+ *   `5 January 2024`, with the same optional time.
+ * `order` 'ymd' accepts only year-first dates: a slashed D/M/YYYY or M/D/YYYY value is then invalid.
  */
 export type DateOrder = 'ymd' | 'mdy' | 'dmy';
 
@@ -63,10 +71,14 @@ function parseTimeAndZone(s: string, at: number): number {
     }
   }
   let offsetMinutes = 0;
+  // One space may separate the time from its zone (` -0500`, ` UTC`), but then a zone must follow.
+  if (i < s.length - 1 && s.charCodeAt(i) === 32) i++;
   if (i < s.length) {
     const c = s.charCodeAt(i);
     if ((c === 90 || c === 122) && i === s.length - 1) {
       // Z
+    } else if (i === s.length - 3 && s.slice(i).toUpperCase() === 'UTC') {
+      // UTC
     } else if (c === 43 || c === 45) {
       const sign = c === 43 ? 1 : -1;
       const zh = digits(s, i + 1, 2);
@@ -98,7 +110,7 @@ export function parseTimestamp(text: string, order: DateOrder = 'mdy'): number {
   const s = text.trim();
   const n = s.length;
   if (n < 8) return NaN;
-  // YYYY-MM-DD or YYYY/MM/DD, then optional ' ' or 'T' and a time.
+  // YYYY-MM-DD or YYYY/MM/DD, then optional ' ' or 'T' and a time (the common case: checked first).
   const sep = s.charCodeAt(4);
   if ((sep === 45 || sep === 47) && s.charCodeAt(7) === sep) {
     const year = digits(s, 0, 4);
@@ -111,29 +123,98 @@ export function parseTimestamp(text: string, order: DateOrder = 'mdy'): number {
     return utc(year, month, day, s, 11);
   }
   // YYYYMMDD
-  if (n === 8) {
-    const year = digits(s, 0, 4);
-    const month = digits(s, 4, 2);
-    const day = digits(s, 6, 2);
-    if (year < 0 || month < 0 || day < 0) return NaN;
-    return utc(year, month, day, s, n);
+  if (n === 8 && digits(s, 0, 8) >= 0) {
+    return utc(digits(s, 0, 4), digits(s, 4, 2), digits(s, 6, 2), s, n);
   }
-  // M/D/YYYY or D/M/YYYY (one or two digits each), optional ' H:MM[:SS]'.
-  const slash1 = s.indexOf('/');
-  if (slash1 === 1 || slash1 === 2) {
-    const slash2 = s.indexOf('/', slash1 + 1);
-    if (slash2 !== slash1 + 2 && slash2 !== slash1 + 3) return NaN;
-    const a = digits(s, 0, slash1);
-    const b = digits(s, slash1 + 1, slash2 - slash1 - 1);
-    const year = digits(s, slash2 + 1, 4);
+  // D/M/YYYY, M/D/YYYY, D.M.YYYY, DD-MM-YYYY (one or two digits each), optional ' H:MM[:SS]'.
+  const sep1 = s.charCodeAt(1) < 48 ? 1 : s.charCodeAt(2) < 48 ? 2 : -1;
+  const c1 = s.charCodeAt(sep1);
+  if (sep1 > 0 && (c1 === 47 || c1 === 46 || c1 === 45)) {
+    const sep2 = s.charCodeAt(sep1 + 2) === c1 ? sep1 + 2 : s.charCodeAt(sep1 + 3) === c1 ? sep1 + 3 : -1;
+    if (sep2 < 0) return parseMonthName(s);
+    const a = digits(s, 0, sep1);
+    const b = digits(s, sep1 + 1, sep2 - sep1 - 1);
+    const year = digits(s, sep2 + 1, 4);
     if (a < 0 || b < 0 || year < 0) return NaN;
-    const [month, day] = order === 'dmy' ? [b, a] : [a, b];
-    const end = slash2 + 5;
-    if (end === n) return utc(year, month, day, s, n);
-    if (s.charCodeAt(end) !== 32 && s.charCodeAt(end) !== 84) return NaN;
-    return utc(year, month, day, s, end + 1);
+    let month: number;
+    let day: number;
+    if (c1 !== 47) [day, month] = [a, b]; // dots and dashes: always day first
+    else if (order === 'ymd') return NaN;
+    else [month, day] = order === 'dmy' ? [b, a] : [a, b];
+    return withOptionalTime(year, month, day, s, sep2 + 5);
+  }
+  return parseMonthName(s);
+}
+
+/** The date, then nothing, or ' ' / 'T' and a time, from `end` on. */
+function withOptionalTime(year: number, month: number, day: number, s: string, end: number): number {
+  if (end === s.length) return utc(year, month, day, s, end);
+  const c = s.charCodeAt(end);
+  if (c !== 32 && c !== 84) return NaN;
+  return utc(year, month, day, s, end + 1);
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** A month's number from its English name or 3-letter abbreviation (any case), or -1. */
+function monthNumber(word: string): number {
+  const w = word.toLowerCase();
+  const i = w.length === 3 ? MONTHS.indexOf(w) : MONTH_NAMES.indexOf(w);
+  return i < 0 ? -1 : i + 1;
+}
+
+// `Jan 5, 2024`, `January 5 2024`; `05-Jan-2024`, `5 January 2024`, `5 Jan 2024`; then the time.
+const MONTH_FIRST = /^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})(?=$|[ T])/;
+const DAY_FIRST = /^(\d{1,2})([ -])([A-Za-z]{3,9})\.?\2(\d{4})(?=$|[ T])/;
+
+/** The month-name layouts (rare: only values that reach here pay for the regular expressions). */
+function parseMonthName(s: string): number {
+  let m = MONTH_FIRST.exec(s);
+  if (m !== null) {
+    const month = monthNumber(m[1]);
+    return month < 0 ? NaN : withOptionalTime(Number(m[3]), month, Number(m[2]), s, m[0].length);
+  }
+  m = DAY_FIRST.exec(s);
+  if (m !== null) {
+    const month = monthNumber(m[3]);
+    return month < 0 ? NaN : withOptionalTime(Number(m[4]), month, Number(m[1]), s, m[0].length);
   }
   return NaN;
+}
+
+/** What a value says about its column's day/month order. */
+export type OrderEvidence = 'none' | 'dmy' | 'mdy' | 'either' | 'neither';
+
+const SLASHED = /^\s*(\d{1,2})\/(\d{1,2})\/\d{4}(?:$|[ T])/;
+
+/**
+ * For a slashed date (`a/b/YYYY`): 'dmy' when only day first makes sense (a > 12), 'mdy' when
+ * only month first does (b > 12), 'either' when both are ≤ 12, 'neither' when both are > 12;
+ * 'none' for every other layout, whose order is fixed.
+ */
+export function orderEvidence(text: string): OrderEvidence {
+  const m = SLASHED.exec(text);
+  if (m === null) return 'none';
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  if (a > 12) return b > 12 ? 'neither' : 'dmy';
+  return b > 12 ? 'mdy' : 'either';
+}
+
+/** A name for the layout of a date value, for `rfm inspect` and the notes (slow: once per column layout seen). */
+export function dateLayoutName(text: string, order: DateOrder | undefined): string {
+  const s = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}(?:$|[ Tt])/.test(s)) {
+    if (/[ T]\d{1,2}:\d{2}.*(?:[Zz]|UTC|[+-]\d{2}:?\d{2})$/.test(s)) return 'YYYY-MM-DD HH:MM ±zone';
+    return s.length > 10 ? 'YYYY-MM-DD HH:MM' : 'YYYY-MM-DD';
+  }
+  if (/^\d{4}\/\d{2}\/\d{2}/.test(s)) return 'YYYY/MM/DD';
+  if (/^\d{8}$/.test(s)) return 'YYYYMMDD';
+  if (SLASHED.test(s)) return order === 'dmy' ? 'D/M/YYYY' : order === 'mdy' ? 'M/D/YYYY' : 'D/M or M/D/YYYY';
+  if (/^\d{1,2}\.\d{1,2}\.\d{4}/.test(s)) return 'D.M.YYYY';
+  if (/^\d{1,2}-\d{1,2}-\d{4}/.test(s)) return 'DD-MM-YYYY';
+  return 'month name';
 }
 
 /** Midnight UTC of the day containing `ms`. */

@@ -13,11 +13,13 @@
  *   record concerned, cut where the source chunks were, with the line number and encoding reached
  *   so far, so that papaparse gives the same rows and the same errors.
  * Line ends are papaparse's guess on the first chunk (`\n` or `\r\n`); quoted fields may hold
- * delimiters, `""` escapes and line breaks. Text is UTF-8, switching to latin1 from the first chunk
- * that is not valid UTF-8, as decodeText does (delimiters, quotes and line ends are ASCII, so they
- * are found the same way in both).
+ * delimiters, `""` escapes and line breaks. Text is UTF-8 or latin1 as the input's encoding
+ * decision says (encoding.ts: made before the first byte that is not ASCII, so the switch, at that
+ * chunk, reads every byte as latin1 would from the start), as decodeText does (delimiters, quotes
+ * and line ends are ASCII, so they are found the same way in both). A source without a decision
+ * (made by hand) switches at the first chunk that is not valid UTF-8, again as decodeText does.
  */
-import { isUtf8 } from 'node:buffer';
+import { completeUtf8Length, Utf8Tracker, type EncodingDecision } from './encoding.js';
 import type { InputSource } from './source.js';
 import { MAX_LINE_CHARS } from './source.js';
 import { prefixed } from './iterate.js';
@@ -416,48 +418,6 @@ export class RecordScanner {
   }
 }
 
-/**
- * decodeText's decision, chunk by chunk: whether the bytes so far are UTF-8 (TextDecoder, fatal,
- * streaming: a sequence cut by the end of a chunk is completed by the next one).
- */
-class Utf8Tracker {
-  private pending: Buffer = EMPTY;
-
-  /** False when the chunk (with the bytes pending from the last one) is not valid UTF-8. */
-  accept(chunk: Buffer): boolean {
-    let data = chunk;
-    if (this.pending.length > 0) {
-      const lead = this.pending[0];
-      const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-      const need = Math.min(length - this.pending.length, chunk.length);
-      const joined = Buffer.concat([this.pending, chunk.subarray(0, need)]);
-      data = chunk.subarray(need);
-      if (joined.length < length) {
-        this.pending = joined;
-        return true;
-      }
-      this.pending = EMPTY;
-      if (!isUtf8(joined)) return false;
-    }
-    const complete = completeUtf8Length(data);
-    if (!isUtf8(data.subarray(0, complete))) return false;
-    this.pending = Buffer.from(data.subarray(complete));
-    return true;
-  }
-}
-
-/** Length of `buf` without a trailing multi-byte sequence that the next chunk may complete. */
-function completeUtf8Length(buf: Uint8Array): number {
-  const n = buf.length;
-  for (let back = 1; back <= Math.min(3, n); back++) {
-    const b = buf[n - back];
-    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back for the lead
-    const length = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return length > back ? n - back : n;
-  }
-  return n;
-}
-
 /** Where the general path takes over after the header: line numbers, encoding and line ends so far. */
 export interface ResumePoint {
   delimiter: Exclude<Delimiter, 'whitespace'>;
@@ -493,6 +453,9 @@ class ChunkChecks {
   private run = 0;
   private readonly utf8 = new Utf8Tracker();
 
+  /** With the input's encoding decision (source.ts) the chunks need no UTF-8 check of their own. */
+  constructor(private readonly decision: EncodingDecision | undefined) {}
+
   /** Returns false when the general path must read this chunk (it has an error to report). */
   admit(chunk: Buffer, view: RecordView): boolean {
     if (chunk.indexOf(0) >= 0) return false;
@@ -500,7 +463,7 @@ class ChunkChecks {
     // decodeText counts characters; bytes are never fewer, so a miss here is only a maybe.
     this.run = last < 0 ? this.run + chunk.length : chunk.length - last - 1;
     if (this.run > MAX_LINE_CHARS) return false;
-    if (!this.latin1 && !this.utf8.accept(chunk)) {
+    if (!this.latin1 && (this.decision !== undefined ? this.decision.latin1 : !this.utf8.accept(chunk))) {
       this.latin1 = true;
       view.latin1From = this.offset;
       view.epoch++;
@@ -518,7 +481,7 @@ const hasLineEnd = (b: Buffer) => b.indexOf(LF) >= 0 || b.indexOf(CR) >= 0;
  */
 export async function readDelimitedFast(source: InputSource, handler: FastTableHandler, general: GeneralReaders): Promise<void> {
   const it = source.bytes[Symbol.asyncIterator]();
-  const checks = new ChunkChecks();
+  const checks = new ChunkChecks(source.encoding);
   const seen: Buffer[] = [];
   let eof = false;
   let head = EMPTY;

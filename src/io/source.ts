@@ -1,13 +1,16 @@
 /**
  * Opening an input: a path or stdin, gzip detected by its magic bytes, .xlsx by its zip magic,
- * text decoded as UTF-8 (BOM stripped) with a latin1 fallback for the ISO-8859-1 exports of
- * Online Retail, and UTF-16 when it carries a BOM. Lines are limited in length so that a file with
+ * text decoded as UTF-8 (BOM stripped) or, when the input is not valid UTF-8 anywhere, as latin1
+ * from its first byte (the ISO-8859-1 exports of Online Retail; decided once, encoding.ts), and
+ * UTF-16 when it carries a BOM. Lines are limited in length so that a file with
  * no line breaks fails clearly instead of exhausting memory.
  */
+import { isAscii } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { RfmError, inputError } from '../core/errors.js';
+import { decideFromFile, decidingChunks, EncodingDecision } from './encoding.js';
 import { prefixed } from './iterate.js';
 
 /** Longest physical line accepted, in characters. */
@@ -30,6 +33,11 @@ export interface InputSource {
    * read from one shared position, each continuing where the other stopped.
    */
   file?: FileReader;
+  /**
+   * Text inputs: UTF-8 or latin1, decided before the first byte that is not ASCII is handed on
+   * (encoding.ts). Absent on a source made by hand (tests): the decoders then decide as they read.
+   */
+  encoding?: EncodingDecision;
 }
 
 function openError(error: NodeJS.ErrnoException, name: string): RfmError {
@@ -90,6 +98,10 @@ export const READ_CHUNK = 1 << 20;
  */
 export class FileReader {
   private closed = false;
+  /** Bytes read so far (the handle's position). */
+  private position = 0;
+  /** Set for a text file: each chunk read is checked for ASCII until the encoding is decided. */
+  private decision: EncodingDecision | undefined;
 
   constructor(
     private readonly handle: FileHandle,
@@ -101,12 +113,27 @@ export class FileReader {
     if (this.closed) return 0;
     try {
       const { bytesRead } = await this.handle.read(target, offset, length, null);
+      this.position += bytesRead;
       if (bytesRead === 0) await this.close();
+      else if (this.decision !== undefined && !this.decision.decided) await this.check(target.subarray(offset, offset + bytesRead));
       return bytesRead;
     } catch (error) {
       await this.close();
       throw openError(error as NodeJS.ErrnoException, this.name);
     }
+  }
+
+  /** Decides the encoding of this text file before any of its bytes is used (`read`: the bytes read so far). */
+  async decideEncoding(decision: EncodingDecision, read: Buffer): Promise<void> {
+    this.decision = decision;
+    if (read.length > 0) await this.check(read);
+  }
+
+  /** The chunk just read: if it is the first not in ASCII, the rest of the file decides (encoding.ts). */
+  private async check(chunk: Buffer): Promise<void> {
+    if (isAscii(chunk)) return;
+    // A file read to its end already (a few bytes) is closed: the chunk is all there is.
+    await decideFromFile(this.decision!, chunk, this.closed ? undefined : this.handle, this.position);
   }
 
   async *chunks(): AsyncGenerator<Buffer> {
@@ -185,7 +212,10 @@ export async function openInput(path: string | undefined, stdin: Readable): Prom
     ({ head, all } = await peek(chunksOf(gunzip, name), 4));
   }
   if (isZip(head)) return { name, kind: 'xlsx', bytes: all, file };
-  return { name, kind: 'text', bytes: all, file };
+  const encoding = new EncodingDecision();
+  if (file !== undefined) await file.decideEncoding(encoding, head);
+  else all = decidingChunks(all, encoding);
+  return { name, kind: 'text', bytes: all, file, encoding };
 }
 
 /** Where decoding starts: the fast reader (fast-csv.ts) hands over mid-file, at a line start. */
@@ -194,19 +224,23 @@ export interface DecodeStart {
   line?: number;
   /** The bytes before were found not to be UTF-8: decode as latin1 from the start. */
   latin1?: boolean;
+  /** The input's decision (source.encoding): when it says latin1, every chunk is latin1. */
+  encoding?: EncodingDecision;
 }
 
 /**
  * Decodes byte chunks to text: UTF-8 with the BOM stripped, UTF-16 when a UTF-16 BOM is present,
- * and latin1 from the first chunk that is not valid UTF-8 on (ASCII before it reads the same
- * either way). Rejects NUL bytes (binary files) and over-long lines, naming the line.
+ * and latin1 when the input's encoding decision says so (it is made before the first byte that is
+ * not ASCII arrives, so the chunks before read the same either way); without a decision (a source
+ * made by hand), latin1 from the first chunk that is not valid UTF-8 on. Rejects NUL bytes (binary files) and over-long lines, naming the line.
  */
 export async function* decodeText(bytes: AsyncIterable<Buffer>, name: string, start: DecodeStart = {}): AsyncGenerator<string> {
   let decoder: InstanceType<typeof TextDecoder> | undefined;
   let latin1 = start.latin1 ?? false;
   let line = start.line ?? 1;
   let run = 0;
-  for await (const chunk of bytes) {
+  const decision = start.encoding;
+  for await (let chunk of bytes) {
     let text: string;
     if (decoder === undefined) {
       // Mid-file (resumed) there is no byte-order mark to look for, and none to strip.
@@ -217,6 +251,12 @@ export async function* decodeText(bytes: AsyncIterable<Buffer>, name: string, st
       else if (chunk.length >= 4 && chunk[0] !== 0 && chunk[1] === 0 && chunk[2] !== 0 && chunk[3] === 0) decoder = new TextDecoder('utf-16le');
       else if (chunk.length >= 4 && chunk[0] === 0 && chunk[1] !== 0 && chunk[2] === 0 && chunk[3] !== 0) decoder = new TextDecoder('utf-16be');
       else decoder = new TextDecoder('utf-8', { fatal: true });
+      if (decision !== undefined && decoder.encoding !== 'utf-8') decision.utf16 = decoder.encoding as 'utf-16le' | 'utf-16be';
+    }
+    if (!latin1 && decision?.latin1 === true && decoder.encoding === 'utf-8') {
+      latin1 = true;
+      // A UTF-8 byte-order mark on a file that is not UTF-8 after all: still not text.
+      if (start.line === undefined && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
     if (latin1) {
       text = chunk.toString('latin1');

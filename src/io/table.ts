@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import type PapaParse from 'papaparse';
 import { RfmError, dataError, inputError, usageError } from '../core/errors.js';
 import { readDelimitedFast, type Newline, type RecordSink, type ResumePoint } from './fast-csv.js';
+import type { EncodingDecision } from './encoding.js';
 import { decodeText, MAX_RECORD_CHARS, type InputSource } from './source.js';
 import { prefixed } from './iterate.js';
 import { lazyRequire } from './lazy-require.js';
@@ -316,8 +317,8 @@ function readDelimited(
 }
 
 /** The general path for text: decode, sniff the delimiter, then papaparse or whitespace splitting. */
-async function readText(bytes: AsyncIterable<Buffer>, name: string, handler: TableHandler): Promise<void> {
-  const { line, all } = await firstLine(decodeText(bytes, name));
+async function readText(bytes: AsyncIterable<Buffer>, name: string, handler: TableHandler, encoding: EncodingDecision | undefined): Promise<void> {
+  const { line, all } = await firstLine(decodeText(bytes, name, { encoding }));
   if (line.trim() === '') throw emptyInput(name);
   const delimiter = sniffDelimiter(line);
   if (delimiter === 'whitespace') await readWhitespace(all, name, handler);
@@ -338,14 +339,20 @@ async function readAny(source: InputSource, handler: TableHandler, options: Tabl
     return;
   }
   const fast = handler.fast;
-  if (fast === undefined) return readText(source.bytes, source.name, handler);
+  if (fast === undefined) return readText(source.bytes, source.name, handler, source.encoding);
   await readDelimitedFast(
     source,
     { header: (fields, delimiter) => handler.header(fields, delimiter), fast: () => fast.call(handler) },
     {
-      all: (bytes) => readText(bytes, source.name, handler),
+      all: (bytes) => readText(bytes, source.name, handler, source.encoding),
       rest: (bytes, at: ResumePoint) =>
-        readDelimited(decodeText(bytes, source.name, { line: at.physicalLine, latin1: at.latin1 }), at.delimiter, source.name, handler, at),
+        readDelimited(
+          decodeText(bytes, source.name, { line: at.physicalLine, latin1: at.latin1, encoding: source.encoding }),
+          at.delimiter,
+          source.name,
+          handler,
+          at,
+        ),
       sniffDelimiter,
     },
   );

@@ -15,16 +15,21 @@ import {
 } from '../core/clean.js';
 import { RfmError, dataError } from '../core/errors.js';
 import { detectColumns, type ColumnMapping, type ColumnOverrides, type TransactionColumns } from './columns.js';
-import { layoutRowPath, needsRowPath, type LayoutRowPath } from './export-layouts.js';
 import { firstBadColumn, type FirstBad } from './drop-warnings.js';
-import { parseTimestamp, type DateOrder } from './dates.js';
-import { FieldMemo, type RecordSink } from './fast-csv.js';
+import { layoutRowPath, needsRowPath, type LayoutRowPath } from './export-layouts.js';
+import type { DateOrder } from './dates.js';
+import { FieldMemo, type RecordSink, type RecordView } from './fast-csv.js';
+import type { DecimalMark } from './number-layout.js';
 import type { InputSource } from './source.js';
 import type { Delimiter } from './table.js';
+import { MAX_WAITING_ROWS, ValueReaders, type ValueLayouts } from './value-layouts.js';
 
 export interface ScanOptions {
   columns: ColumnOverrides;
-  dateOrder: DateOrder;
+  /** --date-format: the order of slashed dates; undefined = inferred from the column (value-layouts.ts). */
+  dateOrder?: DateOrder;
+  /** --decimal: the decimal mark of number columns; undefined = inferred per column. */
+  decimal?: DecimalMark;
   cleaning: CleaningOptions;
   /** Called now and then with the number of data rows read so far. */
   onProgress?: (rowsRead: number) => void;
@@ -56,11 +61,30 @@ export interface TransactionScanner {
    * option needs whole rows (--dedupe).
    */
   fastSink(onKept: (parsed: ParsedRow) => void): RecordSink | undefined;
+  /**
+   * The counts, once every row was read; throws the error naming --date-format or --decimal when a
+   * column never decided how its values are written.
+   */
   report(): CleaningReport;
+  /** How dates and numbers were read (after header()): for `rfm inspect` and the stderr note. */
+  layouts(): ValueLayouts;
   /** What column detection decided (after header()). */
   mapping(): ColumnMapping;
   /** The first row each rule dropped: its line, column and value (for the warnings). */
   firstBad(): FirstBad;
+}
+
+/** A row held back while a column waits for its layout (value-layouts.ts): its texts, read again later. */
+interface HeldRow {
+  /** The fields (general path), for onKept; undefined on the fast path. */
+  row: string[] | undefined;
+  line: number;
+  customerId: string;
+  invoice: string;
+  date: string;
+  quantity: string;
+  price: string;
+  amount: string;
 }
 
 /**
@@ -78,14 +102,17 @@ export function transactionScanner(
   let width = 0;
   let padShortRows = false;
   let columns: TransactionColumns | undefined;
+  let readers: ValueReaders | undefined;
+  // Rows held back, in order, while a column waits for its layout; released when none waits.
+  let held: HeldRow[] = [];
   let mapping: ColumnMapping | undefined;
   let header: string[] = [];
   // Only for files with a status, `Cancelled at`, refund or fill-down column (export-layouts.ts).
   let rowPath: LayoutRowPath | undefined;
   const firstBad: FirstBad = {};
   /**
-   * Counts the first drop of a rule, remembering its line, column and value for the warnings (the
-   * later drops are only counted: no call, no closure).
+   * Counts the first drop of a rule, remembering its line, column and value for the warnings
+   * (callers count the later drops themselves: no call, no closure per row).
    */
   const firstDrop = (rule: DropRule, line: number, text: (column: number) => string) => {
     dropped[rule]++;
@@ -116,6 +143,75 @@ export function transactionScanner(
       hint: 'every row needs one value per header column; check for a stray delimiter or a missing quote',
     });
 
+  /** Reads the value fields into `parsed` with the columns' readers (throws on a contradiction). */
+  const readValues = (date: string, quantity: string, price: string, amount: string, line: number) => {
+    const v = readers!;
+    parsed.time = v.date.parse(date, line);
+    if (v.quantity !== undefined) parsed.quantity = v.quantity.parse(quantity, line);
+    if (v.price !== undefined) parsed.price = v.price.parse(price, line);
+    if (v.amount !== undefined) parsed.amount = v.amount.parse(amount, line);
+  };
+  /** The cleaning rules on `parsed`, then onKept (general path: `row` for --dedupe and the caller). */
+  const keepOrDrop = (row: string[], line: number) => {
+    // The layout's status, `Cancelled at` and refund (an amount refunded in full is no sale).
+    if (rowPath !== undefined && !rowPath.apply(row, parsed)) parsed.amount = NaN;
+    let rule = dropRule(parsed, options.cleaning);
+    if (rule === null && seen !== undefined) {
+      const key = row.join('\u0000');
+      if (seen.has(key)) rule = 'duplicate';
+      else seen.add(key);
+    }
+    if (rule !== null) {
+      if (dropped[rule] === 0) firstDrop(rule, line, (column) => row[column]);
+      else dropped[rule]++;
+      return;
+    }
+    rowsKept++;
+    onKept(row, parsed);
+  };
+  const hold = (row: HeldRow) => {
+    if (held.length >= MAX_WAITING_ROWS) throw readers!.ambiguityError(` in the ${MAX_WAITING_ROWS.toLocaleString('en-US')} rows from line ${held[0].line}`);
+    held.push(row);
+  };
+  /**
+   * Every column decided: the held rows are read again with the decided layouts and go on in
+   * order (to `fastKept` on the fast path, which has no fields to give). `parsed` is restored after.
+   */
+  const release = (fastKept: ((parsed: ParsedRow) => void) | undefined) => {
+    const current = { ...parsed };
+    const rows = held;
+    held = [];
+    for (const h of rows) {
+      parsed.customerId = h.customerId;
+      parsed.invoice = h.invoice;
+      readValues(h.date, h.quantity, h.price, h.amount, h.line);
+      if (fastKept === undefined) {
+        keepOrDrop(h.row!, h.line);
+        continue;
+      }
+      const rule = dropRule(parsed, options.cleaning);
+      if (rule !== null) {
+        if (dropped[rule] === 0) firstDrop(rule, h.line, (column) => heldText(h, column));
+        else dropped[rule]++;
+      } else {
+        rowsKept++;
+        fastKept(parsed);
+      }
+    }
+    Object.assign(parsed, current);
+  };
+
+  /** A held row's text of one of the columns it keeps (the warnings name the first bad value). */
+  const heldText = (h: HeldRow, column: number): string => {
+    const c = columns!;
+    if (column === c.customer) return h.customerId;
+    if (column === c.invoice) return h.invoice;
+    if (column === c.date) return h.date;
+    if (column === c.quantity) return h.quantity;
+    if (column === c.price) return h.price;
+    return column === c.amount ? h.amount : '';
+  };
+
   return {
     header(fields, delimiter) {
       mapping = detectColumns(fields, options.columns, source.name);
@@ -127,6 +223,12 @@ export function transactionScanner(
       parsed.hasQuantity = columns.quantity >= 0;
       parsed.hasPrice = columns.price >= 0;
       parsed.hasAmount = columns.amount >= 0;
+      readers = new ValueReaders(fields, columns, {
+        file: source.name,
+        delimiter,
+        dateOrder: options.dateOrder,
+        decimal: options.decimal,
+      });
       return columns;
     },
     rows(rows, lines) {
@@ -140,28 +242,21 @@ export function transactionScanner(
             throw fieldCountError(lines[i], row.length);
           }
         }
-        rowsRead++;
         if (rowPath !== undefined) row = rowPath.fillDown(row);
+        rowsRead++;
+        const line = lines[i];
         parsed.customerId = normalizeCustomerId(row[c.customer]);
         parsed.invoice = c.invoice >= 0 ? row[c.invoice] : '';
-        parsed.time = parseTimestamp(row[c.date], options.dateOrder);
-        if (c.quantity >= 0) parsed.quantity = parseNumber(row[c.quantity]);
-        if (c.price >= 0) parsed.price = parseNumber(row[c.price]);
-        if (c.amount >= 0) parsed.amount = parseNumber(row[c.amount]);
-        if (rowPath !== undefined && !rowPath.apply(row, parsed)) parsed.amount = NaN;
-        let rule = dropRule(parsed, options.cleaning);
-        if (rule === null && seen !== undefined) {
-          const key = row.join('\u0000');
-          if (seen.has(key)) rule = 'duplicate';
-          else seen.add(key);
+        readValues(row[c.date], c.quantity >= 0 ? row[c.quantity] : '', c.price >= 0 ? row[c.price] : '', c.amount >= 0 ? row[c.amount] : '', line);
+        if (held.length !== 0 || readers!.counter.waiting !== 0) {
+          if (readers!.counter.waiting !== 0) {
+            const field = (i: number) => (i >= 0 ? row[i] : '');
+            hold({ row, line, customerId: parsed.customerId, invoice: parsed.invoice, date: row[c.date], quantity: field(c.quantity), price: field(c.price), amount: field(c.amount) });
+            continue;
+          }
+          release(undefined);
         }
-        if (rule !== null) {
-          if (dropped[rule] === 0) firstDrop(rule, lines[i], (column) => row[column]);
-          else dropped[rule]++;
-          continue;
-        }
-        rowsKept++;
-        onKept(row, parsed);
+        keepOrDrop(row, line);
       }
       if (options.onProgress !== undefined && rowsRead >= nextProgress) {
         options.onProgress(rowsRead);
@@ -172,7 +267,25 @@ export function transactionScanner(
       // Rows that need the layout path (or whole rows for --dedupe) go through rows().
       if (seen !== undefined || rowPath !== undefined) return undefined;
       const c = columns!;
-      const { cleaning, dateOrder, onProgress } = options;
+      const { cleaning, onProgress } = options;
+      const v = readers!;
+      const waits = v.counter;
+      const [q, p, a] = [v.quantity, v.price, v.amount];
+      // Whether a column's plain decimals may be read from the bytes (number-layout.ts): it changes
+      // only when the column's reader reads a value, so it is looked up again only then.
+      let plainQ = q?.plainDecimals === true;
+      let plainP = p?.plainDecimals === true;
+      let plainA = a?.plainDecimals === true;
+      /** A column waits for its layout: the row is held (true), or the rows held are released. */
+      const holdOrRelease = (view: RecordView): boolean => {
+        if (waits.waiting === 0) {
+          release(onKept);
+          return false;
+        }
+        const text = (i: number) => (i >= 0 ? view.text(i) : '');
+        hold({ row: undefined, line: view.line, customerId, invoice: parsed.invoice, date: dateText, quantity: text(c.quantity), price: text(c.price), amount: text(c.amount) });
+        return true;
+      };
       // Customer id, invoice and date repeat on every line of an invoice: each is turned into a
       // string and parsed only when its bytes change. Numbers are read from the bytes when plain.
       const customerMemo = new FieldMemo();
@@ -180,6 +293,7 @@ export function transactionScanner(
       const dateMemo = new FieldMemo();
       let customerId = '';
       let invoice = '';
+      let dateText = '';
       // Numbers are kept in typed slots, never in variables this closure captures or in values
       // returned by calls, which would each be a fresh heap number: [date, quantity, price, amount].
       const numbers = new Float64Array(4).fill(NaN);
@@ -204,21 +318,39 @@ export function transactionScanner(
             if (!invoiceMemo.same(view, c.invoice)) invoice = view.text(c.invoice);
             parsed.invoice = invoice;
           }
-          if (!dateMemo.same(view, c.date)) numbers[0] = parseTimestamp(view.text(c.date), dateOrder);
+          if (!dateMemo.same(view, c.date)) {
+            dateText = view.text(c.date);
+            numbers[0] = v.date.parse(dateText, view.line);
+          }
           parsed.time = numbers[0];
-          // Plain decimals straight from the bytes; anything else through parseNumber.
+          // Plain decimals straight from the bytes while the column reads them as they are (a
+          // decimal point); anything else through the column's reader.
           if (c.quantity >= 0) {
-            view.decimalInto(c.quantity, numbers, 1);
-            parsed.quantity = numbers[1] === numbers[1] ? numbers[1] : parseNumber(view.text(c.quantity));
+            if (plainQ) view.decimalInto(c.quantity, numbers, 1);
+            if (plainQ && numbers[1] === numbers[1]) parsed.quantity = numbers[1];
+            else {
+              parsed.quantity = q!.parse(view.text(c.quantity), view.line);
+              plainQ = q!.plainDecimals;
+            }
           }
           if (c.price >= 0) {
-            view.decimalInto(c.price, numbers, 2);
-            parsed.price = numbers[2] === numbers[2] ? numbers[2] : parseNumber(view.text(c.price));
+            if (plainP) view.decimalInto(c.price, numbers, 2);
+            if (plainP && numbers[2] === numbers[2]) parsed.price = numbers[2];
+            else {
+              parsed.price = p!.parse(view.text(c.price), view.line);
+              plainP = p!.plainDecimals;
+            }
           }
           if (c.amount >= 0) {
-            view.decimalInto(c.amount, numbers, 3);
-            parsed.amount = numbers[3] === numbers[3] ? numbers[3] : parseNumber(view.text(c.amount));
+            if (plainA) view.decimalInto(c.amount, numbers, 3);
+            if (plainA && numbers[3] === numbers[3]) parsed.amount = numbers[3];
+            else {
+              parsed.amount = a!.parse(view.text(c.amount), view.line);
+              plainA = a!.plainDecimals;
+            }
           }
+          // Rows wait (in order, with their texts) while a column waits for its layout.
+          if ((waits.waiting !== 0 || held.length !== 0) && holdOrRelease(view)) return;
           const rule = dropRule(parsed, cleaning);
           if (rule !== null) {
             if (dropped[rule] === 0) firstDrop(rule, view.line, (column) => view.text(column));
@@ -235,7 +367,11 @@ export function transactionScanner(
       };
     },
     report() {
+      if (held.length !== 0) throw readers!.ambiguityError();
       return { source: source.name, rowsRead, rowsKept, dropped };
+    },
+    layouts() {
+      return readers!.describe(source.encoding?.name ?? 'utf-8');
     },
     mapping() {
       return mapping!;
@@ -265,9 +401,9 @@ export function nothingKeptError(report: CleaningReport): RfmError {
 
 const NOTHING_KEPT_HINTS: Record<string, string> = {
   invalid_number:
-    'quantity, price and amount must be plain numbers like 1234.50 (no thousands separators, currency signs, NaN or Infinity); check the column mapping (--quantity-col, --price-col, --amount-col)',
+    "quantity, price and amount must be plain numbers like 1234.50 (or 1,234.50; 1.234,50 when the delimiter is not a comma; one currency per column); check the column mapping (--quantity-col, --price-col, --amount-col) or give --decimal",
   invalid_date:
-    'dates must be YYYY-MM-DD[ HH:MM[:SS]], ISO 8601, M/D/YYYY H:MM or YYYYMMDD (real calendar days); use --date-format dmy for D/M/YYYY, or pick the column with --date-col',
+    'dates must be real calendar days as YYYY-MM-DD[ HH:MM[:SS]] (with an optional zone), YYYYMMDD, M/D/YYYY or D/M/YYYY, D.M.YYYY, DD-MM-YYYY or with a month name (Jan 5, 2024); --date-format dmy or mdy forces the order of slashed dates, or pick the column with --date-col',
   missing_customer: 'every row lacks a customer id: pick the column with --customer-col NAME',
   cancelled: 'every invoice is a C followed by digits (a cancellation): keep them with --keep-cancelled, or check --invoice-col',
   status: 'every row has a status saying the sale did not stand (cancelled, refunded, failed, pending, …): keep them with --keep-status (refunds: --keep-refunds)',

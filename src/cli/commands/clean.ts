@@ -11,6 +11,7 @@ import { nothingKeptError, transactionScanner } from '../../io/transactions.js';
 import { withSink } from '../../io/output.js';
 import { formatInt } from '../../render/numbers.js';
 import { renderWindow, RowWindow } from '../../render/table.js';
+import { valueNote } from '../../render/value-note.js';
 import type { Context } from '../context.js';
 import { announceDrops, cleaningSummary, writeReport } from '../load.js';
 import { dropWarnings } from '../../io/drop-warnings.js';
@@ -113,6 +114,8 @@ Example:
           const columns: Column<string[]>[] = header.map((h, i) => ({ header: h, value: (r: string[]): Cell => r[i] }));
           await sink.write(renderWindow(columns, preview, ctx.style, ctx.view));
         }
+        const note = valueNote(scanner.layouts());
+        if (note !== undefined) ctx.info(note);
         ctx.info(cleaningSummary(report));
         announceDrops(ctx, source.name, warnings, false);
         if (raw.report !== undefined) await writeReport(raw.report, report);
