@@ -5,10 +5,13 @@
  * what they drop in the sample.
  */
 import type { CleaningOptions, DropCounts } from '../core/clean.js';
+import { RfmError } from '../core/errors.js';
+import type { DecidedBy } from './number-layout.js';
 import { detectColumns, detectRfmColumns, isRfmHeader, type ColumnMapping, type ColumnSource, type TransactionRole } from './columns.js';
 import type { InputSource } from './source.js';
 import { looksLikeData, readTable, type Delimiter } from './table.js';
 import { transactionScanner, type ScanOptions } from './transactions.js';
+import type { EncodingName, ValueLayouts } from './value-layouts.js';
 
 /** Data rows read for the sample. */
 export const SAMPLE_ROWS = 1000;
@@ -55,30 +58,70 @@ export interface DescribeOptions extends ScanOptions {
   inputKind: 'auto' | 'transactions' | 'rfm';
   sheet?: string;
   names?: readonly string[];
-  /** --date-format as given on the command line (undefined: left to the reader). */
-  dateFormatGiven?: string;
-  /** --decimal as given (the values helper's flag; undefined: left to the reader). */
-  decimalGiven?: string;
+}
+
+const ENCODINGS: Record<EncodingName, string> = {
+  'utf-8': 'UTF-8',
+  latin1: 'latin1 (ISO-8859-1: the file is not valid UTF-8)',
+  'utf-16le': 'UTF-16 LE (byte order mark)',
+  'utf-16be': 'UTF-16 BE (byte order mark)',
+};
+
+function decidedByText(d: DecidedBy | null, flag: string): string {
+  if (d === null) return 'undecided in the sample';
+  switch (d.by) {
+    case 'flag':
+      return flag;
+    case 'delimiter':
+      return 'the comma delimiter';
+    case 'xlsx':
+      return 'the workbook';
+    case 'layout':
+      return d.layout;
+    case 'value':
+      return `"${d.value}" on line ${d.line}`;
+  }
 }
 
 /**
- * The value layouts: encoding, date layout, decimal mark. THE SLOT for the per-column inference of
- * dates, numbers and encoding (issue 12, "values"): today the reader decides them per value at read
- * time, so this says what the flags force or how the reader decides. When that inference lands, its
- * decision for the sampled columns goes here (it sees `source`, the header and the sampled rows).
+ * What the read path decided, in the sample, about how values are written (value-layouts.ts):
+ * encoding, the date column's layout and day/month order, each number column's decimal mark,
+ * thousands separator and currency. A column still undecided after the sample is said so.
  */
 export function describeValueLayouts(
   source: InputSource,
-  options: DescribeOptions,
+  layouts: ValueLayouts | null,
+  wholeFile: boolean,
 ): Pick<InputDescription, 'encoding' | 'dateLayout' | 'decimalMark'> {
-  return {
-    encoding: source.kind === 'xlsx' ? 'xlsx (UTF-8 XML)' : 'UTF-8, read as latin1 where the bytes are not UTF-8 (decided at read time)',
-    dateLayout:
-      options.dateFormatGiven !== undefined
-        ? `${options.dateFormatGiven} (--date-format)`
-        : 'inferred at read time (ISO, YYYYMMDD; slashed dates M/D/YYYY unless --date-format dmy)',
-    decimalMark: options.decimalGiven !== undefined ? `${options.decimalGiven} (--decimal)` : '. (plain decimals; inferred at read time)',
-  };
+  const decision = source.encoding;
+  const encoding =
+    source.kind === 'xlsx'
+      ? 'xlsx (UTF-8 XML)'
+      : decision !== undefined && !decision.decided && decision.utf16 === undefined
+        ? wholeFile
+          ? 'UTF-8 (all ASCII)'
+          : 'ASCII in the sample (a later byte that is not UTF-8 would make it latin1, decided before any row is used)'
+        : ENCODINGS[layouts?.encoding ?? decision?.name ?? 'utf-8'];
+  if (layouts === null) return { encoding, dateLayout: '—', decimalMark: '—' };
+  const d = layouts.date;
+  let dateLayout = '—';
+  if (d !== null) {
+    // The order is a decision only for slashed day/month dates (D.M.YYYY is always day first, ISO year first).
+    const slashed = d.layout !== null && /^[DM]\/[DM]\//.test(d.layout);
+    const order = !slashed ? null : d.order === 'dmy' ? 'day first' : d.order === 'mdy' ? 'month first' : null;
+    dateLayout =
+      d.layout === null
+        ? `"${d.column}": no valid date in the sample`
+        : `"${d.column}": ${d.layout}` + (order === null ? '' : `, ${order} (decided by ${decidedByText(d.decidedBy, '--date-format')})`);
+  }
+  const numbers = layouts.numbers.map((n) => {
+    const mark = n.decimal === null ? 'integers only so far' : n.decimal === ',' ? 'decimal comma' : 'decimal point';
+    const parts = [`"${n.column}": ${mark}` + (n.decimal === null ? '' : ` (${decidedByText(n.decidedBy, '--decimal')})`)];
+    if (n.thousands !== null) parts.push(`thousands "${n.thousands}"`);
+    if (n.currency !== null) parts.push(`currency ${n.currency} stripped`);
+    return parts.join(', ');
+  });
+  return { encoding, dateLayout, decimalMark: numbers.length === 0 ? '—' : numbers.join('; ') };
 }
 
 /** Thrown to stop reading once the sample is complete. */
@@ -159,7 +202,7 @@ export async function describeInput(source: InputSource, options: DescribeOption
     file: source.name,
     format: source.kind === 'xlsx' ? 'xlsx' : 'delimited',
     delimiter: null,
-    ...describeValueLayouts(source, options),
+    ...describeValueLayouts(source, null, false),
     header: options.names === undefined ? 'present' : 'none (--no-header --columns)',
     kind: 'unknown',
     layout: null,
@@ -221,7 +264,15 @@ export async function describeInput(source: InputSource, options: DescribeOption
   } catch (error) {
     if (!(error instanceof SampleComplete)) throw error;
   }
-  const report = scanner.report();
+  // A column the sample left undecided is reported as such, not as an error (the whole file may decide it).
+  let report;
+  try {
+    report = scanner.report();
+  } catch (error) {
+    if (!(error instanceof RfmError)) throw error;
+    report = { rowsRead: rows, rowsKept: 0, dropped: {} as DropCounts, source: source.name };
+  }
+  if (transactions) Object.assign(description, describeValueLayouts(source, scanner.layouts(), description.sample.complete));
   description.sample.rows = rows;
   description.sample.kept = transactions ? report.rowsKept : rows;
   if (transactions) {

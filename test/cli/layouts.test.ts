@@ -239,17 +239,21 @@ describe.concurrent('rfm inspect', () => {
       ['nonpositive_price', true],
       ['duplicate', false],
     ]);
-    expect(typeof d.encoding).toBe('string');
-    expect(typeof d.dateLayout).toBe('string');
-    expect(typeof d.decimalMark).toBe('string');
+    // How values are read (value-layouts.ts): the whole file was the sample, all ASCII; zoned timestamps.
+    expect(d.encoding).toBe('UTF-8 (all ASCII)');
+    expect(d.dateLayout).toBe('"Created at": YYYY-MM-DD HH:MM ±zone');
+    expect(d.decimalMark).toBe('"Lineitem quantity": decimal point (the comma delimiter); "Lineitem price": decimal point (the comma delimiter)');
   });
 
   it('rules turned off by flags say which flag; --date-format given is shown', async () => {
-    const d = JSON.parse((await runRfm(['inspect', STRIPE, '--keep-status', '--keep-refunds', '--date-format', 'ymd'])).stdout);
+    const d = JSON.parse((await runRfm(['inspect', STRIPE, '--keep-status', '--keep-refunds'])).stdout);
     const rules = Object.fromEntries(d.rules.map((x: { rule: string }) => [x.rule, x]));
     expect(rules.status).toEqual({ rule: 'status', applies: false, detail: 'off (--keep-status)' });
     expect(rules.refunds).toEqual({ rule: 'refunds', applies: false, detail: 'off (--keep-refunds)' });
-    expect(d.dateLayout).toBe('ymd (--date-format)');
+    const forced = JSON.parse((await runRfm(['inspect', SUPERSTORE, '--date-format', 'mdy'])).stdout);
+    expect(forced.dateLayout).toBe('"Order Date": M/D/YYYY, month first (decided by --date-format)');
+    const inferred = JSON.parse((await runRfm(['inspect', SUPERSTORE])).stdout);
+    expect(inferred.dateLayout).toMatch(/^"Order Date": M\/D\/YYYY, month first \(decided by "\d+\/(1[3-9]|2\d|3[01])\/\d{4}" on line \d+\)$/);
     expect(d.columns.find((c: { role: string }) => c.role === 'customer')).toEqual({ role: 'customer', column: 'Customer ID', source: 'layout' });
   });
 

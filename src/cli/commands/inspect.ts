@@ -32,7 +32,6 @@ Example:
       const source = await ctx.openInput(input);
       const description = await describeInput(source, {
         ...options,
-        dateFormatGiven: command.getOptionValueSource('dateFormat') === 'cli' ? raw.dateFormat : undefined,
       });
       const format = ctx.format('json');
       await withSink(await ctx.openOutput(), async (out) => {
