@@ -204,6 +204,11 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
     const path = request.url.split('?')[0];
     // A known path with another method is 405 with the methods it has.
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    // A route of this very method that sent us here is the docs' file server finding no file.
+    if (allowed.includes(request.method as HTTPMethods)) {
+      sendError(reply, errorBody(404, 'not_found', `no such file: ${path}`));
+      return;
+    }
     if (allowed.length > 0) {
       void reply.header('allow', allowed.join(', '));
       sendError(reply, errorBody(405, 'method_not_allowed', `${request.method} is not allowed on ${path} (allowed: ${allowed.join(', ')})`));
