@@ -5,8 +5,8 @@
  * - POST /segment bodies are checked by validate.ts (every wrong field at once, case hints,
  *   `__proto__` as an ordinary unknown field); the JSON schemas in schemas.ts describe the same
  *   rules in the OpenAPI document. An id field (`customer_id`, `id`) is echoed in the answer.
- *   A batch is validated and scored in chunks of BATCH_CHUNK customers with a turn of the event
- *   loop in between, so /health stays fast during batch load.
+ *   A batch is validated and scored in chunks with a turn of the event loop in between
+ *   (segment.ts), so /health stays fast during batch load.
  * - Every error answer, from a route, Fastify, the docs' file server or Node's HTTP parser, is
  *   the JSON of errors.ts; an unknown path is 404, a known path with another method 405.
  * - With a token, every route but /health and the docs page needs `Authorization: Bearer <token>`,
@@ -27,13 +27,13 @@ import { createGunzip } from 'node:zlib';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type HTTPMethods } from 'fastify';
-import { batchAssigner, type CustomerValues } from '../core/assign.js';
 import type { RfmModel } from '../core/model.js';
 import { summaryFromModel } from '../core/summary.js';
 import type { ConnectionGuard } from './connections.js';
 import { describeError, errorBody, HttpError, writeClientError, type ErrorBody, type FieldError } from './errors.js';
 import { BODY_LIMIT, MAX_BATCH, errorSchema, healthSchema, segmentRouteSchema, summarySchema } from './schemas.js';
-import { bodyShapeError, customerErrors, MAX_LISTED_ERRORS } from './validate.js';
+import { invalidBody, segmentAnswerer } from './segment.js';
+import { bodyShapeError, customerErrors } from './validate.js';
 
 export type { ErrorBody } from './errors.js';
 
@@ -53,20 +53,6 @@ export interface AppOptions {
   publicDocs?: boolean;
 }
 
-/** Customers validated and scored per step of a batch before the event loop gets a turn. */
-export const BATCH_CHUNK = 1000;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The 400 for a body with field errors: every one listed (up to MAX_LISTED_ERRORS), the first repeated on top. */
-export function invalidBody(errors: readonly FieldError[]): ErrorBody {
-  const first = errors[0];
-  return errorBody(400, 'invalid_body', first.message, {
-    ...(first.field === undefined ? {} : { field: first.field }),
-    ...(first.index === undefined ? {} : { index: first.index }),
-    errors: errors.slice(0, MAX_LISTED_ERRORS),
-  });
-}
 
 const digest = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
 
@@ -183,9 +169,6 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
   // confusing validation error; without it such a body is a 415.
   app.removeContentTypeParser('text/plain');
 
-  const assign = batchAssigner(model);
-  // The k possible answers to a single customer, serialised once.
-  const answers = model.segments.map((s) => JSON.stringify({ cluster: s.cluster, segment: s.name }));
   const summaryJson = JSON.stringify(summaryFromModel(model));
   const healthJson = JSON.stringify(healthOf(model));
   const title = options.title ?? 'rfm';
@@ -312,30 +295,7 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
     void reply.type(JSON_TYPE).send(healthJson);
   });
 
-  /** The answer to one (valid) customer: the precomputed string, with its id fields first when it has any. */
-  const answerOf = (customer: Record<string, unknown>): string => {
-    const text = answers[assign(customer as unknown as CustomerValues)];
-    let ids = '';
-    if (Object.hasOwn(customer, 'customer_id')) ids += `"customer_id":${JSON.stringify(customer.customer_id)},`;
-    if (Object.hasOwn(customer, 'id')) ids += `"id":${JSON.stringify(customer.id)},`;
-    return ids === '' ? text : '{' + ids + text.slice(1);
-  };
-
-  /** A batch in steps of BATCH_CHUNK customers, each followed by a turn of the event loop. */
-  const answerBatch = async (batch: unknown[]): Promise<string | ErrorBody> => {
-    const parts = new Array<string>(batch.length);
-    const errors: FieldError[] = [];
-    for (let start = 0; start < batch.length; start += BATCH_CHUNK) {
-      if (start > 0) await nextTurn();
-      const end = Math.min(batch.length, start + BATCH_CHUNK);
-      for (let i = start; i < end; i++) {
-        customerErrors(batch[i], i, errors);
-        // Once a customer is wrong the answer is the 400: the rest are only checked.
-        if (errors.length === 0) parts[i] = answerOf(batch[i] as Record<string, unknown>);
-      }
-    }
-    return errors.length > 0 ? invalidBody(errors) : '[' + parts.join(',') + ']';
-  };
+  const segment = segmentAnswerer(model);
 
   app.post(
     '/segment',
@@ -365,10 +325,11 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
         const errors: FieldError[] = [];
         customerErrors(body, undefined, errors);
         if (errors.length > 0) return sendError(reply, invalidBody(errors));
-        void reply.type(JSON_TYPE).send(answerOf(body as Record<string, unknown>));
+        void reply.type(JSON_TYPE).send(segment.one(body as Record<string, unknown>));
         return;
       }
-      answerBatch(body).then(
+      segment
+        .batch(body).then(
         (answer) => (typeof answer === 'string' ? void reply.type(JSON_TYPE).send(answer) : sendError(reply, answer)),
         (error: Error) => reply.send(error),
       );

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignCustomer } from '../../src/core/assign.js';
 import { validateModel, type RfmModel } from '../../src/core/model.js';
 import { summaryFromModel } from '../../src/core/summary.js';
-import { batchedLines, bearerChecker, buildApp, describeBodyErrors } from '../../src/server/app.js';
+import { batchedLines, bearerChecker, buildApp } from '../../src/server/app.js';
 import { send, type HttpResult } from './http.js';
 
 const stats = (mean: number) => ({ mean, median: mean, min: mean, max: mean });
@@ -196,7 +196,7 @@ describe('without a token', () => {
       ['frequency 0', customer(30, 0, 2500), 'frequency', /frequency must be >= 1 \(got 0\)/],
       ['frequency 0.5', customer(30, 0.5, 2500), 'frequency', /frequency must be >= 1/],
       ['negative monetary', customer(30, 4, -0.01), 'monetary', /monetary must be >= 0 \(got -0.01\)/],
-      ['an extra field', { ...customer(30, 4, 2500), customer_id: 'C1' }, 'customer_id', /unknown field "customer_id"/],
+      ['an extra field', { ...customer(30, 4, 2500), segment: 'C1' }, 'segment', /unknown field "segment"/],
       ['a number body', 42, undefined, /the body must be a JSON object/],
       ['a string body', 'recency=30', undefined, /the body must be a JSON object/],
       ['a null body', null, undefined, /the body must be a JSON object/],
@@ -239,14 +239,68 @@ describe('without a token', () => {
       expect(r.json.message).toMatch(/at most 10000 customers \(got 10001\)/);
     });
 
-    it('invalid JSON, an empty body, a __proto__ key', async () => {
+    it('invalid JSON, an empty body', async () => {
       const headers = { 'content-type': 'application/json' };
       const broken = await send(base, 'POST', '/segment', { raw: '{"recency": 30,', headers });
       expectErrorBody(broken, 400, 'invalid_json');
       const empty = await send(base, 'POST', '/segment', { raw: '', headers });
       expectErrorBody(empty, 400, 'invalid_json');
-      const proto = await send(base, 'POST', '/segment', { raw: '{"__proto__":{"x":1},"recency":1,"frequency":1,"monetary":1}', headers });
-      expectErrorBody(proto, 400, 'invalid_json');
+    });
+
+    it('__proto__, constructor and prototype keys are ordinary unknown fields, named', async () => {
+      const headers = { 'content-type': 'application/json' };
+      for (const key of ['__proto__', 'constructor', 'prototype']) {
+        for (const value of ['{}', '{"prototype":{"x":1}}', '1']) {
+          const r = await send(base, 'POST', '/segment', { raw: `{"recency":15,"frequency":2,"monetary":800,"${key}":${value}}`, headers });
+          expectErrorBody(r, 400, 'invalid_body');
+          expect(r.json.field).toBe(key);
+          expect(r.json.message).toBe(`unknown field "${key}" (a customer has recency, frequency, monetary and optionally customer_id or id)`);
+        }
+        const inBatch = await send(base, 'POST', '/segment', { raw: `[{"recency":1,"frequency":1,"monetary":1},{"recency":1,"frequency":1,"monetary":1,"${key}":{}}]`, headers });
+        expect(inBatch.json).toMatchObject({ statusCode: 400, field: key, index: 1 });
+      }
+      // Nothing leaked into the prototype of plain objects.
+      expect(({} as Record<string, unknown>).x).toBeUndefined();
+    });
+
+    it('every wrong field of a body at once in errors[], the first repeated on top', async () => {
+      const r = await send(base, 'POST', '/segment', { body: { recency: -1, frequency: 'x', extra: true } });
+      expectErrorBody(r, 400, 'invalid_body');
+      expect(r.json.errors).toEqual([
+        { field: 'recency', message: 'recency must be >= 0 (got -1)' },
+        { field: 'frequency', message: 'frequency must be a finite JSON number (got the string "x")' },
+        { field: 'monetary', message: 'monetary is required' },
+        { field: 'extra', message: 'unknown field "extra" (a customer has recency, frequency, monetary and optionally customer_id or id)' },
+      ]);
+      expect(r.json).toMatchObject({ field: 'recency', message: 'recency must be >= 0 (got -1)' });
+
+      const batch = await send(base, 'POST', '/segment', { body: [customer(1, 1, 1), customer(1, 0, 1), customer(1, 1, 1), { recency: 1, frequency: 1 }, 7] });
+      expect(batch.json.errors).toEqual([
+        { index: 1, field: 'frequency', message: 'customer 1: frequency must be >= 1 (got 0)' },
+        { index: 3, field: 'monetary', message: 'customer 3: monetary is required' },
+        { index: 4, message: 'customer 4: each customer must be a JSON object {"recency", "frequency", "monetary"} (got 7)' },
+      ]);
+      expect(batch.json).toMatchObject({ index: 1, field: 'frequency' });
+    });
+
+    it('at most 100 errors are listed', async () => {
+      const body = Array.from({ length: 300 }, () => customer(-1, 1, 1));
+      const r = await send(base, 'POST', '/segment', { body });
+      expect(r.json.errors).toHaveLength(100);
+      expect(r.json.errors[99]).toEqual({ index: 99, field: 'recency', message: 'customer 99: recency must be >= 0 (got -1)' });
+    });
+
+    it('a field that differs only by case: "did you mean recency?"', async () => {
+      const r = await send(base, 'POST', '/segment', { body: { Recency: 15, frequency: 2, MONETARY: 800 } });
+      expectErrorBody(r, 400, 'invalid_body');
+      expect(r.json.errors.map((e: { message: string }) => e.message)).toEqual([
+        'recency is required (the body has "Recency": field names are lower case)',
+        'monetary is required (the body has "MONETARY": field names are lower case)',
+        'unknown field "Recency" — did you mean recency?',
+        'unknown field "MONETARY" — did you mean monetary?',
+      ]);
+      const id = await send(base, 'POST', '/segment', { body: { ...customer(1, 1, 1), Customer_ID: 'x' } });
+      expect(id.json.message).toBe('unknown field "Customer_ID" — did you mean customer_id?');
     });
   });
 
@@ -267,17 +321,61 @@ describe('without a token', () => {
     expectErrorBody(r, 413, 'body_too_large');
   });
 
-  it('404: an unknown path or method, as JSON', async () => {
+  it('404: an unknown path, as JSON', async () => {
     for (const [method, path] of [
       ['GET', '/nope'],
-      ['GET', '/segment'],
-      ['DELETE', '/health'],
+      ['POST', '/segments'],
       ['GET', '/clusters'],
     ]) {
       const r = await send(base, method, path);
       expectErrorBody(r, 404, 'not_found');
       expect(r.json.message).toContain(path);
     }
+  });
+
+  it('405: a known path with another method, with an Allow header', async () => {
+    for (const [method, path, allow] of [
+      ['GET', '/segment', 'POST'],
+      ['DELETE', '/health', 'GET, HEAD'],
+      ['POST', '/clusters/summary', 'GET, HEAD'],
+      ['PUT', '/openapi.json', 'GET, HEAD'],
+    ]) {
+      const r = await send(base, method, path);
+      expectErrorBody(r, 405, 'method_not_allowed');
+      expect(r.headers.allow).toBe(allow);
+      expect(r.json.message).toBe(`${method} is not allowed on ${path} (allowed: ${allow})`);
+    }
+  });
+
+  describe('an id field is echoed, first, in the answer', () => {
+    it('customer_id or id, string or number, single and batch', async () => {
+      const one = await send(base, 'POST', '/segment', { body: { customer_id: 'C-1001', ...customer(30, 4, 2500) } });
+      expect(one.status).toBe(200);
+      expect(one.text).toBe('{"customer_id":"C-1001","cluster":1,"segment":"Potential Loyalists"}');
+      const num = await send(base, 'POST', '/segment', { body: { ...customer(400, 1, 20), id: 17 } });
+      expect(num.text).toBe('{"id":17,"cluster":3,"segment":"Churn Risk"}');
+      const batch = await send(base, 'POST', '/segment', {
+        body: [
+          { id: 'a', ...customer(10, 20, 5000) },
+          customer(30, 4, 2500),
+          { customer_id: 12345678901, id: 'x"y', ...customer(200, 2, 300) },
+        ],
+      });
+      expect(batch.json).toEqual([
+        { id: 'a', cluster: 0, segment: 'Loyal High-Value' },
+        { cluster: 1, segment: 'Potential Loyalists' },
+        { customer_id: 12345678901, id: 'x"y', cluster: 2, segment: 'Occasional Buyers' },
+      ]);
+    });
+
+    it('an id that is not a string or a finite number is a 400 naming it', async () => {
+      for (const bad of [null, true, {}, [1]]) {
+        const r = await send(base, 'POST', '/segment', { body: { ...customer(1, 1, 1), customer_id: bad } });
+        expectErrorBody(r, 400, 'invalid_body');
+        expect(r.json.field).toBe('customer_id');
+        expect(r.json.message).toMatch(/^customer_id must be a string or a finite number/);
+      }
+    });
   });
 
   it('logs one JSON line per request: method, url, status, ms', async () => {
@@ -340,7 +438,6 @@ describe('with a token', () => {
         ['POST', '/segment', customer(30, 4, 2500)],
         ['GET', '/clusters/summary'],
         ['GET', '/openapi.json'],
-        ['GET', '/docs'],
         ['GET', '/nope'],
       ] as const) {
         const r = await send(base, method, path, { headers, body });
@@ -359,7 +456,8 @@ describe('with a token', () => {
     expect((await send(base, 'GET', '/clusters/summary', { headers: auth })).status).toBe(200);
     expect((await send(base, 'GET', '/docs', { headers: auth })).status).toBe(200);
     const openapi = await send(base, 'GET', '/openapi.json', { headers: auth });
-    expect(openapi.json.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' });
+    expect(openapi.json.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(openapi.json.security).toEqual([{ bearerAuth: [] }]);
     expect(openapi.json.paths['/health'].get.security).toEqual([]);
     // Past auth, the other errors are as without a token.
     expectErrorBody(await send(base, 'GET', '/nope', { headers: auth }), 404, 'not_found');
@@ -418,9 +516,3 @@ describe('batchedLines', () => {
   });
 });
 
-describe('describeBodyErrors', () => {
-  it('falls back to the body shape when Ajv gives no usable cause', () => {
-    expect(describeBodyErrors([], undefined)).toMatchObject({ statusCode: 400, code: 'invalid_body' });
-    expect(describeBodyErrors([{ keyword: 'oneOf', instancePath: '', params: {} }], {})).toMatchObject({ message: expect.stringMatching(/the body must be/) });
-  });
-});
