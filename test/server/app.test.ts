@@ -5,12 +5,17 @@
  */
 import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignCustomer } from '../../src/core/assign.js';
 import { validateModel, type RfmModel } from '../../src/core/model.js';
 import { summaryFromModel } from '../../src/core/summary.js';
 import { batchedLines, bearerChecker, buildApp } from '../../src/server/app.js';
+import type { FieldError } from '../../src/server/errors.js';
+import { segmentRouteSchema } from '../../src/server/schemas.js';
+import { BATCH_CHUNK, segmentAnswerer } from '../../src/server/segment.js';
+import { bodyShapeError, customerErrors } from '../../src/server/validate.js';
 import { send, type HttpResult } from './http.js';
 
 const stats = (mean: number) => ({ mean, median: mean, min: mean, max: mean });
@@ -516,3 +521,86 @@ describe('batchedLines', () => {
   });
 });
 
+
+describe('bearerChecker and UTF-8', () => {
+  it('compares the header bytes (Node gives them as latin1) with the UTF-8 bytes of the token; spaces inside count', () => {
+    const check = bearerChecker('clé ü');
+    const asNodeGivesIt = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    expect(check(asNodeGivesIt('Bearer clé ü'))).toBe(true);
+    expect(check('Bearer clé ü')).toBe(false); // latin1 bytes E9, FC: not the token's bytes
+    expect(check(asNodeGivesIt('Bearer clé'))).toBe(false);
+    expect(bearerChecker('a b')('Bearer a b')).toBe(true);
+    expect(bearerChecker('a b')('Bearer a  b')).toBe(false);
+  });
+});
+
+describe('segmentAnswerer: batches in steps', () => {
+  it(`a 10,000-customer batch gives the event loop a turn every ${BATCH_CHUNK} customers, and answers in order`, async () => {
+    const answerer = segmentAnswerer(MODEL);
+    const body = Array.from({ length: 10_000 }, (_, i) => customer(i % 500, 1 + (i % 30), i * 3));
+    let turns = 0;
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const answer = await answerer.batch(body);
+    running = false;
+    expect(turns).toBeGreaterThanOrEqual(10_000 / BATCH_CHUNK - 1);
+    expect(JSON.parse(answer as string)).toEqual(body.map((c) => assignCustomer(MODEL, c as never)));
+  });
+
+  it('a batch with a wrong customer answers the 400 with every error', async () => {
+    const body = [customer(1, 1, 1), customer(1, 1, -5), ...Array.from({ length: 2500 }, () => customer(1, 1, 1)), customer('x', 1, 1)];
+    const answer = await segmentAnswerer(MODEL).batch(body);
+    expect(answer).toMatchObject({ statusCode: 400, code: 'invalid_body', index: 1, field: 'monetary' });
+    expect((answer as { errors: { index: number }[] }).errors.map((e) => e.index)).toEqual([1, 2502]);
+  });
+});
+
+describe('validate.ts and the JSON schema of the OpenAPI document say the same', () => {
+  it('every generated body: refused by both or accepted by both', async () => {
+    // The schema's verdict: Fastify's own Ajv validation of the documented body schema.
+    const reference = Fastify({ onProtoPoisoning: 'ignore', onConstructorPoisoning: 'ignore', ajv: { customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true, keywords: ['example'] } } });
+    reference.post('/check', { schema: { body: segmentRouteSchema.body } }, (_request, reply) => void reply.send('ok'));
+    await reference.ready();
+    const keys = ['recency', 'frequency', 'monetary', 'customer_id', 'id', 'Recency', 'x', '__proto__', 'constructor'];
+    const value = fc.oneof(
+      fc.integer({ min: -3, max: 600 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -10, max: 1e6 }),
+      fc.constantFrom(null, true, '30', '', {}, [], 0.5),
+      fc.string({ maxLength: 4 }),
+    );
+    const valid = fc.record({ recency: fc.nat(500), frequency: fc.integer({ min: 1, max: 50 }), monetary: fc.nat(10_000) });
+    const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.constantFrom(...keys), value), { maxLength: 3 }), fc.array(fc.constantFrom('recency', 'frequency', 'monetary'), { maxLength: 2 })).map(([base, extra, drop]) => {
+      const entries: [string, unknown][] = Object.entries(base).filter(([k]) => !drop.includes(k));
+      for (const [k, v] of extra) {
+        const at = entries.findIndex(([key]) => key === k);
+        if (at === -1) entries.push([k, v]);
+        else entries[at] = [k, v];
+      }
+      return Object.fromEntries(entries);
+    });
+    const one = fc.oneof(valid, mutated, value);
+    const body = fc.oneof(one, fc.array(one, { maxLength: 4 }));
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const text = JSON.stringify(b);
+        const parsed: unknown = JSON.parse(text);
+        const errors: FieldError[] = [];
+        const shape = bodyShapeError(parsed);
+        if (shape === undefined) (Array.isArray(parsed) ? parsed : [parsed]).forEach((c, i) => customerErrors(c, Array.isArray(parsed) ? i : undefined, errors));
+        const ours = shape === undefined && errors.length === 0;
+        const schema = (await reference.inject({ method: 'POST', url: '/check', payload: text, headers: { 'content-type': 'application/json' } })).statusCode === 200;
+        if (ours) accepted++;
+        expect(ours, text).toBe(schema);
+      }),
+      { numRuns: 400, seed: 13 },
+    );
+    expect(accepted).toBeGreaterThan(50); // the corpus has both kinds
+    await reference.close();
+  });
+});

@@ -52,12 +52,12 @@ describe('the token', () => {
   });
 
   it('a non-ASCII token matches the UTF-8 bytes of the header (raw socket), not their latin1 reading', async () => {
-    const token = 'clé ü-秘密';
+    const token = 'clé ü';
     const s = await serve(MODEL, ['--token', token]);
     const utf8 = await rawRequest(s.port, httpText('GET', '/clusters/summary', { Authorization: `Bearer ${token}` }));
     expect(utf8.status).toBe(200);
     expect(utf8.json.segments).toHaveLength(4);
-    // The UTF-8 bytes are the token: the first characters sent as latin1 bytes (é = 0xE9) are another.
+    // The UTF-8 bytes are the token: the same characters sent as latin1 bytes (é = 0xE9) are another.
     const latin1 = Buffer.from(`GET /clusters/summary HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer clé ü\r\n\r\n`, 'latin1');
     expect(latin1.includes(Buffer.from([0xe9, 0x20, 0xfc]))).toBe(true);
     const refused = await rawRequest(s.port, latin1);
