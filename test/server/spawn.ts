@@ -72,3 +72,29 @@ export async function fitCdnow(path: string, fixturePath: string): Promise<void>
   const fit = await runRfm(['fit', fixturePath, '-m', path, '-q', '--format', 'json']);
   if (fit.code !== 0) throw new Error(`rfm fit failed: ${fit.stderr}`);
 }
+
+/**
+ * The TCP port a process listens on, read from Linux's /proc (for `--quiet`, which prints no
+ * port): its socket inodes, matched with the LISTEN entries of /proc/net/tcp. Waits for it to appear.
+ */
+export async function listeningPort(pid: number, timeoutMs = 20_000): Promise<number> {
+  const { readFileSync, readdirSync, readlinkSync } = await import('node:fs');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const inodes = new Set<string>();
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+      } catch {
+        // closed meanwhile
+      }
+    }
+    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === '0A' && inodes.has(f[9])) return parseInt(f[1].split(':')[1], 16);
+    }
+    if (Date.now() > deadline) throw new Error(`process ${pid} does not listen`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
