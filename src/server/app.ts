@@ -145,8 +145,9 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
     logger: false,
     bodyLimit: BODY_LIMIT,
     ...(options.connections === undefined ? {} : { serverFactory: options.connections.serverFactory }),
-    // The caller drains connections before closing (connections.ts); what is left is answered.
-    return503OnClosing: true,
+    // `rfm serve` drains connections (connections.ts) before closing, so nothing is in flight at
+    // close; without a guard, a request arriving during close is answered, not a foreign-shaped 503.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // Parser-level errors (bad framing, 431, timeouts) in the documented JSON shape.
     clientErrorHandler: writeClientError,
@@ -155,14 +156,7 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
     // own properties, never the prototype); validate.ts refuses them as unknown fields.
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
-    ajv: {
-      customOptions: {
-        coerceTypes: false,
-        removeAdditional: false,
-        strictNumbers: true,
-        keywords: ['example'], // OpenAPI annotation in the schemas, not a validation rule
-      },
-    },
+    ajv: { customOptions: { keywords: ['example'] } }, // OpenAPI annotation in the schemas, not a validation rule
   });
 
   // JSON only: Fastify's default text/plain parser would turn a form or a plain string into a

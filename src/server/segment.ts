@@ -38,10 +38,12 @@ export function segmentAnswerer(model: RfmModel): SegmentAnswerer {
   const answers = model.segments.map((s) => JSON.stringify({ cluster: s.cluster, segment: s.name }));
   const one = (customer: Record<string, unknown>): string => {
     const text = answers[assign(customer as unknown as CustomerValues)];
+    // (A parsed body has no undefined values: undefined means the key is absent.)
+    if (customer.customer_id === undefined && customer.id === undefined) return text;
     let ids = '';
-    if (Object.hasOwn(customer, 'customer_id')) ids += `"customer_id":${JSON.stringify(customer.customer_id)},`;
-    if (Object.hasOwn(customer, 'id')) ids += `"id":${JSON.stringify(customer.id)},`;
-    return ids === '' ? text : '{' + ids + text.slice(1);
+    if (customer.customer_id !== undefined) ids += `"customer_id":${JSON.stringify(customer.customer_id)},`;
+    if (customer.id !== undefined) ids += `"id":${JSON.stringify(customer.id)},`;
+    return '{' + ids + text.slice(1);
   };
   const batch = async (customers: readonly unknown[]): Promise<string | ErrorBody> => {
     const parts = new Array<string>(customers.length);

@@ -34,11 +34,32 @@ export function shown(value: unknown): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const isId = (v: unknown) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * True when a customer breaks no rule: the fast path, run on every customer of every request,
+ * allocates nothing (the messages are built only when something is wrong).
+ */
+export function isUsableCustomer(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const { recency, frequency, monetary } = value;
+  if (!(typeof recency === 'number' && Number.isFinite(recency) && recency >= 0)) return false;
+  if (!(typeof frequency === 'number' && Number.isFinite(frequency) && frequency >= 1)) return false;
+  if (!(typeof monetary === 'number' && Number.isFinite(monetary) && monetary >= 0)) return false;
+  for (const key in value) {
+    if (key === 'recency' || key === 'frequency' || key === 'monetary') continue;
+    if ((key === 'customer_id' || key === 'id') && isId(value[key])) continue;
+    return false;
+  }
+  return true;
+}
+
 /**
  * Appends the problems of one customer to `out` (nothing when it is usable). `index` is its
  * position in a batch, undefined for a single-customer body.
  */
 export function customerErrors(value: unknown, index: number | undefined, out: FieldError[]): void {
+  if (isUsableCustomer(value)) return;
   const at = index === undefined ? {} : { index };
   const where = index === undefined ? '' : `customer ${index}: `;
   if (!isObject(value)) {
@@ -60,7 +81,7 @@ export function customerErrors(value: unknown, index: number | undefined, out: F
   for (const key of Object.keys(value)) {
     if (ID_FIELDS.includes(key)) {
       const id = value[key];
-      if (!(typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) {
+      if (!isId(id)) {
         out.push({ ...at, field: key, message: `${where}${key} must be a string or a finite number (got ${shown(id)})` });
       }
     } else if (!KNOWN.has(key)) {

@@ -103,6 +103,9 @@ async function waitForHealth(base) {
   }
 }
 
+/** Servers started and not yet exited: killed if the bench fails, so that it ends. */
+const servers = new Set();
+
 async function startServer(model, quiet) {
   const port = await freePort();
   const logFile = join(tmp, `server-${quiet ? 'quiet' : 'log'}-${port}.log`);
@@ -113,6 +116,8 @@ async function startServer(model, quiet) {
     env: { ...process.env, RFM_API_TOKEN: '' }, // empty: no token (whitespace only would be refused)
   });
   closeSync(fd);
+  servers.add(child);
+  child.on('close', () => servers.delete(child));
   const exited = new Promise((res) => child.on('close', (code, signal) => res({ code, signal })));
   const base = `http://${HOST}:${port}`;
   await waitForHealth(base);
@@ -215,7 +220,8 @@ function batchBody() {
   let seed = 7;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return JSON.stringify(
-    Array.from({ length: BATCH_SIZE }, (_, i) => ({ customer_id: `C${i}`, recency: Math.floor(next() * 500), frequency: 1 + Math.floor(next() * 30), monetary: Math.round(next() * 600000) / 100 })),
+    // No id field: the same body is valid for builds before issue 13 too (for --root comparisons).
+    Array.from({ length: BATCH_SIZE }, () => ({ recency: Math.floor(next() * 500), frequency: 1 + Math.floor(next() * 30), monetary: Math.round(next() * 600000) / 100 })),
   );
 }
 
@@ -336,5 +342,6 @@ async function main() {
 
 main().catch((error) => {
   console.error(error);
+  for (const child of servers) child.kill('SIGKILL');
   process.exitCode = 1;
 });
