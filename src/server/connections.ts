@@ -40,7 +40,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
 /** How long new connections are still accepted (and answered 503) after a stop signal. */
 const DRAIN_ACCEPT_MS = 250;
 /** How long a connection with no request in progress stays open during a drain. */
-const DRAIN_IDLE_MS = 250;
+const DRAIN_IDLE_MS = 500;
 
 export interface DrainResult {
   /** Requests in progress when the deadline cut their connections (0: everything was answered). */

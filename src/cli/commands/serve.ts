@@ -135,7 +135,9 @@ Example:
       -d '{"recency":15,"frequency":2,"monetary":800}'
   {"cluster":1,"segment":"Potential Loyalists"}
   $ RFM_API_TOKEN=s3cret rfm serve --host 0.0.0.0   # every route but /health needs the token
-  Interactive docs at http://127.0.0.1:8000/docs, the OpenAPI document at /openapi.json.`,
+  $ rfm serve --cors https://app.example.com --max-connections 2000 --request-timeout 60
+  Interactive docs at http://127.0.0.1:8000/docs (open without the token; its Authorize button
+  takes it), the OpenAPI document at /openapi.json. Bodies may be gzip (Content-Encoding: gzip).`,
   );
   return command.action(
     run(async (ctx: Context) => {
@@ -187,7 +189,7 @@ Example:
         });
       });
       if (cut > 0) {
-        throw new RfmError('interrupted', `rfm serve: --shutdown-timeout (${o.shutdownTimeout} s) reached with ${cut} request(s) still in progress; their connections were cut`);
+        throw new RfmError('interrupted', `--shutdown-timeout (${o.shutdownTimeout} s) reached with ${cut} request(s) still in progress; their connections were cut`);
       }
       ctx.info('rfm serve: stopped, every request answered');
     }),
