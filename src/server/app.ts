@@ -5,8 +5,9 @@
  * - POST /segment bodies are checked by validate.ts (every wrong field at once, case hints,
  *   `__proto__` as an ordinary unknown field); the JSON schemas in schemas.ts describe the same
  *   rules in the OpenAPI document. An id field (`customer_id`, `id`) is echoed in the answer.
- *   A batch is validated and scored in chunks with a turn of the event loop in between
- *   (segment.ts), so /health stays fast during batch load.
+ *   A large batch is parsed, validated and scored in a worker thread (batch-pool.ts); a smaller
+ *   one in chunks with a turn of the event loop in between (segment.ts): /health stays fast
+ *   during batch load.
  * - Every error answer, from a route, Fastify, the docs' file server or Node's HTTP parser, is
  *   the JSON of errors.ts; an unknown path is 404, a known path with another method 405.
  * - With a token, every route but /health and the docs page needs `Authorization: Bearer <token>`,
@@ -29,6 +30,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type HTTPMethods } from 'fastify';
 import type { RfmModel } from '../core/model.js';
 import { summaryFromModel } from '../core/summary.js';
+import { BatchPool } from './batch-pool.js';
 import type { ConnectionGuard } from './connections.js';
 import { describeError, errorBody, HttpError, writeClientError, type ErrorBody, type FieldError } from './errors.js';
 import { BODY_LIMIT, MAX_BATCH, errorSchema, healthSchema, segmentRouteSchema, summarySchema } from './schemas.js';
@@ -51,6 +53,19 @@ export interface AppOptions {
   cors?: readonly string[];
   /** With a token: serve the full OpenAPI document without it too. */
   publicDocs?: boolean;
+  /**
+   * Parse and score batch bodies of WORKER_MIN_BYTES or more in a worker thread (batch-pool.ts).
+   * `rfm serve` does; off by default because the worker is the compiled dist/ file.
+   */
+  batchWorker?: boolean;
+}
+
+/** Batch bodies from this size on (about 1,300 customers) go to the worker: below, the round trip costs more than it saves. */
+export const WORKER_MIN_BYTES = 64 * 1024;
+
+/** A batch body kept as text, for the worker to parse. */
+class RawBatch {
+  constructor(readonly text: string) {}
 }
 
 
@@ -162,6 +177,20 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
   // JSON only: Fastify's default text/plain parser would turn a form or a plain string into a
   // confusing validation error; without it such a body is a 415.
   app.removeContentTypeParser('text/plain');
+
+  const pool = options.batchWorker === true ? new BatchPool(model) : undefined;
+  if (pool !== undefined) {
+    pool.warm();
+    app.addHook('onClose', async () => pool.close());
+    // A large array body stays text for the worker; anything else is Fastify's own JSON parsing.
+    const parseJson = app.getDefaultJsonParser('ignore', 'ignore');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = body as string;
+      if (text.length >= WORKER_MIN_BYTES && text.trimStart().startsWith('[')) done(null, new RawBatch(text));
+      else parseJson(request, text, done);
+    });
+  }
 
   const summaryJson = JSON.stringify(summaryFromModel(model));
   const healthJson = JSON.stringify(healthOf(model));
@@ -313,6 +342,13 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
     },
     (request, reply) => {
       const body = request.body;
+      if (body instanceof RawBatch) {
+        pool!.score(body.text).then(
+          (answer) => (typeof answer === 'string' ? void reply.type(JSON_TYPE).send(answer) : sendError(reply, answer)),
+          (error: Error) => reply.send(error),
+        );
+        return;
+      }
       const shape = bodyShapeError(body);
       if (shape !== undefined) return sendError(reply, invalidBody([shape]));
       if (!Array.isArray(body)) {

@@ -6,6 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, runRfm, tempDir } from '../cli/helpers.js';
+import { WORKER_MIN_BYTES } from '../../src/server/app.js';
 import { send } from './http.js';
 import { httpText, rawRequest } from './raw.js';
 import { fitCdnow, killChildren, serve, spawnServe, type Served } from './spawn.js';
@@ -170,6 +171,38 @@ describe('CORS', () => {
     const r = await runRfm(['serve', '-m', MODEL, '--port', '0', '--cors', 'app.example.com/path']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--cors "app\.example\.com\/path" is not an origin/);
+  });
+});
+
+describe('large batches (parsed and scored in a worker thread)', () => {
+  it('a 10,000-customer batch answers as the same customers sent 500 at a time (scored in the main thread)', async () => {
+    const s = await serve(MODEL, []);
+    const batch = Array.from({ length: 10_000 }, (_, i) => ({ customer_id: `C${i}`, recency: (i * 37) % 700, frequency: 1 + (i % 25), monetary: (i * 7919) % 20_000 }));
+    expect(JSON.stringify(batch).length).toBeGreaterThan(WORKER_MIN_BYTES);
+    const whole = await send(s.base, 'POST', '/segment', { body: batch });
+    expect(whole.status).toBe(200);
+    const pieces: unknown[] = [];
+    for (let i = 0; i < batch.length; i += 500) {
+      const part = await send(s.base, 'POST', '/segment', { body: batch.slice(i, i + 500) });
+      expect(JSON.stringify(batch.slice(i, i + 500)).length).toBeLessThan(WORKER_MIN_BYTES);
+      pieces.push(...part.json);
+    }
+    expect(whole.json).toEqual(pieces);
+    expect(new Set(whole.json.map((a: { segment: string }) => a.segment)).size).toBe(4);
+
+    // Its errors, as in the main thread: every wrong field, with the index.
+    const bad = batch.map((c, i) => (i === 4321 ? { ...c, frequency: 0 } : i === 9000 ? { ...c, Monetary: 1 } : c));
+    const refused = await send(s.base, 'POST', '/segment', { body: bad });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ code: 'invalid_body', index: 4321, field: 'frequency', message: 'customer 4321: frequency must be >= 1 (got 0)' });
+    expect(refused.json.errors.map((e: { index: number; field: string }) => `${e.index} ${e.field}`)).toEqual(['4321 frequency', '9000 Monetary']);
+    const broken = await send(s.base, 'POST', '/segment', { raw: JSON.stringify(batch).slice(0, -2), headers: { 'content-type': 'application/json' } });
+    expect(broken.status).toBe(400);
+    expect(broken.json.code).toBe('invalid_json');
+    const tooMany = await send(s.base, 'POST', '/segment', { body: Array.from({ length: 10_001 }, () => ({ recency: 1, frequency: 1, monetary: 1 })) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.message).toBe('a batch holds at most 10000 customers (got 10001)');
+    await stop(s);
   });
 });
 

@@ -162,7 +162,7 @@ Example:
       // Fastify and its plugins load only for this command, keeping the others' start-up short.
       const [{ buildApp }, { ConnectionGuard }] = await Promise.all([import('../../server/app.js'), import('../../server/connections.js')]);
       const connections = new ConnectionGuard(limits);
-      const app = await buildApp(model, { token, logger: o.quiet === true ? false : ctx.streams.stderr, version: TOOL.version, connections, cors, publicDocs: o.publicDocs === true });
+      const app = await buildApp(model, { token, logger: o.quiet === true ? false : ctx.streams.stderr, version: TOOL.version, connections, cors, publicDocs: o.publicDocs === true, batchWorker: true });
       try {
         await app.listen({ port, host });
       } catch (error) {
