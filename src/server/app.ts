@@ -180,7 +180,6 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
 
   const pool = options.batchWorker === true ? new BatchPool(model) : undefined;
   if (pool !== undefined) {
-    pool.warm();
     app.addHook('onClose', async () => pool.close());
     // A large array body stays text for the worker; anything else is Fastify's own JSON parsing.
     const parseJson = app.getDefaultJsonParser('ignore', 'ignore');
