@@ -2,149 +2,87 @@
  * The HTTP API over one fitted model (`rfm serve`): GET /health, POST /segment (one customer or a
  * batch), GET /clusters/summary, GET /openapi.json and interactive docs at GET /docs.
  *
- * - Requests are validated with the route JSON schemas (Ajv without type coercion: "30" is not a
- *   number; extra fields are refused, not dropped); every error answer is JSON naming the field,
- *   never a stack trace.
- * - With a token, every route but /health needs `Authorization: Bearer <token>`, compared in
- *   constant time (SHA-256 digests of both sides through crypto.timingSafeEqual).
+ * - POST /segment bodies are checked by validate.ts (every wrong field at once, case hints,
+ *   `__proto__` as an ordinary unknown field); the JSON schemas in schemas.ts describe the same
+ *   rules in the OpenAPI document. An id field (`customer_id`, `id`) is echoed in the answer.
+ *   A large batch is parsed, validated and scored in a worker thread (batch-pool.ts); a smaller
+ *   one in chunks with a turn of the event loop in between (segment.ts): /health stays fast
+ *   during batch load.
+ * - Every error answer, from a route, Fastify, the docs' file server or Node's HTTP parser, is
+ *   the JSON of errors.ts; an unknown path is 404, a known path with another method 405.
+ * - With a token, every route but /health and the docs page needs `Authorization: Bearer <token>`,
+ *   compared in constant time as UTF-8 bytes (SHA-256 digests of both sides through
+ *   crypto.timingSafeEqual). The docs page loads without it and its Authorize box sends it; the
+ *   document it loads names no model unless the token (or --public-docs) is given.
+ * - `cors` origins get CORS headers and preflight answers; no origin does by default.
+ * - Bodies may be gzip-compressed; the body limit applies to the decompressed bytes.
  * - Answers that depend only on the model (health, summary, the k possible single assignments)
  *   are serialised once; a batch is answered by joining precomputed strings.
  * - One structured JSON log line per request (method, url, status, ms) when a log stream is given.
  *
- * `buildApp` only builds: listening and shutdown belong to the caller (cli/commands/serve.ts).
+ * `buildApp` only builds: listening and shutdown belong to the caller (cli/commands/serve.ts),
+ * which passes a ConnectionGuard (connections.ts) for the timeouts, the connection cap and drain.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { batchAssigner, type CustomerValues } from '../core/assign.js';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type HTTPMethods } from 'fastify';
 import type { RfmModel } from '../core/model.js';
 import { summaryFromModel } from '../core/summary.js';
+import { BatchPool } from './batch-pool.js';
+import type { ConnectionGuard } from './connections.js';
+import { describeError, errorBody, HttpError, writeClientError, type ErrorBody, type FieldError } from './errors.js';
 import { BODY_LIMIT, MAX_BATCH, errorSchema, healthSchema, segmentRouteSchema, summarySchema } from './schemas.js';
+import { invalidBody, segmentAnswerer } from './segment.js';
+import { bodyShapeError, customerErrors } from './validate.js';
+
+export type { ErrorBody } from './errors.js';
 
 export interface AppOptions {
-  /** Bearer token every route but /health requires; none (or empty) means no auth. */
+  /** Bearer token every route but /health and the docs page requires; none (or empty) means no auth. */
   token?: string;
   /** Request log: false for none, true for stderr, or a stream to write JSON lines to. */
   logger: boolean | NodeJS.WritableStream;
   /** Shown in /health and the OpenAPI document (default "rfm"). */
   title?: string;
   version?: string;
+  /** The server with timeouts, a connection cap and a graceful drain (without it: Node's defaults, for tests). */
+  connections?: ConnectionGuard;
+  /** Origins (`https://app.example.com`, or `*`) allowed to call the API from a browser. */
+  cors?: readonly string[];
+  /** With a token: serve the full OpenAPI document without it too. */
+  publicDocs?: boolean;
+  /**
+   * Parse and score batch bodies of WORKER_MIN_BYTES or more in a worker thread (batch-pool.ts).
+   * `rfm serve` does; off by default because the worker is the compiled dist/ file.
+   */
+  batchWorker?: boolean;
 }
 
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: string;
-  message: string;
-  field?: string;
-  index?: number;
+/** Batch bodies from this size on (about 1,300 customers) go to the worker: below, the round trip costs more than it saves. */
+export const WORKER_MIN_BYTES = 64 * 1024;
+
+/** A batch body kept as text, for the worker to parse. */
+class RawBatch {
+  constructor(readonly text: string) {}
 }
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
 
-function errorBody(statusCode: number, code: string, message: string, extra: { field?: string; index?: number } = {}): ErrorBody {
-  return { statusCode, error: REASONS[statusCode] ?? 'Error', code, message, ...extra };
-}
-
-interface AjvError {
-  keyword: string;
-  instancePath: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
-
-/** A value as it reads in an error message: `the string "abc"`, `null`, `0`. */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'a number out of range';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : String(value);
-}
-
-const BODY_SHAPE = `a JSON object {"recency", "frequency", "monetary"} or an array of up to ${MAX_BATCH} of them`;
+const digest = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
 
 /**
- * Turns Ajv's errors for the POST /segment body (a oneOf of one customer or an array of them)
- * into one readable answer naming the field. The branch that does not match the body's type
- * reports only "must be object/array" at the root; those are dropped to keep the real cause.
+ * `Authorization: Bearer <token>` check in constant time: equal-length SHA-256 digests of the
+ * UTF-8 bytes. Node hands header values over as latin1 strings (one char per byte), so the
+ * header's bytes are taken back with 'latin1' — a non-ASCII token sent as UTF-8 matches.
+ * Spaces inside the token are allowed; spaces and tabs around it are not part of it.
  */
-export function describeBodyErrors(errors: readonly AjvError[], body: unknown): ErrorBody {
-  const cause = errors.find((e) => e.keyword !== 'oneOf' && !(e.keyword === 'type' && e.instancePath === ''));
-  if (cause === undefined || body === null || body === undefined || (typeof body !== 'object')) {
-    return errorBody(400, 'invalid_body', `the body must be ${BODY_SHAPE}`);
-  }
-  const parts = cause.instancePath.split('/').slice(1);
-  const batch = Array.isArray(body);
-  const index = batch && parts.length > 0 ? Number(parts.shift()) : undefined;
-  const customer: unknown = index === undefined ? body : (body as unknown[])[index];
-  const where = index === undefined ? '' : `customer ${index}: `;
-  const extra = (field?: string) => ({ ...(field === undefined ? {} : { field }), ...(index === undefined ? {} : { index }) });
-  switch (cause.keyword) {
-    case 'required': {
-      const field = String(cause.params.missingProperty);
-      return errorBody(400, 'invalid_body', `${where}${field} is required`, extra(field));
-    }
-    case 'additionalProperties': {
-      const field = String(cause.params.additionalProperty);
-      return errorBody(400, 'invalid_body', `${where}unknown field "${field}" (a customer has only recency, frequency and monetary)`, extra(field));
-    }
-    case 'maxItems':
-      return errorBody(400, 'invalid_body', `a batch holds at most ${MAX_BATCH} customers (got ${(body as unknown[]).length})`);
-    case 'type':
-    case 'minimum': {
-      if (parts.length === 0) return errorBody(400, 'invalid_body', `${where}each customer must be a JSON object {"recency", "frequency", "monetary"} (got ${shown(customer)})`, extra());
-      const field = parts[0];
-      const value = (customer as Record<string, unknown>)[field];
-      const rule = cause.keyword === 'minimum' ? `must be >= ${String(cause.params.limit)}` : 'must be a finite JSON number';
-      return errorBody(400, 'invalid_body', `${where}${field} ${rule} (got ${shown(value)})`, extra(field));
-    }
-    default:
-      return errorBody(400, 'invalid_body', `${where}${cause.instancePath || 'body'} ${cause.message ?? 'is invalid'}`, extra(parts[0]));
-  }
-}
-
-/** Maps any error reaching Fastify's error handler to a status and a JSON body without internals. */
-function describeError(error: FastifyError, request: FastifyRequest): ErrorBody {
-  if (error.validation) return describeBodyErrors(error.validation as AjvError[], request.body);
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return errorBody(413, 'body_too_large', `the body is over the ${BODY_LIMIT} byte limit; send at most ${MAX_BATCH} customers per request`);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return errorBody(415, 'unsupported_media_type', `send the body as JSON with "Content-Type: application/json" (got ${JSON.stringify(request.headers['content-type'] ?? '')})`);
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errorBody(400, 'invalid_json', `the body is empty: send ${BODY_SHAPE}`);
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return errorBody(400, 'invalid_body', 'the Content-Length header does not match the body');
-  }
-  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return errorBody(400, 'invalid_json', `the body is not valid JSON (${error.message})`);
-  }
-  const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) return errorBody(status, 'invalid_body', error.message);
-  if (status === 503) return errorBody(503, 'service_unavailable', 'the server is shutting down');
-  return errorBody(500, 'internal', 'internal error (the server log has the details)');
-}
-
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-
-/** `Authorization: Bearer <token>` check in constant time: equal-length SHA-256 digests. */
 export function bearerChecker(token: string): (header: string | undefined) => boolean {
-  const expected = digest(token);
+  const expected = digest(Buffer.from(token, 'utf8'));
   return (header) => {
-    const match = header === undefined ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    const match = header === undefined ? null : /^Bearer[ \t]+([^ \t](?:.*[^ \t])?)[ \t]*$/is.exec(header);
     // Hash something even without a token so both paths cost the same.
-    return timingSafeEqual(digest(match === null ? '' : match[1]), expected) && match !== null;
+    return timingSafeEqual(digest(Buffer.from(match === null ? '' : match[1], 'latin1')), expected) && match !== null;
   };
 }
 
@@ -200,60 +138,132 @@ export function healthOf(model: RfmModel) {
   };
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+const ROUTE_LIST = 'routes: GET /health, POST /segment, GET /clusters/summary, GET /openapi.json, GET /docs';
+
+function sendError(reply: FastifyReply, body: ErrorBody): void {
+  void reply.code(body.statusCode).type(JSON_TYPE).send(JSON.stringify(body));
+}
+
+/** The one Content-Encoding refusal: 415, naming what is understood. */
+function unsupportedEncoding(encoding: string): HttpError {
+  return new HttpError(
+    errorBody(415, 'unsupported_encoding', `Content-Encoding ${JSON.stringify(encoding)} is not supported: send the body uncompressed or with "Content-Encoding: gzip"`),
+  );
+}
+
 /** Builds (does not start) the API for `model`. Call `app.listen` or `app.inject` on it. */
 export async function buildApp(model: RfmModel, options: AppOptions): Promise<FastifyInstance> {
   const logStream = options.logger === true ? process.stderr : options.logger === false ? undefined : options.logger;
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
-    // Keep the answers of a closing server coming: in-flight requests finish, new ones get 503.
-    return503OnClosing: true,
+    ...(options.connections === undefined ? {} : { serverFactory: options.connections.serverFactory }),
+    // `rfm serve` drains connections (connections.ts) before closing, so nothing is in flight at
+    // close; without a guard, a request arriving during close is answered, not a foreign-shaped 503.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
-    ajv: {
-      customOptions: {
-        coerceTypes: false, // "30" (a string) is a 400, not 30
-        removeAdditional: false, // an extra field is a 400, not silently dropped
-        allErrors: false,
-        strictNumbers: true, // Infinity (JSON 1e400) is not a number
-        keywords: ['example'], // OpenAPI annotation in the schemas, not a validation rule
-      },
-    },
+    // Parser-level errors (bad framing, 431, timeouts) in the documented JSON shape.
+    clientErrorHandler: writeClientError,
+    frameworkErrors: (error, request, reply) => sendError(reply, describeError(error, { bodyLimit: BODY_LIMIT, maxBatch: MAX_BATCH }, request.headers['content-type'])),
+    // `__proto__` and `constructor` stay ordinary keys of the parsed body (JSON.parse makes them
+    // own properties, never the prototype); validate.ts refuses them as unknown fields.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+    ajv: { customOptions: { keywords: ['example'] } }, // OpenAPI annotation in the schemas, not a validation rule
   });
 
   // JSON only: Fastify's default text/plain parser would turn a form or a plain string into a
   // confusing validation error; without it such a body is a 415.
   app.removeContentTypeParser('text/plain');
 
-  const assign = batchAssigner(model);
-  // The k possible answers to a single customer, serialised once.
-  const answers = model.segments.map((s) => JSON.stringify({ cluster: s.cluster, segment: s.name }));
+  const pool = options.batchWorker === true ? new BatchPool(model) : undefined;
+  if (pool !== undefined) {
+    app.addHook('onClose', async () => pool.close());
+    // A large array body stays text for the worker; anything else is Fastify's own JSON parsing.
+    const parseJson = app.getDefaultJsonParser('ignore', 'ignore');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = body as string;
+      if (text.length >= WORKER_MIN_BYTES && text.trimStart().startsWith('[')) done(null, new RawBatch(text));
+      else parseJson(request, text, done);
+    });
+  }
+
   const summaryJson = JSON.stringify(summaryFromModel(model));
   const healthJson = JSON.stringify(healthOf(model));
   const title = options.title ?? 'rfm';
   const token = options.token === undefined || options.token === '' ? undefined : options.token;
+  const corsOrigins = new Set(options.cors ?? []);
+  const anyOrigin = corsOrigins.has('*');
 
   const log = logStream === undefined ? undefined : batchedLines(logStream);
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const body = describeError(error, request);
+    const body = describeError(error, { bodyLimit: BODY_LIMIT, maxBatch: MAX_BATCH }, request.headers['content-type']);
     // The cause of a 5xx goes to the log, never into the answer.
     if (body.statusCode >= 500) log?.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', method: request.method, url: request.url, error: error.message }));
-    void reply.code(body.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(body));
+    sendError(reply, body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const body = errorBody(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]} (routes: GET /health, POST /segment, GET /clusters/summary, GET /openapi.json, GET /docs)`);
-    void reply.code(404).type('application/json; charset=utf-8').send(JSON.stringify(body));
+    const path = request.url.split('?')[0];
+    // A known path with another method is 405 with the methods it has.
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    // A route of this very method that sent us here is the docs' file server finding no file.
+    if (allowed.includes(request.method as HTTPMethods)) {
+      sendError(reply, errorBody(404, 'not_found', `no such file: ${path}`));
+      return;
+    }
+    if (allowed.length > 0) {
+      void reply.header('allow', allowed.join(', '));
+      sendError(reply, errorBody(405, 'method_not_allowed', `${request.method} is not allowed on ${path} (allowed: ${allowed.join(', ')})`));
+      return;
+    }
+    sendError(reply, errorBody(404, 'not_found', `no route ${request.method} ${path} (${ROUTE_LIST})`));
   });
 
+  if (corsOrigins.size > 0) {
+    // Registered first: CORS headers go on every answer to an allowed origin, 401s included,
+    // so that a browser page can read why it was refused.
+    app.addHook('onRequest', (request, reply, done) => {
+      const origin = request.headers.origin;
+      void reply.header('vary', 'Origin');
+      if (origin !== undefined && (anyOrigin || corsOrigins.has(origin))) void reply.header('access-control-allow-origin', origin);
+      done();
+    });
+    app.options('/*', { schema: { hide: true } }, (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin === undefined || !(anyOrigin || corsOrigins.has(origin))) {
+        sendError(reply, errorBody(403, 'forbidden_origin', `origin ${JSON.stringify(origin ?? '')} is not allowed to call this API (rfm serve --cors ORIGIN)`));
+        return;
+      }
+      void reply
+        .code(204)
+        .header('access-control-allow-methods', 'GET, HEAD, POST, OPTIONS')
+        .header('access-control-allow-headers', 'Authorization, Content-Type, Content-Encoding')
+        .header('access-control-max-age', '600')
+        .send();
+    });
+  }
+
+  const authorized = token === undefined ? () => true : bearerChecker(token);
   if (token !== undefined) {
-    const authorized = bearerChecker(token);
     const unauthorized = JSON.stringify(errorBody(401, 'unauthorized', 'this route needs the header "Authorization: Bearer <token>" with the server\'s token'));
     app.addHook('onRequest', (request, reply, done) => {
       // The matched route, not the raw URL: neither a query string nor an encoding can fool it.
-      if (request.routeOptions.url === '/health' || authorized(request.headers.authorization)) {
+      const route = request.routeOptions.url;
+      const open =
+        route === '/health' ||
+        (route === '/openapi.json' && options.publicDocs === true) ||
+        // The docs page and its files: a browser opens them without the header (the page's
+        // Authorize box sends it to the API); the document they load is trimmed without it.
+        (route !== undefined && route.startsWith('/docs')) ||
+        (request.method === 'OPTIONS' && corsOrigins.size > 0 && route !== undefined);
+      if (open || authorized(request.headers.authorization)) {
         done();
         return;
       }
-      void reply.code(401).header('www-authenticate', 'Bearer').type('application/json; charset=utf-8').send(unauthorized);
+      void reply.code(401).header('www-authenticate', 'Bearer').type(JSON_TYPE).send(unauthorized);
     });
   }
   if (log !== undefined) {
@@ -274,52 +284,95 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
     });
   }
 
+  const modelDescription =
+    `Segments customers with the k-means model fitted by \`rfm fit\` on ${model.training.source} ` +
+    `(k = ${model.params.k}, created ${model.createdAt}): ${model.segments.map((s) => s.name).join(', ')}.`;
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
-      info: {
-        title: `${title} segmentation API`,
-        version: options.version ?? model.tool.version,
-        description:
-          `Segments customers with the k-means model fitted by \`rfm fit\` on ${model.training.source} ` +
-          `(k = ${model.params.k}, created ${model.createdAt}): ${model.segments.map((s) => s.name).join(', ')}.`,
-      },
+      info: { title: `${title} segmentation API`, version: options.version ?? model.tool.version, description: modelDescription },
       ...(token === undefined
         ? {}
         : {
-            components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+            components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: "The server's token (--token or $RFM_API_TOKEN)." } } },
             security: [{ bearerAuth: [] }],
           }),
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
+  const docsShowModel = (header: string | undefined) => token === undefined || options.publicDocs === true || authorized(header);
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: false },
+    // Without the token the page still gets the routes, the body rules and the security scheme
+    // (so its Authorize box is there), but not the model's source, segments or dates.
+    transformSpecification: (spec, request) => {
+      if (docsShowModel(request.headers.authorization)) return spec;
+      const info = (spec as { info: Record<string, unknown> }).info;
+      info.description = 'Segments customers with the model this server was started with. Authorize (the button on the right) with the server\'s token to call the routes; the model is described in GET /openapi.json, which needs the token.';
+      return spec;
+    },
+  });
 
-  const json = 'application/json; charset=utf-8';
   app.get('/health', { schema: { summary: 'Liveness and the model served (never needs a token)', security: [], response: { 200: healthSchema } } }, (_request, reply) => {
-    void reply.type(json).send(healthJson);
+    void reply.type(JSON_TYPE).send(healthJson);
   });
 
-  app.post('/segment', { schema: segmentRouteSchema }, (request, reply) => {
-    const body = request.body as CustomerValues | CustomerValues[];
-    let text: string;
-    if (Array.isArray(body)) {
-      const parts = new Array<string>(body.length);
-      for (let i = 0; i < body.length; i++) parts[i] = answers[assign(body[i])];
-      text = '[' + parts.join(',') + ']';
-    } else {
-      text = answers[assign(body)];
-    }
-    void reply.type(json).send(text);
-  });
+  const segment = segmentAnswerer(model);
+
+  app.post(
+    '/segment',
+    {
+      schema: segmentRouteSchema,
+      // The schema documents the body; validate.ts checks it (all errors at once, in chunks).
+      validatorCompiler: () => () => true,
+      preParsing: (request, reply, payload, done) => {
+        const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+        if (encoding === undefined || encoding === '' || encoding === 'identity') return done(null, payload);
+        if (encoding !== 'gzip' && encoding !== 'x-gzip') return done(unsupportedEncoding(request.headers['content-encoding'] ?? ''));
+        const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
+        // Fastify compares this with Content-Length, and the decompressed length with the body limit.
+        payload.on('data', (chunk: Buffer) => (gunzip.receivedEncodedLength += chunk.length));
+        payload.on('error', (error) => gunzip.destroy(error));
+        // Past the limit (a gzip bomb) Fastify answers 413 and stops reading: stop inflating too.
+        reply.raw.once('close', () => gunzip.destroy());
+        payload.pipe(gunzip);
+        done(null, gunzip);
+      },
+    },
+    (request, reply) => {
+      const body = request.body;
+      if (body instanceof RawBatch) {
+        pool!.score(body.text).then(
+          (answer) => (typeof answer === 'string' ? void reply.type(JSON_TYPE).send(answer) : sendError(reply, answer)),
+          (error: Error) => reply.send(error),
+        );
+        return;
+      }
+      const shape = bodyShapeError(body);
+      if (shape !== undefined) return sendError(reply, invalidBody([shape]));
+      if (!Array.isArray(body)) {
+        const errors: FieldError[] = [];
+        customerErrors(body, undefined, errors);
+        if (errors.length > 0) return sendError(reply, invalidBody(errors));
+        void reply.type(JSON_TYPE).send(segment.one(body as Record<string, unknown>));
+        return;
+      }
+      segment
+        .batch(body).then(
+        (answer) => (typeof answer === 'string' ? void reply.type(JSON_TYPE).send(answer) : sendError(reply, answer)),
+        (error: Error) => reply.send(error),
+      );
+    },
+  );
 
   app.get('/clusters/summary', { schema: { summary: 'Per-segment statistics (as `rfm summary --format json`)', response: { 200: summarySchema, 401: errorSchema } } }, (_request, reply) => {
-    void reply.type(json).send(summaryJson);
+    void reply.type(JSON_TYPE).send(summaryJson);
   });
 
   let openapiJson: string | undefined;
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => {
     openapiJson ??= JSON.stringify(app.swagger());
-    void reply.type(json).send(openapiJson);
+    void reply.type(JSON_TYPE).send(openapiJson);
   });
 
   return app;

@@ -8,8 +8,18 @@
 /** Most customers one POST /segment may carry (≈ 450 KB of compact JSON, under the 1 MB body limit). */
 export const MAX_BATCH = 10_000;
 
-/** Largest request body accepted, in bytes (larger → 413). */
+/** Largest request body accepted, in bytes, after gzip decompression (larger → 413). */
 export const BODY_LIMIT = 1024 * 1024;
+
+/** Optional customer id fields: echoed in the answer so that a batch caller can match answers to customers. */
+export const ID_FIELDS: readonly string[] = ['customer_id', 'id'];
+
+const idSchema = (name: string) =>
+  ({
+    oneOf: [{ type: 'string' }, { type: 'number' }],
+    description: `Optional; echoed as \`${name}\` in the answer.`,
+    example: 'C-1001',
+  }) as const;
 
 export const customerSchema = {
   type: 'object',
@@ -20,6 +30,8 @@ export const customerSchema = {
     recency: { type: 'number', minimum: 0, description: 'Days since the last purchase (>= 0).', example: 30 },
     frequency: { type: 'number', minimum: 1, description: 'Number of purchases (>= 1).', example: 4 },
     monetary: { type: 'number', minimum: 0, description: 'Total spend (>= 0).', example: 2500 },
+    customer_id: idSchema('customer_id'),
+    id: idSchema('id'),
   },
 } as const;
 
@@ -27,6 +39,8 @@ const assignmentSchema = {
   type: 'object',
   required: ['cluster', 'segment'],
   properties: {
+    customer_id: { oneOf: [{ type: 'string' }, { type: 'number' }], description: "The request's customer_id, when it had one." },
+    id: { oneOf: [{ type: 'string' }, { type: 'number' }], description: "The request's id, when it had one." },
     cluster: { type: 'integer', description: 'Cluster index, 0..k-1.', example: 1 },
     segment: { type: 'string', description: 'Segment name.', example: 'Potential Loyalists' },
   },
@@ -34,7 +48,9 @@ const assignmentSchema = {
 
 export const errorSchema = {
   type: 'object',
-  description: 'Every error answer has this shape; `field` (and `index`, for a batch) say which value was wrong.',
+  description:
+    'Every error answer has this shape, whether a route, the docs or the HTTP parser produced it. For a body that fails ' +
+    'validation, `errors` lists every wrong field (with `index` in a batch); `field`/`index`/`message` repeat the first.',
   required: ['statusCode', 'error', 'code', 'message'],
   properties: {
     statusCode: { type: 'integer', example: 400 },
@@ -42,12 +58,38 @@ export const errorSchema = {
     code: {
       type: 'string',
       description: 'Machine-readable cause.',
-      enum: ['invalid_body', 'invalid_json', 'unsupported_media_type', 'body_too_large', 'unauthorized', 'not_found', 'service_unavailable', 'internal'],
+      enum: [
+        'bad_request',
+        'invalid_body',
+        'invalid_json',
+        'unauthorized',
+        'forbidden',
+        'forbidden_origin',
+        'not_found',
+        'method_not_allowed',
+        'request_timeout',
+        'body_too_large',
+        'unsupported_media_type',
+        'unsupported_encoding',
+        'headers_too_large',
+        'internal',
+        'server_busy',
+        'service_unavailable',
+      ],
       example: 'invalid_body',
     },
     message: { type: 'string', example: 'frequency must be >= 1 (got 0)' },
     field: { type: 'string', description: 'The offending field, when one is to blame.', example: 'frequency' },
     index: { type: 'integer', description: 'Position of the offending customer in a batch.', example: 3 },
+    errors: {
+      type: 'array',
+      description: `Every wrong field of the body (at most 100 listed), in body order.`,
+      items: {
+        type: 'object',
+        required: ['message'],
+        properties: { field: { type: 'string' }, index: { type: 'integer' }, message: { type: 'string' } },
+      },
+    },
   },
 } as const;
 
@@ -123,7 +165,9 @@ export const segmentRouteSchema = {
   summary: 'Segment one customer, or a batch',
   description:
     `A customer object answers \`{"cluster", "segment"}\`; an array of up to ${MAX_BATCH} customers answers an array in the same order. ` +
-    'Values must be JSON numbers (a string such as "30" is refused): recency >= 0, frequency >= 1, monetary >= 0; no other fields.',
+    'Values must be JSON numbers (a string such as "30" is refused): recency >= 0, frequency >= 1, monetary >= 0; ' +
+    'an optional `customer_id` or `id` (string or number) is echoed in the answer; no other fields. ' +
+    'The body may be sent with `Content-Encoding: gzip` (the 1 MB limit applies to the decompressed body).',
   body: {
     oneOf: [customerSchema, { type: 'array', maxItems: MAX_BATCH, items: customerSchema }],
   },
@@ -133,5 +177,6 @@ export const segmentRouteSchema = {
     401: errorSchema,
     413: errorSchema,
     415: errorSchema,
+    503: errorSchema,
   },
 } as const;

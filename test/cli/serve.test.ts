@@ -5,72 +5,16 @@
  * listens), usage and listen errors, and graceful shutdown on SIGTERM/SIGINT with a request in
  * flight. Build first (`npm test` does).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, isListening, send, sendInTwoParts } from '../server/http.js';
-import { BIN, fixture, ROOT, runRfm, tempDir } from './helpers.js';
+import { isListening, send, sendInTwoParts } from '../server/http.js';
+import { fitCdnow, killChildren, listeningPort, serve as serveModel, spawnServe, type Served } from '../server/spawn.js';
+import { fixture, runRfm, tempDir } from './helpers.js';
 
 const tmp = tempDir('rfm-serve-');
 const MODEL = tmp.path('model.json');
 
-interface Served {
-  child: ChildProcessWithoutNullStreams;
-  base: string;
-  port: number;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children: ChildProcessWithoutNullStreams[] = [];
-
-function spawnServe(args: string[], env: Record<string, string | undefined> = {}) {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  delete childEnv.RFM_MODEL;
-  delete childEnv.RFM_API_TOKEN;
-  delete childEnv.NO_COLOR;
-  delete childEnv.FORCE_COLOR;
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete childEnv[k];
-    else childEnv[k] = v;
-  }
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, env: childEnv });
-  children.push(child);
-  let err = '';
-  let out = '';
-  child.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));
-  child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return { child, stderr: () => err, stdout: () => out, exited };
-}
-
-/** Starts `rfm serve --port 0 ...` and waits for the listening line on stderr. */
-async function serve(args: string[], env: Record<string, string | undefined> = {}): Promise<Served> {
-  if (args.includes('-q')) {
-    // Quiet prints no port: pick a free one first.
-    const port = await freePort();
-    const s = spawnServe(['-m', MODEL, '--port', String(port), ...args], env);
-    await waitUntilListening(port);
-    return { ...s, base: `http://127.0.0.1:${port}`, port };
-  }
-  const s = spawnServe(['-m', MODEL, '--port', '0', ...args], env);
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const match = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(s.stderr());
-    if (match) return { ...s, base: match[1], port: Number(match[2]) };
-    const done = await Promise.race([s.exited, new Promise((r) => setTimeout(r, 25))]);
-    if (done !== undefined) throw new Error(`rfm serve exited early: ${JSON.stringify(done)}\n${s.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`rfm serve did not start:\n${s.stderr()}`);
-  }
-}
-
-async function waitUntilListening(port: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await isListening(port))) {
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const serve = (args: string[], env: Record<string, string | undefined> = {}) => serveModel(MODEL, args, env);
 
 /** Waits until the server stops accepting connections (it keeps running while requests finish). */
 async function waitUntilStopped(s: Served): Promise<void> {
@@ -82,13 +26,10 @@ async function waitUntilStopped(s: Served): Promise<void> {
 }
 
 beforeAll(async () => {
-  const fit = await runRfm(['fit', fixture('cdnow', 'CDNOW_master.txt'), '-m', MODEL, '-q', '--format', 'json']);
-  expect(fit.code, fit.stderr).toBe(0);
+  await fitCdnow(MODEL, fixture('cdnow', 'CDNOW_master.txt'));
 });
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+afterEach(killChildren);
 
 afterAll(() => tmp.cleanup());
 
@@ -131,7 +72,7 @@ describe('rfm serve', () => {
     s.child.kill('SIGTERM');
     const { code } = await s.exited;
     expect(code).toBe(0);
-    expect(s.stderr()).toMatch(/stopped/);
+    expect(s.stderr()).toMatch(/stopped, every request answered/);
 
     // One JSON log line per request on stderr (read after exit: a line follows its response).
     const logs = s
@@ -157,12 +98,11 @@ describe('rfm serve', () => {
     const s = await serve([]);
     const body = JSON.stringify({ recency: 30, frequency: 4, monetary: 2500 });
     const inFlight = sendInTwoParts(s.base, '/segment', body.slice(0, 10), body.slice(10));
-    await new Promise((r) => setTimeout(r, 500)); // the server has the headers and half the body
+    await send(s.base, 'GET', '/health'); // a round trip later, the server has the headers and half the body
     s.child.kill('SIGTERM');
+    await s.waitForStderr(/SIGTERM, answering the requests received/);
     await waitUntilStopped(s); // no longer accepting connections...
-    await new Promise((r) => setTimeout(r, 200));
     expect(s.child.exitCode).toBeNull(); // ...but still waiting for the request in flight
-    expect(s.stderr()).toMatch(/SIGTERM, finishing in-flight requests/);
     inFlight.finish();
     const r = await inFlight.response;
     expect(r.status).toBe(200);
@@ -172,16 +112,15 @@ describe('rfm serve', () => {
   });
 
   it('SIGINT stops it too, with exit 0', async () => {
-    const s = await serve(['-q']);
+    const s = await serve([]);
     expect((await send(s.base, 'GET', '/health')).status).toBe(200);
     s.child.kill('SIGINT');
     expect((await s.exited).code).toBe(0);
   });
 
   it('--quiet: nothing on stderr, before, during and after requests', async () => {
-    const port = await freePort();
-    const s = spawnServe(['-m', MODEL, '--port', String(port), '--quiet']);
-    await waitUntilListening(port);
+    const s = spawnServe(['-m', MODEL, '--port', '0', '--quiet']);
+    const port = await listeningPort(s.child.pid!);
     const base = `http://127.0.0.1:${port}`;
     expect((await send(base, 'POST', '/segment', { body: { recency: 1, frequency: 1, monetary: 1 } })).status).toBe(200);
     expect((await send(base, 'GET', '/nope')).status).toBe(404);
@@ -216,16 +155,7 @@ describe('rfm serve', () => {
   it('warns when binding beyond loopback without a token, not with one', async () => {
     const open = spawnServe(['-m', MODEL, '--port', '0', '--host', '0.0.0.0']);
     const withToken = spawnServe(['-m', MODEL, '--port', '0', '--host', '0.0.0.0', '--token', 't']);
-    const started = (s: ReturnType<typeof spawnServe>) =>
-      new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          if (/listening on/.test(s.stderr())) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 25);
-      });
-    await Promise.all([started(open), started(withToken)]);
+    await Promise.all([open.waitForStderr(/listening on/), withToken.waitForStderr(/listening on/)]);
     open.child.kill('SIGTERM');
     withToken.child.kill('SIGTERM');
     expect((await open.exited).code).toBe(0);
@@ -257,13 +187,11 @@ describe('rfm serve', () => {
     ];
     for (const [name, make, message] of cases) {
       it(name, async () => {
-        const port = await freePort();
-        const s = spawnServe(['-m', make(), '--port', String(port)]);
+        const s = spawnServe(['-m', make(), '--port', '0']);
         const { code } = await s.exited;
         expect(code).toBe(5);
         expect(s.stderr()).toMatch(message);
         expect(s.stderr()).not.toMatch(/listening/);
-        expect(await isListening(port)).toBe(false);
       });
     }
 
@@ -274,20 +202,28 @@ describe('rfm serve', () => {
     });
   });
 
-  it('usage errors exit 2: a bad port, an empty token', async () => {
-    for (const args of [
-      ['--port', 'abc'],
-      ['--port', '70000'],
-      ['--token', ''],
-    ]) {
-      const s = spawnServe(['-m', MODEL, ...args]);
+  it('usage errors exit 2: a bad port, an empty token, bad limits', async () => {
+    for (const [args, message] of [
+      [['--port', 'abc'], /--port "abc" is not a port number/],
+      [['--port', '70000'], /--port "70000" is not a port number/],
+      [['--token', ''], /--token is empty/],
+      [['--request-timeout', '0'], /--request-timeout "0" is not a duration in seconds/],
+      [['--headers-timeout', '1e3'], /--headers-timeout "1e3" is not a duration in seconds/],
+      [['--keep-alive-timeout', '-1'], /--keep-alive-timeout "-1" is not a duration/],
+      [['--shutdown-timeout', 'ten'], /--shutdown-timeout "ten" is not a duration/],
+      [['--max-connections', '0'], /--max-connections "0" is not a positive whole number/],
+      [['--max-connections', '0x10'], /--max-connections "0x10" is not a positive whole number/],
+      [['--headers-timeout', '20', '--request-timeout', '10'], /--headers-timeout \(20 s\) is longer than --request-timeout \(10 s\)/],
+    ] as const) {
+      const s = spawnServe(['-m', MODEL, '--port', '0', ...args]);
       expect((await s.exited).code, args.join(' ')).toBe(2);
-      expect(s.stderr()).toMatch(/rfm: error:/);
+      expect(s.stderr()).toMatch(/^rfm: error: /);
+      expect(s.stderr()).toMatch(message);
     }
   });
 
   it('a port already in use exits 3 with a hint', async () => {
-    const first = await serve(['-q']);
+    const first = await serve([]);
     const second = spawnServe(['-m', MODEL, '--port', String(first.port)]);
     expect((await second.exited).code).toBe(3);
     expect(second.stderr()).toMatch(/already in use/);
@@ -300,5 +236,8 @@ describe('rfm serve', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Example:/);
     expect(r.stdout).toMatch(/--token/);
+    for (const flag of ['--headers-timeout', '--request-timeout', '--keep-alive-timeout', '--max-connections', '--shutdown-timeout', '--cors', '--public-docs']) {
+      expect(r.stdout).toContain(flag);
+    }
   });
 });

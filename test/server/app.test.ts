@@ -5,12 +5,17 @@
  */
 import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignCustomer } from '../../src/core/assign.js';
 import { validateModel, type RfmModel } from '../../src/core/model.js';
 import { summaryFromModel } from '../../src/core/summary.js';
-import { batchedLines, bearerChecker, buildApp, describeBodyErrors } from '../../src/server/app.js';
+import { batchedLines, bearerChecker, buildApp } from '../../src/server/app.js';
+import type { FieldError } from '../../src/server/errors.js';
+import { segmentRouteSchema } from '../../src/server/schemas.js';
+import { BATCH_CHUNK, segmentAnswerer } from '../../src/server/segment.js';
+import { bodyShapeError, customerErrors } from '../../src/server/validate.js';
 import { send, type HttpResult } from './http.js';
 
 const stats = (mean: number) => ({ mean, median: mean, min: mean, max: mean });
@@ -196,7 +201,7 @@ describe('without a token', () => {
       ['frequency 0', customer(30, 0, 2500), 'frequency', /frequency must be >= 1 \(got 0\)/],
       ['frequency 0.5', customer(30, 0.5, 2500), 'frequency', /frequency must be >= 1/],
       ['negative monetary', customer(30, 4, -0.01), 'monetary', /monetary must be >= 0 \(got -0.01\)/],
-      ['an extra field', { ...customer(30, 4, 2500), customer_id: 'C1' }, 'customer_id', /unknown field "customer_id"/],
+      ['an extra field', { ...customer(30, 4, 2500), segment: 'C1' }, 'segment', /unknown field "segment"/],
       ['a number body', 42, undefined, /the body must be a JSON object/],
       ['a string body', 'recency=30', undefined, /the body must be a JSON object/],
       ['a null body', null, undefined, /the body must be a JSON object/],
@@ -239,14 +244,68 @@ describe('without a token', () => {
       expect(r.json.message).toMatch(/at most 10000 customers \(got 10001\)/);
     });
 
-    it('invalid JSON, an empty body, a __proto__ key', async () => {
+    it('invalid JSON, an empty body', async () => {
       const headers = { 'content-type': 'application/json' };
       const broken = await send(base, 'POST', '/segment', { raw: '{"recency": 30,', headers });
       expectErrorBody(broken, 400, 'invalid_json');
       const empty = await send(base, 'POST', '/segment', { raw: '', headers });
       expectErrorBody(empty, 400, 'invalid_json');
-      const proto = await send(base, 'POST', '/segment', { raw: '{"__proto__":{"x":1},"recency":1,"frequency":1,"monetary":1}', headers });
-      expectErrorBody(proto, 400, 'invalid_json');
+    });
+
+    it('__proto__, constructor and prototype keys are ordinary unknown fields, named', async () => {
+      const headers = { 'content-type': 'application/json' };
+      for (const key of ['__proto__', 'constructor', 'prototype']) {
+        for (const value of ['{}', '{"prototype":{"x":1}}', '1']) {
+          const r = await send(base, 'POST', '/segment', { raw: `{"recency":15,"frequency":2,"monetary":800,"${key}":${value}}`, headers });
+          expectErrorBody(r, 400, 'invalid_body');
+          expect(r.json.field).toBe(key);
+          expect(r.json.message).toBe(`unknown field "${key}" (a customer has recency, frequency, monetary and optionally customer_id or id)`);
+        }
+        const inBatch = await send(base, 'POST', '/segment', { raw: `[{"recency":1,"frequency":1,"monetary":1},{"recency":1,"frequency":1,"monetary":1,"${key}":{}}]`, headers });
+        expect(inBatch.json).toMatchObject({ statusCode: 400, field: key, index: 1 });
+      }
+      // Nothing leaked into the prototype of plain objects.
+      expect(({} as Record<string, unknown>).x).toBeUndefined();
+    });
+
+    it('every wrong field of a body at once in errors[], the first repeated on top', async () => {
+      const r = await send(base, 'POST', '/segment', { body: { recency: -1, frequency: 'x', extra: true } });
+      expectErrorBody(r, 400, 'invalid_body');
+      expect(r.json.errors).toEqual([
+        { field: 'recency', message: 'recency must be >= 0 (got -1)' },
+        { field: 'frequency', message: 'frequency must be a finite JSON number (got the string "x")' },
+        { field: 'monetary', message: 'monetary is required' },
+        { field: 'extra', message: 'unknown field "extra" (a customer has recency, frequency, monetary and optionally customer_id or id)' },
+      ]);
+      expect(r.json).toMatchObject({ field: 'recency', message: 'recency must be >= 0 (got -1)' });
+
+      const batch = await send(base, 'POST', '/segment', { body: [customer(1, 1, 1), customer(1, 0, 1), customer(1, 1, 1), { recency: 1, frequency: 1 }, 7] });
+      expect(batch.json.errors).toEqual([
+        { index: 1, field: 'frequency', message: 'customer 1: frequency must be >= 1 (got 0)' },
+        { index: 3, field: 'monetary', message: 'customer 3: monetary is required' },
+        { index: 4, message: 'customer 4: each customer must be a JSON object {"recency", "frequency", "monetary"} (got 7)' },
+      ]);
+      expect(batch.json).toMatchObject({ index: 1, field: 'frequency' });
+    });
+
+    it('at most 100 errors are listed', async () => {
+      const body = Array.from({ length: 300 }, () => customer(-1, 1, 1));
+      const r = await send(base, 'POST', '/segment', { body });
+      expect(r.json.errors).toHaveLength(100);
+      expect(r.json.errors[99]).toEqual({ index: 99, field: 'recency', message: 'customer 99: recency must be >= 0 (got -1)' });
+    });
+
+    it('a field that differs only by case: "did you mean recency?"', async () => {
+      const r = await send(base, 'POST', '/segment', { body: { Recency: 15, frequency: 2, MONETARY: 800 } });
+      expectErrorBody(r, 400, 'invalid_body');
+      expect(r.json.errors.map((e: { message: string }) => e.message)).toEqual([
+        'recency is required (the body has "Recency": field names are lower case)',
+        'monetary is required (the body has "MONETARY": field names are lower case)',
+        'unknown field "Recency" — did you mean recency?',
+        'unknown field "MONETARY" — did you mean monetary?',
+      ]);
+      const id = await send(base, 'POST', '/segment', { body: { ...customer(1, 1, 1), Customer_ID: 'x' } });
+      expect(id.json.message).toBe('unknown field "Customer_ID" — did you mean customer_id?');
     });
   });
 
@@ -267,17 +326,61 @@ describe('without a token', () => {
     expectErrorBody(r, 413, 'body_too_large');
   });
 
-  it('404: an unknown path or method, as JSON', async () => {
+  it('404: an unknown path, as JSON', async () => {
     for (const [method, path] of [
       ['GET', '/nope'],
-      ['GET', '/segment'],
-      ['DELETE', '/health'],
+      ['POST', '/segments'],
       ['GET', '/clusters'],
     ]) {
       const r = await send(base, method, path);
       expectErrorBody(r, 404, 'not_found');
       expect(r.json.message).toContain(path);
     }
+  });
+
+  it('405: a known path with another method, with an Allow header', async () => {
+    for (const [method, path, allow] of [
+      ['GET', '/segment', 'POST'],
+      ['DELETE', '/health', 'GET, HEAD'],
+      ['POST', '/clusters/summary', 'GET, HEAD'],
+      ['PUT', '/openapi.json', 'GET, HEAD'],
+    ]) {
+      const r = await send(base, method, path);
+      expectErrorBody(r, 405, 'method_not_allowed');
+      expect(r.headers.allow).toBe(allow);
+      expect(r.json.message).toBe(`${method} is not allowed on ${path} (allowed: ${allow})`);
+    }
+  });
+
+  describe('an id field is echoed, first, in the answer', () => {
+    it('customer_id or id, string or number, single and batch', async () => {
+      const one = await send(base, 'POST', '/segment', { body: { customer_id: 'C-1001', ...customer(30, 4, 2500) } });
+      expect(one.status).toBe(200);
+      expect(one.text).toBe('{"customer_id":"C-1001","cluster":1,"segment":"Potential Loyalists"}');
+      const num = await send(base, 'POST', '/segment', { body: { ...customer(400, 1, 20), id: 17 } });
+      expect(num.text).toBe('{"id":17,"cluster":3,"segment":"Churn Risk"}');
+      const batch = await send(base, 'POST', '/segment', {
+        body: [
+          { id: 'a', ...customer(10, 20, 5000) },
+          customer(30, 4, 2500),
+          { customer_id: 12345678901, id: 'x"y', ...customer(200, 2, 300) },
+        ],
+      });
+      expect(batch.json).toEqual([
+        { id: 'a', cluster: 0, segment: 'Loyal High-Value' },
+        { cluster: 1, segment: 'Potential Loyalists' },
+        { customer_id: 12345678901, id: 'x"y', cluster: 2, segment: 'Occasional Buyers' },
+      ]);
+    });
+
+    it('an id that is not a string or a finite number is a 400 naming it', async () => {
+      for (const bad of [null, true, {}, [1]]) {
+        const r = await send(base, 'POST', '/segment', { body: { ...customer(1, 1, 1), customer_id: bad } });
+        expectErrorBody(r, 400, 'invalid_body');
+        expect(r.json.field).toBe('customer_id');
+        expect(r.json.message).toMatch(/^customer_id must be a string or a finite number/);
+      }
+    });
   });
 
   it('logs one JSON line per request: method, url, status, ms', async () => {
@@ -340,7 +443,6 @@ describe('with a token', () => {
         ['POST', '/segment', customer(30, 4, 2500)],
         ['GET', '/clusters/summary'],
         ['GET', '/openapi.json'],
-        ['GET', '/docs'],
         ['GET', '/nope'],
       ] as const) {
         const r = await send(base, method, path, { headers, body });
@@ -359,7 +461,8 @@ describe('with a token', () => {
     expect((await send(base, 'GET', '/clusters/summary', { headers: auth })).status).toBe(200);
     expect((await send(base, 'GET', '/docs', { headers: auth })).status).toBe(200);
     const openapi = await send(base, 'GET', '/openapi.json', { headers: auth });
-    expect(openapi.json.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' });
+    expect(openapi.json.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(openapi.json.security).toEqual([{ bearerAuth: [] }]);
     expect(openapi.json.paths['/health'].get.security).toEqual([]);
     // Past auth, the other errors are as without a token.
     expectErrorBody(await send(base, 'GET', '/nope', { headers: auth }), 404, 'not_found');
@@ -418,9 +521,86 @@ describe('batchedLines', () => {
   });
 });
 
-describe('describeBodyErrors', () => {
-  it('falls back to the body shape when Ajv gives no usable cause', () => {
-    expect(describeBodyErrors([], undefined)).toMatchObject({ statusCode: 400, code: 'invalid_body' });
-    expect(describeBodyErrors([{ keyword: 'oneOf', instancePath: '', params: {} }], {})).toMatchObject({ message: expect.stringMatching(/the body must be/) });
+
+describe('bearerChecker and UTF-8', () => {
+  it('compares the header bytes (Node gives them as latin1) with the UTF-8 bytes of the token; spaces inside count', () => {
+    const check = bearerChecker('clé ü');
+    const asNodeGivesIt = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    expect(check(asNodeGivesIt('Bearer clé ü'))).toBe(true);
+    expect(check('Bearer clé ü')).toBe(false); // latin1 bytes E9, FC: not the token's bytes
+    expect(check(asNodeGivesIt('Bearer clé'))).toBe(false);
+    expect(bearerChecker('a b')('Bearer a b')).toBe(true);
+    expect(bearerChecker('a b')('Bearer a  b')).toBe(false);
+  });
+});
+
+describe('segmentAnswerer: batches in steps', () => {
+  it(`a 10,000-customer batch gives the event loop a turn every ${BATCH_CHUNK} customers, and answers in order`, async () => {
+    const answerer = segmentAnswerer(MODEL);
+    const body = Array.from({ length: 10_000 }, (_, i) => customer(i % 500, 1 + (i % 30), i * 3));
+    let turns = 0;
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const answer = await answerer.batch(body);
+    running = false;
+    expect(turns).toBeGreaterThanOrEqual(10_000 / BATCH_CHUNK - 1);
+    expect(JSON.parse(answer as string)).toEqual(body.map((c) => assignCustomer(MODEL, c as never)));
+  });
+
+  it('a batch with a wrong customer answers the 400 with every error', async () => {
+    const body = [customer(1, 1, 1), customer(1, 1, -5), ...Array.from({ length: 2500 }, () => customer(1, 1, 1)), customer('x', 1, 1)];
+    const answer = await segmentAnswerer(MODEL).batch(body);
+    expect(answer).toMatchObject({ statusCode: 400, code: 'invalid_body', index: 1, field: 'monetary' });
+    expect((answer as { errors: { index: number }[] }).errors.map((e) => e.index)).toEqual([1, 2502]);
+  });
+});
+
+describe('validate.ts and the JSON schema of the OpenAPI document say the same', () => {
+  it('every generated body: refused by both or accepted by both', async () => {
+    // The schema's verdict: Fastify's own Ajv validation of the documented body schema.
+    const reference = Fastify({ onProtoPoisoning: 'ignore', onConstructorPoisoning: 'ignore', ajv: { customOptions: { coerceTypes: false, removeAdditional: false, strictNumbers: true, keywords: ['example'] } } });
+    reference.post('/check', { schema: { body: segmentRouteSchema.body } }, (_request, reply) => void reply.send('ok'));
+    await reference.ready();
+    const keys = ['recency', 'frequency', 'monetary', 'customer_id', 'id', 'Recency', 'x', '__proto__', 'constructor'];
+    const value = fc.oneof(
+      fc.integer({ min: -3, max: 600 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -10, max: 1e6 }),
+      fc.constantFrom(null, true, '30', '', {}, [], 0.5),
+      fc.string({ maxLength: 4 }),
+    );
+    const valid = fc.record({ recency: fc.nat(500), frequency: fc.integer({ min: 1, max: 50 }), monetary: fc.nat(10_000) });
+    const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.constantFrom(...keys), value), { maxLength: 3 }), fc.array(fc.constantFrom('recency', 'frequency', 'monetary'), { maxLength: 2 })).map(([base, extra, drop]) => {
+      const entries: [string, unknown][] = Object.entries(base).filter(([k]) => !drop.includes(k));
+      for (const [k, v] of extra) {
+        const at = entries.findIndex(([key]) => key === k);
+        if (at === -1) entries.push([k, v]);
+        else entries[at] = [k, v];
+      }
+      return Object.fromEntries(entries);
+    });
+    const one = fc.oneof(valid, mutated, value);
+    const body = fc.oneof(one, fc.array(one, { maxLength: 4 }));
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const text = JSON.stringify(b);
+        const parsed: unknown = JSON.parse(text);
+        const errors: FieldError[] = [];
+        const shape = bodyShapeError(parsed);
+        if (shape === undefined) (Array.isArray(parsed) ? parsed : [parsed]).forEach((c, i) => customerErrors(c, Array.isArray(parsed) ? i : undefined, errors));
+        const ours = shape === undefined && errors.length === 0;
+        const schema = (await reference.inject({ method: 'POST', url: '/check', payload: text, headers: { 'content-type': 'application/json' } })).statusCode === 200;
+        if (ours) accepted++;
+        expect(ours, text).toBe(schema);
+      }),
+      { numRuns: 400, seed: 13 },
+    );
+    expect(accepted).toBeGreaterThan(50); // the corpus has both kinds
+    await reference.close();
   });
 });

@@ -4,7 +4,6 @@
  * the whole body (413), and can hold a request open half-sent (graceful-shutdown tests).
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { createServer } from 'node:net';
 
 export interface HttpResult {
   status: number;
@@ -87,18 +86,6 @@ export function sendInTwoParts(base: string, path: string, first: string, rest: 
   req.write(first);
   req.flushHeaders();
   return { response, finish: () => req.end(rest) };
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves true when something accepts TCP connections on 127.0.0.1:port. */

@@ -1,0 +1,100 @@
+/**
+ * `rfm serve` from the BUILT binary as a child process, for the tests that need the real HTTP
+ * transport (timeouts, the connection cap, shutdown under load, raw sockets). It listens on
+ * 127.0.0.1 port 0 and the tests use the port it prints: `serve()` resolves on the listening line
+ * (an event on stderr, no polling and no sleeps). Build first (`npm test` does).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { BIN, ROOT, runRfm } from '../cli/helpers.js';
+
+export interface Spawned {
+  child: ChildProcessWithoutNullStreams;
+  stderr: () => string;
+  stdout: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves when stderr has matched `pattern` (rejects if the process exits first). */
+  waitForStderr: (pattern: RegExp) => Promise<RegExpExecArray>;
+}
+
+export interface Served extends Spawned {
+  base: string;
+  port: number;
+}
+
+const children: ChildProcessWithoutNullStreams[] = [];
+
+export function spawnServe(args: string[], env: Record<string, string | undefined> = {}): Spawned {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['RFM_MODEL', 'RFM_API_TOKEN', 'NO_COLOR', 'FORCE_COLOR']) delete childEnv[name];
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete childEnv[k];
+    else childEnv[k] = v;
+  }
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, env: childEnv });
+  children.push(child);
+  let err = '';
+  let out = '';
+  const watchers: { pattern: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString('utf8');
+    for (const w of watchers.splice(0)) {
+      const match = w.pattern.exec(err);
+      if (match) w.resolve(match);
+      else watchers.push(w);
+    }
+  });
+  child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const waitForStderr = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const match = pattern.exec(err);
+      if (match) return resolve(match);
+      watchers.push({ pattern, resolve });
+      void exited.then((how) => reject(new Error(`rfm serve exited (${JSON.stringify(how)}) before printing ${pattern}:\n${err}`)));
+    });
+  return { child, stderr: () => err, stdout: () => out, exited, waitForStderr };
+}
+
+/** Starts `rfm serve -m MODEL --port 0 ...args` and resolves once it listens, with its URL. */
+export async function serve(model: string, args: string[] = [], env: Record<string, string | undefined> = {}): Promise<Served> {
+  const s = spawnServe(['-m', model, '--port', '0', ...args], env);
+  const match = await s.waitForStderr(/listening on (http:\/\/127\.0\.0\.1:(\d+))/);
+  return { ...s, base: match[1], port: Number(match[2]) };
+}
+
+/** Kills what the tests left running (call in afterEach). */
+export function killChildren(): void {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** Fits a model on the committed CDNOW fixture into `path` (k = 4, 23,502 customers). */
+export async function fitCdnow(path: string, fixturePath: string): Promise<void> {
+  const fit = await runRfm(['fit', fixturePath, '-m', path, '-q', '--format', 'json']);
+  if (fit.code !== 0) throw new Error(`rfm fit failed: ${fit.stderr}`);
+}
+
+/**
+ * The TCP port a process listens on, read from Linux's /proc (for `--quiet`, which prints no
+ * port): its socket inodes, matched with the LISTEN entries of /proc/net/tcp. Waits for it to appear.
+ */
+export async function listeningPort(pid: number, timeoutMs = 20_000): Promise<number> {
+  const { readFileSync, readdirSync, readlinkSync } = await import('node:fs');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const inodes = new Set<string>();
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+      } catch {
+        // closed meanwhile
+      }
+    }
+    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === '0A' && inodes.has(f[9])) return parseInt(f[1].split(':')[1], 16);
+    }
+    if (Date.now() > deadline) throw new Error(`process ${pid} does not listen`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
