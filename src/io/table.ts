@@ -333,7 +333,7 @@ export async function readTable(source: InputSource, given: TableHandler, option
 
 async function readAny(source: InputSource, handler: TableHandler, options: TableOptions): Promise<void> {
   if (source.kind === 'xlsx') {
-    // Loaded on demand: exceljs alone takes ~0.25 s to import, on every command otherwise.
+    // Loaded on demand: the .xlsx reader (yauzl, saxes) serves only workbooks, so other inputs skip its import.
     const { readXlsx } = await import('./xlsx.js');
     await readXlsx(source, handler, options.sheet);
     return;
