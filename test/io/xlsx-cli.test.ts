@@ -7,19 +7,8 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, runRfm, tempDir } from '../cli/helpers.js';
-import { expectSameRfm } from './xlsx-expect.js';
+import { expectSameRfm, WRITERS } from './xlsx-expect.js';
 
-const WRITERS = [
-  'openpyxl',
-  'xlsxwriter',
-  'xlsxwriter-1904',
-  'pandas-openpyxl',
-  'pandas-xlsxwriter',
-  'libreoffice',
-  'libreoffice-1904',
-  'gnumeric',
-  'no-r',
-];
 
 const tmp = tempDir('rfm-xlsx-cli-');
 afterAll(() => tmp.cleanup());

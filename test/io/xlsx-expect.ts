@@ -1,6 +1,19 @@
-/** Shared by the xlsx CLI tests: our RFM table against pandas'. */
+/** Shared by the xlsx tests: the workbooks in fixtures/xlsx/, and our RFM table against pandas'. */
 import { expect } from 'vitest';
 import { rfmByCustomer } from '../cli/helpers.js';
+
+/** fixtures/xlsx/<name>.xlsx: one transaction log written by each real writer (test/oracle/make-xlsx-fixtures.sh). */
+export const WRITERS = [
+  'openpyxl',
+  'xlsxwriter',
+  'xlsxwriter-1904',
+  'pandas-openpyxl',
+  'pandas-xlsxwriter',
+  'libreoffice',
+  'libreoffice-1904',
+  'gnumeric',
+  'no-r',
+];
 
 /** Same customers in the same order, same recency and frequency, monetary to the cent (CSV output is rounded). */
 export function expectSameRfm(ours: string, pandas: string): void {

@@ -14,6 +14,7 @@ import { readTable } from '../../src/io/table.js';
 import { isDateFormatCode, serialToIso } from '../../src/io/xlsx-dates.js';
 import { fixture, parseCsv, tempDir } from '../cli/helpers.js';
 import { buildWorkbook, buildZip, type BookSpec } from './xlsx-build.js';
+import { WRITERS } from './xlsx-expect.js';
 
 interface Read {
   header: string[];
@@ -64,17 +65,6 @@ async function book(spec: BookSpec): Promise<string> {
 const sheetOf = (rows: string, extra: Omit<BookSpec, 'sheets'> = {}) => book({ sheets: [{ name: 'S', rows }], ...extra });
 const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
 
-const WRITERS = [
-  'openpyxl',
-  'xlsxwriter',
-  'xlsxwriter-1904',
-  'pandas-openpyxl',
-  'pandas-xlsxwriter',
-  'libreoffice',
-  'libreoffice-1904',
-  'gnumeric',
-  'no-r',
-];
 
 describe('workbooks from real writers hold the cells of the CSV they were written from', () => {
   const source = parseCsv(readFileSync(fixture('xlsx', 'orders.csv'), 'utf8'));
