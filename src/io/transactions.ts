@@ -16,6 +16,7 @@ import {
 import { RfmError, dataError } from '../core/errors.js';
 import { detectColumns, type ColumnMapping, type ColumnOverrides, type TransactionColumns } from './columns.js';
 import { firstBadColumn, type FirstBad } from './drop-warnings.js';
+import { formatInt } from '../render/numbers.js';
 import { layoutRowPath, needsRowPath, type LayoutRowPath } from './export-layouts.js';
 import type { DateOrder } from './dates.js';
 import { FieldMemo, type RecordSink, type RecordView } from './fast-csv.js';
@@ -170,7 +171,7 @@ export function transactionScanner(
     onKept(row, parsed);
   };
   const hold = (row: HeldRow) => {
-    if (held.length >= MAX_WAITING_ROWS) throw readers!.ambiguityError(` in the ${MAX_WAITING_ROWS.toLocaleString('en-US')} rows from line ${held[0].line}`);
+    if (held.length >= MAX_WAITING_ROWS) throw readers!.ambiguityError(` in the ${formatInt(MAX_WAITING_ROWS)} rows from line ${held[0].line}`);
     held.push(row);
   };
   /**
