@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { RfmError, type ErrorKind } from '../core/errors.js';
 import { afterFileOperations, committedFile, removePendingTempFiles, writeError } from '../io/output.js';
+import { escapeControl } from '../render/text.js';
 import { makeContext, stopActiveSpinner, type CommonOptions, type Context, type Streams } from './context.js';
 import { cleanCommand } from './commands/clean.js';
 import { rfmCommand } from './commands/rfm.js';
@@ -31,11 +32,8 @@ function toRfmError(error: unknown): RfmError {
 }
 
 /** Messages are one line: a line break inside one (a quoted value, a library's message) is shown as a space. */
-const oneLine = (text: string) =>
-  text
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    // Other control characters (from a binary file read as text) would garble the terminal.
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+// Other control characters (from a binary file read as text) would garble the terminal: escaped.
+const oneLine = (text: string) => escapeControl(text.replace(/\s*[\r\n]+\s*/g, ' '));
 
 /**
  * The message with its location: `FILE:LINE:COLUMN: message`, or, when the message names the file

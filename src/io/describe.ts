@@ -9,7 +9,7 @@ import { RfmError } from '../core/errors.js';
 import type { DecidedBy } from './number-layout.js';
 import { detectColumns, detectRfmColumns, isRfmHeader, type ColumnMapping, type ColumnSource, type TransactionRole } from './columns.js';
 import type { InputSource } from './source.js';
-import { looksLikeData, readTable, type Delimiter } from './table.js';
+import { headerlessError, looksLikeData, readTable, type Delimiter } from './table.js';
 import { transactionScanner, type ScanOptions } from './transactions.js';
 import type { EncodingName, ValueLayouts } from './value-layouts.js';
 
@@ -226,7 +226,8 @@ export async function describeInput(source: InputSource, options: DescribeOption
           }
           if (options.names === undefined && looksLikeData(fields)) {
             description.header = 'seems missing';
-            description.hint = `the first line looks like data (${fields.join(' ').slice(0, 80)}): name the columns with --no-header --columns id,_,date,quantity,amount (one name per column; _ skips one)`;
+            const error = headerlessError(source.name, fields); // the message reading it would give
+            description.hint = `${error.message}; ${error.hint}`;
             throw new SampleComplete();
           }
           const rfm = options.inputKind === 'rfm' || (options.inputKind === 'auto' && isRfmHeader(fields));

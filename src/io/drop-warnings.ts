@@ -72,8 +72,6 @@ export interface DropWarning {
   line: number;
 }
 
-// Grouped by hand (render/numbers.ts): toLocaleString loads ICU, ~25 ms of every run that warns.
-const int = formatInt;
 const quoted = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 /** The line printed after `warning: `. */
@@ -96,8 +94,8 @@ export function dropWarnings(report: CleaningReport, firstBad: FirstBad): DropWa
     const first =
       bad.column === '' ? `first on line ${bad.line}` : bad.value.trim() === '' ? `first blank on line ${bad.line}` : `first ${quoted(bad.value)} on line ${bad.line}`;
     const what = unparseable
-      ? `${int(count)} ${count === 1 ? 'row' : 'rows'} (${percent}) dropped for ${WHAT[rule]}${column}, which otherwise parses`
-      : `rule ${rule} dropped ${int(count)} of ${int(report.rowsRead)} rows (${percent})${column}`;
+      ? `${formatInt(count)} ${count === 1 ? 'row' : 'rows'} (${percent}) dropped for ${WHAT[rule]}${column}, which otherwise parses`
+      : `rule ${rule} dropped ${formatInt(count)} of ${formatInt(report.rowsRead)} rows (${percent})${column}`;
     warnings.push({ rule, line: bad.line, message: `${what}: ${first}`, fix: FIX[rule] });
   }
   return warnings;

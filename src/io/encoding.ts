@@ -13,9 +13,8 @@
  * Memory stays bounded by one chunk either way.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { mkdtemp, open, rmdir, unlink, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { unlinkedTempFile } from './temp-file.js';
 import type { EncodingName } from './value-layouts.js';
 
 const EMPTY: Buffer = Buffer.alloc(0);
@@ -116,7 +115,7 @@ export async function* decidingChunks(chunks: AsyncIterable<Buffer>, decision: E
       yield chunk;
       continue;
     }
-    const spool = await unlinkedTempFile();
+    const spool = await unlinkedTempFile('rfm-spool-');
     try {
       const tracker = new Utf8Tracker();
       let valid = tracker.accept(chunk);
@@ -141,17 +140,5 @@ export async function* decidingChunks(chunks: AsyncIterable<Buffer>, decision: E
       await spool.close();
     }
     return;
-  }
-}
-
-/** A temporary file opened for reading and writing and already unlinked (with its directory). */
-async function unlinkedTempFile(): Promise<FileHandle> {
-  const dir = await mkdtemp(join(tmpdir(), 'rfm-spool-'));
-  const path = join(dir, 'input');
-  try {
-    return await open(path, 'w+', 0o600);
-  } finally {
-    await unlink(path).catch(() => undefined);
-    await rmdir(dir);
   }
 }

@@ -69,7 +69,7 @@ export function looksLikeData(fields: readonly string[]): boolean {
   return numeric;
 }
 
-function headerlessError(name: string, fields: readonly string[]): RfmError {
+export function headerlessError(name: string, fields: readonly string[]): RfmError {
   const line = fields.join(' ');
   return dataError(`${name} seems to have no header (first line: ${line.length > 80 ? `${line.slice(0, 80)}…` : line})`, {
     file: name,

@@ -14,6 +14,7 @@
  * contradiction error, with its line.
  */
 import { dataError } from '../core/errors.js';
+import { normalizeName } from './columns.js';
 import { dateLayoutName, orderEvidence, parseTimestamp, type DateOrder } from './dates.js';
 import { NumberColumn, type DecidedBy, type DecimalMark, type NumberLayout, type WaitCounter } from './number-layout.js';
 
@@ -142,7 +143,6 @@ export class DateColumn {
   }
 }
 
-const normalised = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
 
 /**
  * The UCI Online Retail exports (I and II: StockCode and InvoiceDate) write slashed dates month
@@ -150,7 +150,7 @@ const normalised = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
  * only days 1-12 reads without a flag, as it always did. Still verified on every row.
  */
 function knownDateOrder(header: string[]): { order: DateOrder; layout: string } | undefined {
-  const names = new Set(header.map(normalised));
+  const names = new Set(header.map(normalizeName));
   return names.has('stockcode') && names.has('invoicedate') ? { order: 'mdy', layout: 'UCI Online Retail' } : undefined;
 }
 

@@ -6,13 +6,13 @@
  * process, even one killed mid-read, and nothing is left in the temp directory.
  */
 import { fstat, read } from 'node:fs';
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { RfmError, inputError } from '../core/errors.js';
 import type { InputSource } from './source.js';
+import { unlinkedTempFile } from './temp-file.js';
 
 /** More entries than any workbook has (one per sheet, drawing, comment…): a bound on the listing. */
 const MAX_ENTRIES = 100_000;
@@ -39,13 +39,7 @@ const notAZip = (name: string, why: string) =>
 
 /** Copies the bytes to a temp file already unlinked; returns its open handle. */
 async function spool(source: InputSource): Promise<FileHandle> {
-  const dir = await mkdtemp(join(tmpdir(), 'rfm-xlsx-'));
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(join(dir, 'workbook.xlsx'), 'w+', 0o600);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const handle = await unlinkedTempFile('rfm-xlsx-');
   try {
     for await (const chunk of source.bytes) await handle.write(chunk);
     return handle;

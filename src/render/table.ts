@@ -8,7 +8,7 @@
  * rows and says how many more there are (see RowWindow). Every cell is escaped (text.ts).
  */
 import type { Cell, Column } from '../io/records.js';
-import { formatInt, formatMoney, formatNumber } from './numbers.js';
+import { formatInt, formatMoney, formatNumber, plural } from './numbers.js';
 import type { Paint, Style } from './style.js';
 import { displayWidth, escapeControl, pad, truncate, wrapWords } from './text.js';
 
@@ -123,7 +123,6 @@ export function tableWithNotes(spec: TableSpec, style: Style, view: TableView, h
   return text + notes;
 }
 
-const plural = (n: number, word: string) => `${formatInt(n)} ${word}${n === 1 ? '' : 's'}`;
 
 export const moreRowsLine = (hidden: number) =>
   `… ${plural(hidden, 'more row')} — use --format csv, -o FILE or a pager (--all shows every row)`;
