@@ -61,26 +61,38 @@ const engines: [string, () => Promise<Engine>][] = [
   [missing === undefined ? 'postgres (throwaway cluster)' : `postgres — SKIPPED: ${missing}`, postgresEngine],
 ];
 
+/** The in-process pipeline's answers (the built binary), computed once for both engines. */
+const expected: Record<string, Row[]> = {};
+const work = tempDir();
+const rfmCsv = work.path('rfm.csv');
+
+beforeAll(async () => {
+  const sample = fixture('online_retail_sample.csv');
+  const master = fixture('cdnow', 'CDNOW_master.txt');
+  const written = await runRfm(['rfm', sample, '-f', 'csv', '-q', '-o', rfmCsv]);
+  expect(written.code).toBe(0);
+  const runs: [string, string[]][] = [
+    ['retail', ['rfm', sample]],
+    ['retail-scores', ['rfm', sample, '--scores']],
+    ['retail-flags', ['rfm', sample, '--as-of', '2011-06-01', '--keep-cancelled', '--keep-nonpositive-quantity']],
+    ['cdnow', ['rfm', master]],
+    ['cdnow-scores', ['rfm', master, '--scores', '--as-of', '1998-01-01']],
+    ['segment', ['segment', rfmCsv, '-m', MODEL]],
+  ];
+  const results = await Promise.all(runs.map(([, args]) => tool(args)));
+  runs.forEach(([name], i) => (expected[name] = results[i]));
+}, 120_000);
+
+afterAll(() => work.cleanup());
+
 describe.each(engines)('%s', (label, open) => {
   const skip = label.includes('SKIPPED');
   let engine: Engine;
-  const expected: Record<string, Row[]> = {};
 
   beforeAll(async () => {
     if (skip) return;
     engine = await open();
     for (const table of [retailTable(), cdnowTable(), cdnowSampleTable()]) await engine.load(table);
-    const sample = fixture('online_retail_sample.csv');
-    const master = fixture('cdnow', 'CDNOW_master.txt');
-    const runs: [string, string[]][] = [
-      ['retail', ['rfm', sample]],
-      ['retail-scores', ['rfm', sample, '--scores']],
-      ['retail-flags', ['rfm', sample, '--as-of', '2011-06-01', '--keep-cancelled', '--keep-nonpositive-quantity']],
-      ['cdnow', ['rfm', master]],
-      ['cdnow-scores', ['rfm', master, '--scores', '--as-of', '1998-01-01']],
-    ];
-    const results = await Promise.all(runs.map(([, args]) => tool(args)));
-    runs.forEach(([name], i) => (expected[name] = results[i]));
   }, 120_000);
 
   afterAll(async () => {
@@ -154,23 +166,15 @@ describe.each(engines)('%s', (label, open) => {
   });
 
   it.skipIf(skip)('segment: identical clusters and names to rfm segment on the sample', async () => {
-    const tmp = tempDir();
-    try {
-      const rfmCsv = tmp.path('rfm.csv');
-      const rfm = await runRfm(['rfm', fixture('online_retail_sample.csv'), '-f', 'csv', '-q', '-o', rfmCsv]);
-      expect(rfm.code).toBe(0);
-      await engine.load({ name: 'rfm_t', columns: [['customer_id', 'text'], ['recency', 'bigint'], ['frequency', 'bigint'], ['monetary', 'double']], csv: readFileSync(rfmCsv, 'utf8') });
-      const want = await tool(['segment', rfmCsv, '-m', MODEL]);
-      const model = JSON.parse(readFileSync(MODEL, 'utf8')) as RfmModel;
-      const rows = await engine.query(segmentQuery(d(), { table: 'rfm_t' }, model));
-      expect(rows.length).toBe(want.length);
-      const got = new Map(rows.map((r) => [r.customer_id, `${r.cluster} ${r.segment}`]));
-      const bad = want.filter((w) => got.get(w.customer_id) !== `${w.cluster} ${w.segment}`);
-      expect(new Set(want.map((w) => w.cluster)).size).toBe(4);
-      expect(bad.slice(0, 5)).toEqual([]);
-    } finally {
-      tmp.cleanup();
-    }
+    await engine.load({ name: 'rfm_t', columns: [['customer_id', 'text'], ['recency', 'bigint'], ['frequency', 'bigint'], ['monetary', 'double']], csv: readFileSync(rfmCsv, 'utf8') });
+    const want = expected.segment;
+    const model = JSON.parse(readFileSync(MODEL, 'utf8')) as RfmModel;
+    const rows = await engine.query(segmentQuery(d(), { table: 'rfm_t' }, model));
+    expect(rows.length).toBe(want.length);
+    const got = new Map(rows.map((r) => [r.customer_id, `${r.cluster} ${r.segment}`]));
+    const bad = want.filter((w) => got.get(w.customer_id) !== `${w.cluster} ${w.segment}`);
+    expect(new Set(want.map((w) => w.cluster)).size).toBe(4);
+    expect(bad.slice(0, 5)).toEqual([]);
   });
 
   it.skipIf(skip)('segment: an equidistant customer goes to the lower cluster; a value the tool refuses gets NULL', async () => {

@@ -34,16 +34,16 @@ export function btydQuery(dialectName: DialectName | Dialect, source: SqlSource,
   const calibration =
     endMs === null ? `calibration AS (\n  SELECT ${utcDay(d, 'MAX(ms)')} AS end_day FROM kept\n)` : `calibration AS (\n  SELECT ${utcDay(d, endMs)} AS end_day\n)`;
   const days =
-    `days AS (\n  SELECT customer_id, day, day_value, MIN(day) OVER (PARTITION BY customer_id) AS first_day\n` +
-    `  FROM (\n    SELECT customer_id, ${utcDay(d, 'ms')} AS day, SUM(${d.decimal('line_value')}) AS day_value\n    FROM kept\n    GROUP BY customer_id, ${utcDay(d, 'ms')}\n  ) per_day\n` +
-    `  WHERE day <= (SELECT end_day FROM calibration)\n)`;
+    `days AS (\n  SELECT customer_id, purchase_day, day_value, MIN(purchase_day) OVER (PARTITION BY customer_id) AS first_day\n` +
+    `  FROM (\n    SELECT customer_id, ${utcDay(d, 'ms')} AS purchase_day, SUM(${d.decimal('line_value')}) AS day_value\n    FROM kept\n    GROUP BY customer_id, ${utcDay(d, 'ms')}\n  ) per_day CROSS JOIN calibration\n` +
+    `  WHERE purchase_day <= calibration.end_day\n)`;
   const inUnit = (daysExpr: string) => (unit === 1 ? d.double(daysExpr) : `${d.double(daysExpr)} / ${unit}`);
   const summary =
     `summary AS (\n  SELECT customer_id,\n` +
     `    COUNT(*) - 1 AS frequency,\n` +
-    `    ${inUnit('MAX(day) - MIN(day)')} AS recency,\n` +
-    `    ${inUnit('MAX(calibration.end_day) - MIN(day)')} AS t,\n` +
-    `    CASE WHEN COUNT(*) > 1 THEN ${d.double(`SUM(CASE WHEN day > first_day THEN day_value END)`)} / ${d.double('COUNT(*) - 1')} ELSE ${d.double('0')} END AS monetary_value\n` +
+    `    ${inUnit('MAX(purchase_day) - MIN(purchase_day)')} AS recency,\n` +
+    `    ${inUnit('MAX(calibration.end_day) - MIN(purchase_day)')} AS t,\n` +
+    `    CASE WHEN COUNT(*) > 1 THEN ${d.double(`SUM(CASE WHEN purchase_day > first_day THEN day_value END)`)} / ${d.double('COUNT(*) - 1')} ELSE ${d.double('0')} END AS monetary_value\n` +
     `  FROM days CROSS JOIN calibration\n  GROUP BY customer_id\n)`;
   return (
     `WITH\n${[kept, calibration, days, summary].join(',\n')}\n` +

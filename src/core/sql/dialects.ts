@@ -86,7 +86,8 @@ const duckdb: Dialect = {
   bigint: cast('BIGINT'),
   text: cast('VARCHAR'),
   decimal: cast('DECIMAL(38, 9)'),
-  epochMs: (e) => `epoch_ms(CAST(${e} AS TIMESTAMP))`,
+  // epoch_ms takes DATE, TIMESTAMP and TIMESTAMPTZ as they are (a cast of TIMESTAMPTZ would apply the session zone).
+  epochMs: (e) => `epoch_ms(${e})`,
   log1p: (e) => `LN(1 + ${e})`,
   matches: (e, p) => `regexp_matches(${e}, ${standardString(p)})`,
   replaceAll: (e, p, r) => `regexp_replace(${e}, ${standardString(p)}, ${standardString(r)}, 'g')`,
@@ -124,8 +125,8 @@ const bigquery: Dialect = {
   bigint: cast('INT64'),
   text: cast('STRING'),
   decimal: cast('NUMERIC'),
-  // DATETIME and DATE become a TIMESTAMP in UTC.
-  epochMs: (e) => `UNIX_MILLIS(TIMESTAMP(${e}))`,
+  // A DATE or DATETIME cast to TIMESTAMP is taken as UTC.
+  epochMs: (e) => `UNIX_MILLIS(CAST(${e} AS TIMESTAMP))`,
   log1p: (e) => `LN(1 + ${e})`,
   matches: (e, p) => `REGEXP_CONTAINS(${e}, ${bigqueryString(p)})`,
   replaceAll: (e, p, r) => `REGEXP_REPLACE(${e}, ${bigqueryString(p)}, ${bigqueryString(r)})`,
@@ -141,6 +142,7 @@ const snowflake: Dialect = {
   bigint: cast('BIGINT'),
   text: cast('VARCHAR'),
   decimal: cast('NUMBER(38, 9)'),
+  // The cast makes a DATE a timestamp; a TIMESTAMP_TZ / _LTZ column becomes its wall clock (docs-draft/sql.md).
   epochMs: (e) => `DATE_PART(EPOCH_MILLISECOND, CAST(${e} AS TIMESTAMP_NTZ))`,
   log1p: (e) => `LN(1 + ${e})`,
   // REGEXP_LIKE matches the whole text; the patterns here are anchored at both ends anyway.

@@ -62,7 +62,7 @@ export interface KeptLinesOptions {
 }
 
 /**
- * `lines` and `kept` CTEs (without WITH): `kept` has customer_id (text), invoice (text), ms (epoch
+ * `tx_lines` and `kept` CTEs (without WITH): `kept` has customer_id (text), invoice (text), ms (epoch
  * milliseconds) and line_value (double) of every line that survives the rules and the as-of.
  */
 export function keptLinesSql(d: Dialect, source: SqlSource, columns: SqlColumns, options: KeptLinesOptions): string {
@@ -82,7 +82,7 @@ export function keptLinesSql(d: Dialect, source: SqlSource, columns: SqlColumns,
   const hasAmount = columns.amount !== undefined;
   const value = hasAmount ? 'amount' : 'price';
   const where = [`NOT (${isMissingCustomerSql('customer_id')})`];
-  if (!c.keepCancelled) where.push(`NOT ${isCancellationSql(d, 'invoice')}`);
+  if (!c.keepCancelled && columns.invoice !== undefined) where.push(`NOT ${isCancellationSql(d, 'invoice')}`);
   if (!c.keepStatus && columns.status !== undefined) where.push(`NOT ${isVoidStatusSql(d, 'status')}`);
   // invalid_date and invalid_number: on a typed table, a NULL.
   where.push('ms IS NOT NULL');
@@ -93,8 +93,8 @@ export function keptLinesSql(d: Dialect, source: SqlSource, columns: SqlColumns,
 
   const lineValue = hasAmount ? 'amount' : 'quantity * price';
   return [
-    `lines AS (\n  SELECT\n    ${select.join(',\n    ')}\n  FROM ${sourceSql(d, source)}\n)`,
-    `kept AS (\n  SELECT customer_id, invoice, ms, ${lineValue} AS line_value\n  FROM lines\n  WHERE ${where.join('\n    AND ')}\n)`,
+    `tx_lines AS (\n  SELECT\n    ${select.join(',\n    ')}\n  FROM ${sourceSql(d, source)}\n)`,
+    `kept AS (\n  SELECT customer_id, invoice, ms, ${lineValue} AS line_value\n  FROM tx_lines\n  WHERE ${where.join('\n    AND ')}\n)`,
   ].join(',\n');
 }
 
