@@ -87,7 +87,10 @@ export function keptLinesSql(d: Dialect, source: SqlSource, columns: SqlColumns,
   // invalid_date and invalid_number: on a typed table, a NULL.
   where.push('ms IS NOT NULL');
   where.push(hasAmount ? 'amount IS NOT NULL' : 'quantity IS NOT NULL AND price IS NOT NULL');
-  if (columns.quantity !== undefined && !c.keepNonpositiveQuantity) where.push(`quantity IS NOT NULL AND NOT (${isNonpositiveQuantitySql('quantity')})`);
+  if (columns.quantity !== undefined && !c.keepNonpositiveQuantity) {
+    // (Without an amount column the quantity was already required above.)
+    where.push(`${hasAmount ? 'quantity IS NOT NULL AND ' : ''}NOT (${isNonpositiveQuantitySql('quantity')})`);
+  }
   if (!c.keepNonpositivePrice) where.push(options.zeroIsPurchase ? `${value} >= 0` : `NOT (${isNonpositivePriceSql(value)})`);
   if (options.asOf !== undefined) where.push(`ms <= ${Math.trunc(options.asOf)}`);
 
