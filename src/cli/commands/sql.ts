@@ -107,7 +107,14 @@ export function sqlCommand(run: RunWrapper): Command {
       }),
     );
 
-  const command = new Command('sql').description('print SQL that runs rfm, the BTYD summary or a model inside a database');
+  const command = new Command('sql')
+    .description('print SQL that runs rfm, the BTYD summary or a model inside a database')
+    .argument('[query]', 'rfm, btyd or segment')
+    .allowExcessArguments()
+    .action((query: string | undefined) => {
+      const what = query === undefined ? 'no query named' : `unknown query "${query}"`;
+      throw usageError(`rfm sql: ${what}`, 'say which: rfm sql rfm|btyd|segment --dialect NAME --table NAME … (see rfm sql --help)');
+    });
   command.addHelpText(
     'after',
     `

@@ -45,7 +45,7 @@ const hasControl = (text: string) => /[\u0000-\u001f\u007f]/.test(text);
 function checkIdentifier(name: string, dialect: DialectName): void {
   if (name === '') throw usageError(`an empty name cannot be a ${dialect} identifier`, 'name the table and columns as they are in the database');
   if (hasControl(name)) {
-    throw usageError(`the name ${JSON.stringify(name)} holds a control character, which rfm does not put in SQL`, 'rename the column, or make a view with plain names');
+    throw usageError(`the name ${JSON.stringify(name)} holds a control character, which rfm does not put in SQL`, 'rename it, or make a view with plain names');
   }
 }
 
