@@ -56,6 +56,8 @@ function differences(actual: Row[], expected: Row[]): string[] {
 }
 
 const missing = postgresMissing();
+// .ci/sql.sh sets this: there, a missing server is a failure, not a skip.
+if (missing !== undefined && process.env.RFM_REQUIRE_POSTGRES === '1') throw new Error(`RFM_REQUIRE_POSTGRES=1 but ${missing}`);
 const engines: [string, () => Promise<Engine>][] = [
   ['duckdb (embedded)', duckdbEngine],
   [missing === undefined ? 'postgres (throwaway cluster)' : `postgres — SKIPPED: ${missing}`, postgresEngine],
