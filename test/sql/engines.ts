@@ -24,6 +24,8 @@ export interface Engine {
   query(sql: string): Promise<Record<string, string>[]>;
   exec(sql: string): Promise<void>;
   load(table: TableSpec): Promise<void>;
+  /** The query's result as the database's own command-line client writes CSV (Postgres only: psql --csv). */
+  csv?(sql: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function postgresEngine(): Promise<Engine> {
   return {
     name: 'postgres',
     query: (sql) => cluster.query(sql),
+    csv: (sql) => cluster.csv(sql),
     async exec(sql) {
       await cluster.query(sql);
     },

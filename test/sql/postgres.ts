@@ -48,6 +48,8 @@ export interface PgCluster {
   port: number;
   /** Rows of the last statement of `sql`, as text values keyed by column name. */
   query(sql: string): Promise<Record<string, string>[]>;
+  /** The output of `psql --csv` for `sql`, as a user gets it. */
+  csv(sql: string): Promise<string>;
   /** COPY csv (with header) into an existing table. */
   copyCsv(table: string, csv: string): Promise<void>;
   stop(): Promise<void>;
@@ -97,6 +99,7 @@ export async function startCluster(): Promise<PgCluster> {
       const text = await psql(['--csv', '-f', '-'], sql);
       return Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
     },
+    csv: (sql) => psql(['--csv', '-f', '-'], sql),
     async copyCsv(table, csv) {
       await psql(['-c', `COPY ${table} FROM STDIN WITH (FORMAT csv, HEADER true)`], csv);
     },

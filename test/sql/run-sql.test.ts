@@ -5,7 +5,7 @@
  * PostgreSQL runs when it is installed (a throwaway cluster, test/sql/postgres.ts); otherwise that
  * half is skipped with the reason in its name, and .ci/sql.sh installs it and runs this for real.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeCustomerId, isCancellation, isVoidStatus } from '../../src/core/clean.js';
 import { btydQuery } from '../../src/core/sql/btyd-query.js';
@@ -177,6 +177,18 @@ describe.each(engines)('%s', (label, open) => {
     const bad = want.filter((w) => got.get(w.customer_id) !== `${w.cluster} ${w.segment}`);
     expect(new Set(want.map((w) => w.cluster)).size).toBe(4);
     expect(bad.slice(0, 5)).toEqual([]);
+  });
+
+  it.skipIf(skip || !label.startsWith('postgres'))('the table psql --csv writes goes back into rfm fit: the model rfm fit makes from rfm rfm', async () => {
+    const fromSql = work.path(`${engine.name}-rfm.csv`);
+    writeFileSync(fromSql, await engine.csv!(rfmQuery(d(), { table: 'retail' }, RETAIL)));
+    const models = [work.path('from-sql.json'), work.path('from-tool.json')];
+    const fits = await Promise.all([fromSql, rfmCsv].map((input, i) => runRfm(['fit', input, '-m', models[i], '-q'], { cwd: work.dir })));
+    expect(fits.map((f) => [f.code, f.stderr])).toEqual([[0, ''], [0, '']]);
+    const [a, b] = models.map((m) => JSON.parse(readFileSync(m, 'utf8')) as RfmModel);
+    expect(a.training.customers).toBe(4339);
+    expect(a.segments.map((s) => [s.name, s.size])).toEqual(b.segments.map((s) => [s.name, s.size]));
+    a.centroids.flat().forEach((v, i) => expect(v).toBeCloseTo(b.centroids.flat()[i], 9));
   });
 
   it.skipIf(skip)('segment: an equidistant customer goes to the lower cluster; a value the tool refuses gets NULL', async () => {
