@@ -30,6 +30,8 @@ export interface Dialect {
   decimal(expr: string): string;
   /** Milliseconds since 1970-01-01 UTC of a DATE or TIMESTAMP expression, as a number. */
   epochMs(expr: string): string;
+  /** True when the double `expr` is neither NaN nor ±Infinity (the tool's numbers are finite). */
+  isFinite(expr: string): string;
   /** ln(1 + x) as a double. */
   log1p(expr: string): string;
   /** True when the text `expr` contains a match of `pattern` (patterns here are anchored). */
@@ -88,6 +90,7 @@ const duckdb: Dialect = {
   decimal: cast('DECIMAL(38, 9)'),
   // epoch_ms takes DATE, TIMESTAMP and TIMESTAMPTZ as they are (a cast of TIMESTAMPTZ would apply the session zone).
   epochMs: (e) => `epoch_ms(${e})`,
+  isFinite: (e) => `isfinite(${e})`,
   log1p: (e) => `LN(1 + ${e})`,
   matches: (e, p) => `regexp_matches(${e}, ${standardString(p)})`,
   replaceAll: (e, p, r) => `regexp_replace(${e}, ${standardString(p)}, ${standardString(r)}, 'g')`,
@@ -105,6 +108,8 @@ const postgres: Dialect = {
   decimal: cast('NUMERIC(38, 9)'),
   // EXTRACT(EPOCH ...) is numeric seconds (exact, fractions kept); a timestamp without zone counts as UTC.
   epochMs: (e) => `FLOOR(EXTRACT(EPOCH FROM ${e}) * 1000)`,
+  // (Postgres sorts NaN above every number and finds it equal to itself: a comparison would not do.)
+  isFinite: (e) => `${e} NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)`,
   log1p: (e) => `LN(1 + ${e})`,
   matches: (e, p) => `(${e} ~ ${postgresString(p)})`,
   replaceAll: (e, p, r) => `regexp_replace(${e}, ${postgresString(p)}, ${postgresString(r)}, 'g')`,
@@ -127,6 +132,7 @@ const bigquery: Dialect = {
   decimal: cast('NUMERIC'),
   // A DATE or DATETIME cast to TIMESTAMP is taken as UTC.
   epochMs: (e) => `UNIX_MILLIS(CAST(${e} AS TIMESTAMP))`,
+  isFinite: (e) => `NOT (IS_NAN(${e}) OR IS_INF(${e}))`,
   log1p: (e) => `LN(1 + ${e})`,
   matches: (e, p) => `REGEXP_CONTAINS(${e}, ${bigqueryString(p)})`,
   replaceAll: (e, p, r) => `REGEXP_REPLACE(${e}, ${bigqueryString(p)}, ${bigqueryString(r)})`,
@@ -144,6 +150,7 @@ const snowflake: Dialect = {
   decimal: cast('NUMBER(38, 9)'),
   // The cast makes a DATE a timestamp; a TIMESTAMP_TZ / _LTZ column becomes its wall clock (docs-draft/sql.md).
   epochMs: (e) => `DATE_PART(EPOCH_MILLISECOND, CAST(${e} AS TIMESTAMP_NTZ))`,
+  isFinite: (e) => `${e} NOT IN ('NaN'::DOUBLE, 'inf'::DOUBLE, '-inf'::DOUBLE)`,
   log1p: (e) => `LN(1 + ${e})`,
   // REGEXP_LIKE matches the whole text; the patterns here are anchored at both ends anyway.
   matches: (e, p) => `REGEXP_LIKE(${e}, ${snowflakeString(p)})`,
@@ -165,6 +172,7 @@ const spark: Dialect = {
   decimal: cast('DECIMAL(38, 9)'),
   // A TIMESTAMP without zone is read in spark.sql.session.timeZone: set it to UTC (docs-draft/sql.md).
   epochMs: (e) => `unix_millis(CAST(${e} AS TIMESTAMP))`,
+  isFinite: (e) => `NOT (isnan(${e}) OR ${e} IN (double('Infinity'), double('-Infinity')))`,
   log1p: (e) => `log1p(${e})`,
   matches: (e, p) => `(${e} RLIKE ${sparkString(p)})`,
   replaceAll: (e, p, r) => `regexp_replace(${e}, ${sparkString(p)}, ${sparkString(r)})`,
@@ -180,6 +188,7 @@ const trino: Dialect = {
   text: cast('VARCHAR'),
   decimal: cast('DECIMAL(38, 9)'),
   epochMs: (e) => `date_diff('millisecond', TIMESTAMP '1970-01-01 00:00:00', CAST(${e} AS TIMESTAMP(3)))`,
+  isFinite: (e) => `is_finite(${e})`,
   log1p: (e) => `LN(1 + ${e})`,
   matches: (e, p) => `regexp_like(${e}, ${standardString(p)})`,
   replaceAll: (e, p, r) => `regexp_replace(${e}, ${standardString(p)}, ${standardString(r)})`,

@@ -84,12 +84,13 @@ export function keptLinesSql(d: Dialect, source: SqlSource, columns: SqlColumns,
   const where = [`NOT (${isMissingCustomerSql('customer_id')})`];
   if (!c.keepCancelled && columns.invoice !== undefined) where.push(`NOT ${isCancellationSql(d, 'invoice')}`);
   if (!c.keepStatus && columns.status !== undefined) where.push(`NOT ${isVoidStatusSql(d, 'status')}`);
-  // invalid_date and invalid_number: on a typed table, a NULL.
+  // invalid_date and invalid_number: on a typed table, a NULL (or a NaN or infinite double).
   where.push('ms IS NOT NULL');
-  where.push(hasAmount ? 'amount IS NOT NULL' : 'quantity IS NOT NULL AND price IS NOT NULL');
+  const numbers = hasAmount ? ['amount'] : ['quantity', 'price'];
+  where.push(numbers.map((n) => `${n} IS NOT NULL AND ${d.isFinite(n)}`).join(' AND '));
   if (columns.quantity !== undefined && !c.keepNonpositiveQuantity) {
     // (Without an amount column the quantity was already required above.)
-    where.push(`${hasAmount ? 'quantity IS NOT NULL AND ' : ''}NOT (${isNonpositiveQuantitySql('quantity')})`);
+    where.push(`${hasAmount ? `quantity IS NOT NULL AND ${d.isFinite('quantity')} AND ` : ''}NOT (${isNonpositiveQuantitySql('quantity')})`);
   }
   if (!c.keepNonpositivePrice) where.push(options.zeroIsPurchase ? `${value} >= 0` : `NOT (${isNonpositivePriceSql(value)})`);
   if (options.asOf !== undefined) where.push(`ms <= ${Math.trunc(options.asOf)}`);
