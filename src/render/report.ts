@@ -36,6 +36,8 @@ export interface ReportInput {
   elbow?: ElbowResult;
   /** Further sections, in order, after the charts (e.g. CLV per segment, the migration matrix). */
   extra?: TableSection[];
+  /** Sections without their inputs: a note saying how to get them (the report), or left out (the served page). */
+  missing?: 'note' | 'omit';
 }
 
 const e = escapeMarkup;
@@ -133,9 +135,10 @@ function barSection(segments: readonly ModelSegment[]): string {
   return `<section id="charts" aria-labelledby="charts-h"><h2 id="charts-h">Segments at a glance</h2><div class="figures">${figures.join('')}</div></section>`;
 }
 
-function elbowSection(model: RfmModel, elbow: ElbowResult | undefined): string {
+function elbowSection(model: RfmModel, elbow: ElbowResult | undefined, missing: 'note' | 'omit'): string {
   const intro = '<h2 id="elbow-h">Choosing k: the elbow curve</h2>';
   if (elbow === undefined) {
+    if (missing === 'omit') return '';
     return `<section id="elbow" aria-labelledby="elbow-h">${intro}<p class="note">Not drawn: the model does not keep the curve. Give the customers with <code>rfm report --data FILE</code> to draw it.</p></section>`;
   }
   const title = `Inertia by k (the model uses k = ${model.params.k})`;
@@ -151,9 +154,10 @@ function elbowSection(model: RfmModel, elbow: ElbowResult | undefined): string {
   return `<section id="elbow" aria-labelledby="elbow-h">${intro}<p>k-means on the customers of the data for each k, with the model's transform and seed. ${e(knee)}</p>${figure('elbow', title, svg, data)}</section>`;
 }
 
-function gridSections(data: ReportInput['data']): string {
+function gridSections(data: ReportInput['data'], missing: 'note' | 'omit'): string {
   const intro = '<h2 id="rf-h">Recency × frequency</h2>';
   if (data === undefined) {
+    if (missing === 'omit') return '';
     return `<section id="rf" aria-labelledby="rf-h">${intro}<p class="note">Not drawn: the heat map and the R/F grid need each customer. Give them with <code>rfm report --data FILE</code>.</p></section>`;
   }
   const { grid } = data;
@@ -213,8 +217,8 @@ export function reportSections(input: ReportInput): string {
     headline(model),
     segmentSection(model.segments),
     barSection(model.segments),
-    elbowSection(model, input.elbow),
-    gridSections(input.data),
+    elbowSection(model, input.elbow, input.missing ?? 'note'),
+    gridSections(input.data, input.missing ?? 'note'),
     ...(input.extra ?? []).map(extraSection),
   ].join('\n');
 }
@@ -280,7 +284,7 @@ thead th { border-bottom: 2px solid var(--ink); }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 .scroll { overflow-x: auto; }
-table.segments td.words { min-width: 12rem; }
+table.segments td.words { min-width: 10rem; }
 table.segments { width: 100%; }
 table.segments th[scope="row"] { white-space: nowrap; }
 .swatch { vertical-align: -1px; }
