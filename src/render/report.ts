@@ -235,6 +235,8 @@ export function reportHeader(model: RfmModel): string {
 
 export interface DocumentParts {
   title: string;
+  /** A Content-Security-Policy for a <meta> placed before anything from the data (the title included). */
+  csp?: string;
   /** Markup for <head> after the charset, viewport and title (stylesheet, script, CSP). */
   head: string;
   body: string;
@@ -243,6 +245,7 @@ export interface DocumentParts {
 export function htmlDocument(parts: DocumentParts): string {
   return (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
+    (parts.csp === undefined ? '' : `<meta http-equiv="Content-Security-Policy" content="${e(parts.csp)}">`) +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${e(parts.title)}</title>${parts.head}</head>\n<body>${parts.body}</body></html>\n`
   );
@@ -255,7 +258,8 @@ export function htmlDocument(parts: DocumentParts): string {
 export function reportHtml(input: ReportInput): string {
   return htmlDocument({
     title: reportTitle(input.model),
-    head: `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><style>${REPORT_CSS}</style>`,
+    csp: "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    head: `<style>${REPORT_CSS}</style>`,
     body: `${reportHeader(input.model)}<main>${reportSections(input)}</main>${footer(input.model)}`,
   });
 }

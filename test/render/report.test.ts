@@ -50,7 +50,8 @@ describe('reportHtml', () => {
     const html = reportHtml({ model: SAMPLE, data: { source: 'tx.csv', asOf: null, grid: GRID }, elbow: ELBOW });
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     expect(html).not.toMatch(/\s(src|href)=/i);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    // First in <head>, before the title or anything else from the data.
+    expect(html).toContain('<head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:">');
   });
 
   it('without per-customer data draws the four bar charts and says how to get the others', () => {
