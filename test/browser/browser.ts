@@ -3,11 +3,23 @@
  * `watch(page)` records what a page does that a test must rule out: requests, dialogs, CSP
  * violations, page errors.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.RFM_CHROMIUM || '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+
+/**
+ * Where screenshots go: $RFM_SCREENSHOTS (`RFM_SCREENSHOTS=docs/screenshots npm run test:browser`
+ * refreshes the README's), else a temp directory, so that a CI run leaves the tree clean.
+ */
+export function screenshotPath(name: string): string {
+  const dir = process.env.RFM_SCREENSHOTS ? resolve(process.env.RFM_SCREENSHOTS) : join(tmpdir(), 'rfm-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking'] });

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, ROOT } from '../cli/helpers.js';
+import { fixture } from '../cli/helpers.js';
 import { killChildren, serve, type Served } from '../server/spawn.js';
-import { chartAccessibility, HAVE_CHROMIUM, launch, watch } from './browser.js';
+import { chartAccessibility, HAVE_CHROMIUM, launch, screenshotPath, watch } from './browser.js';
 
 let browser: Browser;
 
@@ -69,7 +69,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the rfm serve page in Chromium (skipped: no Chr
     expect([watched.violations, watched.errors, watched.dialogs]).toEqual([[], [], []]);
     // Styled by its stylesheet (which the CSP would have blocked inline).
     expect(await page.$eval('h2', (h) => getComputedStyle(h).borderBottomStyle)).toBe('solid');
-    await page.screenshot({ path: `${ROOT}/docs/screenshots/page.png`, fullPage: false });
+    await page.screenshot({ path: screenshotPath('page.png'), fullPage: false });
     await page.close();
   });
 

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, ROOT, runRfm, tempDir } from '../cli/helpers.js';
-import { chartAccessibility, HAVE_CHROMIUM, launch, watch } from './browser.js';
+import { fixture, runRfm, tempDir } from '../cli/helpers.js';
+import { chartAccessibility, HAVE_CHROMIUM, launch, screenshotPath, watch } from './browser.js';
 
 const tmp = tempDir('rfm-report-browser-');
 let browser: Browser;
@@ -48,7 +48,7 @@ describe.skipIf(!HAVE_CHROMIUM)('rfm report in Chromium (skipped: no Chromium at
     // The only request is the file itself.
     expect(watched.requests).toEqual([url]);
     expect([watched.errors, watched.dialogs, watched.violations]).toEqual([[], [], []]);
-    await page.screenshot({ path: `${ROOT}/docs/screenshots/report.png`, fullPage: true });
+    await page.screenshot({ path: screenshotPath('report.png'), fullPage: true });
     await page.close();
   });
 
