@@ -313,6 +313,10 @@ tr.assigned { background: #eef; font-weight: 600; }
   figure.chart-figure, dl.headline, tr { break-inside: avoid; }
   svg.chart { max-width: 150mm; }
   thead { display: table-header-group; }
+  .scroll { overflow: visible; }
+  table.segments { font-size: 7.5pt; }
+  table.segments td.words { min-width: 0; }
+  th, td { padding: .2rem .3rem; }
   form.lookup, #lookup { display: none; }
 }
 `;

@@ -52,7 +52,7 @@ describe.skipIf(!HAVE_CHROMIUM)('rfm report in Chromium (skipped: no Chromium at
     await page.close();
   });
 
-  it('prints on A4: no chart wider than the printable width, none split across pages', async () => {
+  it('prints on A4: no chart or table wider than the printable width, none split across pages', async () => {
     // A4 is 210 mm wide; less 2 × 12 mm margins, 186 mm = 703 CSS px.
     const page = await browser.newPage({ viewport: { width: 703, height: 1000 } });
     await page.goto(pathToFileURL(sample).href);
@@ -60,10 +60,11 @@ describe.skipIf(!HAVE_CHROMIUM)('rfm report in Chromium (skipped: no Chromium at
     const layout = await page.evaluate(() => ({
       width: document.documentElement.clientWidth,
       charts: [...document.querySelectorAll('svg.chart')].map((svg) => svg.getBoundingClientRect().right),
+      tables: [...document.querySelectorAll('table')].map((table) => table.getBoundingClientRect().right),
       figures: [...document.querySelectorAll('figure.chart-figure')].map((f) => getComputedStyle(f).breakInside),
-      lookup: document.querySelectorAll('form').length,
     }));
-    for (const right of layout.charts) expect(right).toBeLessThanOrEqual(layout.width);
+    for (const right of [...layout.charts, ...layout.tables]) expect(right).toBeLessThanOrEqual(layout.width);
+    expect(layout.tables.length).toBeGreaterThanOrEqual(9);
     expect(new Set(layout.figures)).toEqual(new Set(['avoid']));
     await page.close();
   });
