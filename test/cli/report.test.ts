@@ -3,7 +3,7 @@
  * network), --data adding the elbow and the grids with numbers worked out independently, bad -o
  * extensions, the PDF error without Chromium, nothing half-written.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, runRfm, tempDir } from './helpers.js';
 
@@ -63,6 +63,21 @@ describe('rfm report', () => {
     const r = await runRfm(['report', '-m', fixture('online_retail_sample.csv'), '-o', tmp.path('x.html')]);
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/is not valid JSON/);
+  });
+
+  it('is deterministic: the same model gives the same bytes', async () => {
+    const [a, b] = await Promise.all([runRfm(['report', '-m', MODEL]), runRfm(['report', '-m', MODEL])]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('--data with a single customer is a data error (exit 4) naming the file', async () => {
+    const one = tmp.path('one.csv');
+    writeFileSync(one, 'customer_id,recency,frequency,monetary\nc1,5,2,100\n');
+    const r = await runRfm(['report', '-m', MODEL, '--data', one, '-o', tmp.path('one.html'), '-q']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`only 1 customer in ${one}: the elbow curve and the grids need at least 2`);
+    expect(tmp.files().filter((f) => f.startsWith('one.html') || f.includes('.one.html'))).toEqual([]);
   });
 
   it('writes HTML to stdout when piped', async () => {

@@ -10,6 +10,8 @@ import { dataError, usageError } from '../../core/errors.js';
 import { scaledFeatures, SILHOUETTE_SAMPLE } from '../../core/fit.js';
 import { rfGrid } from '../../core/rf-grid.js';
 import type { ElbowResult } from '../../core/elbow.js';
+import type { ModelParams } from '../../core/model.js';
+import type { RfmRow } from '../../core/rfm.js';
 import { formatTimestamp, parseTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import { checkWritable, fileSink, stdoutSink, withSink } from '../../io/output.js';
@@ -80,7 +82,7 @@ Example:
 }
 
 /** The elbow over the data with the model's own transform, restarts and seed, on this thread and helpers. */
-async function elbowOf(ctx: Context, rows: Parameters<typeof scaledFeatures>[0], params: ReportInput['model']['params']): Promise<ElbowResult> {
+async function elbowOf(ctx: Context, rows: readonly RfmRow[], params: ModelParams): Promise<ElbowResult> {
   const spinner = ctx.spinner('the elbow curve: k-means for k = 1..10');
   const helpers = startHelpers(ELBOW_K_MAX - 1);
   try {
