@@ -1,0 +1,163 @@
+/**
+ * The sample model and the golden files built on it, against numbers computed from the
+ * transaction log by pandas and numpy (test/oracle/segments_oracle.py, committed in
+ * fixtures/oracle/sample-oracle.json; .ci/tests.sh re-runs the script and checks they still match).
+ * The golden tests prove the binary prints the golden files; this proves the golden files are right.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fixture, parseCsv } from './helpers.js';
+
+interface Stats {
+  mean: number;
+  median: number;
+  min: number;
+  max: number;
+}
+interface OracleSegment {
+  cluster: number;
+  size: number;
+  share: number;
+  revenue: number;
+  revenueShare: number;
+  recency: Stats;
+  frequency: Stats;
+  monetary: Stats;
+  centroid: { recency: number; frequency: number; monetary: number };
+}
+
+const oracle = JSON.parse(readFileSync(fixture('oracle', 'sample-oracle.json'), 'utf8'));
+const segments: OracleSegment[] = oracle.segments;
+const model = JSON.parse(readFileSync(fixture('models', 'sample-model.json'), 'utf8'));
+const golden = (name: string) => readFileSync(fixture('golden', name), 'utf8');
+const REGENERATE = 'if the model was refitted on purpose, re-run /usr/bin/python3 test/oracle/segments_oracle.py > fixtures/oracle/sample-oracle.json and review the diff';
+
+/** Equal to 10 significant digits: the summation order of numpy and ours moves the last bits. */
+function close(actual: number, expected: number, what: string): void {
+  const tolerance = 1e-10 * Math.max(1, Math.abs(expected));
+  expect(Math.abs(actual - expected), `${what}: ${actual} vs the oracle's ${expected}`).toBeLessThanOrEqual(tolerance);
+}
+
+function closeStats(actual: Stats, expected: Stats, what: string): void {
+  for (const key of ['mean', 'median', 'min', 'max'] as const) close(actual[key], expected[key], `${what}.${key}`);
+}
+
+const thousands = (v: number, digits: number) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+describe('the sample model against pandas/numpy (fixtures/oracle/sample-oracle.json)', () => {
+  it('was fitted on the same customers, as of the same date, with the same scaler', () => {
+    expect(model.centroids.length, REGENERATE).toBe(oracle.k);
+    expect(oracle.centroidsMinusMeans, 'every centroid is the mean of the customers nearest to it').toBeLessThan(1e-9);
+    expect(model.training.asOf).toBe(oracle.asOf);
+    expect(model.training.customers).toBe(oracle.customers);
+    oracle.scaler.mean.forEach((m: number, j: number) => close(model.scaler.mean[j], m, `scaler.mean[${j}]`));
+    oracle.scaler.scale.forEach((s: number, j: number) => close(model.scaler.scale[j], s, `scaler.scale[${j}]`));
+    close(model.inertia, oracle.inertia, 'inertia');
+    close(model.silhouette, oracle.silhouette, 'silhouette');
+  });
+
+  it('per segment: size, share, revenue and revenue share, mean/median/min/max of R, F and M, the centroid in units', () => {
+    expect(model.segments.map((s: { cluster: number }) => s.cluster)).toEqual(segments.map((s) => s.cluster));
+    model.segments.forEach((s: OracleSegment, i: number) => {
+      const want = segments[i];
+      expect(s.size, `segment ${i} size; ${REGENERATE}`).toBe(want.size);
+      for (const key of ['share', 'revenue', 'revenueShare'] as const) close(s[key], want[key], `segment ${i} ${key}`);
+      for (const key of ['recency', 'frequency', 'monetary'] as const) {
+        closeStats(s[key], want[key], `segment ${i} ${key}`);
+        close(s.centroid[key], want.centroid[key], `segment ${i} centroid.${key}`);
+      }
+    });
+  });
+});
+
+describe('the golden files against the oracle', () => {
+  it('summary-sample.json', () => {
+    const summary = JSON.parse(golden('summary-sample.json'));
+    expect(summary.model).toMatchObject({ k: oracle.k, asOf: oracle.asOf, customers: oracle.customers });
+    expect(summary.data).toMatchObject({ asOf: oracle.asOf, customers: oracle.customers });
+    close(summary.model.inertia, oracle.inertia, 'inertia');
+    close(summary.model.silhouette, oracle.silhouette, 'silhouette');
+    expect(summary.segments).toHaveLength(segments.length);
+    summary.segments.forEach((s: OracleSegment, i: number) => {
+      const want = segments[i];
+      expect([s.cluster, s.size]).toEqual([want.cluster, want.size]);
+      for (const key of ['share', 'revenue', 'revenueShare'] as const) close(s[key], want[key], `segment ${i} ${key}`);
+      for (const key of ['recency', 'frequency', 'monetary'] as const) closeStats(s[key], want[key], `segment ${i} ${key}`);
+    });
+  });
+
+  it('summary-sample.csv', () => {
+    const { header, rows } = parseCsv(golden('summary-sample.csv'));
+    expect(rows).toHaveLength(segments.length);
+    const at = (row: string[], column: string) => Number(row[header.indexOf(column)]);
+    rows.forEach((row, i) => {
+      const want = segments[i];
+      expect([at(row, 'cluster'), at(row, 'customers')]).toEqual([want.cluster, want.size]);
+      close(at(row, 'share'), want.share, `row ${i} share`);
+      close(at(row, 'revenue'), want.revenue, `row ${i} revenue`);
+      close(at(row, 'revenue_share'), want.revenueShare, `row ${i} revenue_share`);
+      for (const key of ['recency', 'frequency', 'monetary'] as const) {
+        close(at(row, `${key}_mean`), want[key].mean, `row ${i} ${key}_mean`);
+        close(at(row, `${key}_median`), want[key].median, `row ${i} ${key}_median`);
+      }
+    });
+  });
+
+  it('summary-sample.txt: the table cells and the chart values, rounded as printed', () => {
+    const text = golden('summary-sample.txt');
+    const tableRows = text
+      .split('\n')
+      .filter((line) => /^│ \d /.test(line))
+      .map((line) => line.split('│').slice(1, -1).map((cell) => cell.trim()));
+    expect(tableRows).toHaveLength(segments.length);
+    tableRows.forEach((cells, i) => {
+      const s = segments[i];
+      expect([cells[0], cells[2], cells[3], cells[7]]).toEqual([String(s.cluster), thousands(s.size, 0), percent(s.share), percent(s.revenueShare)]);
+      expect(cells[4]).toBe(`${s.recency.mean.toFixed(1)} / ${s.recency.median.toFixed(1)}`);
+      expect(cells[5]).toBe(`${s.frequency.mean.toFixed(1)} / ${s.frequency.median.toFixed(1)}`);
+      expect(cells[6]).toBe(`${thousands(s.monetary.mean, 2)} / ${thousands(s.monetary.median, 2)}`);
+    });
+    // One chart line per segment and chart, in cluster order; each ends in its value.
+    const chart = (title: string) =>
+      text
+        .slice(text.indexOf(title))
+        .split('\n')
+        .slice(1, 1 + segments.length)
+        .map((line) => line.trim().split(/\s{2,}/).pop());
+    expect(chart('Customers per segment')).toEqual(segments.map((s) => `${thousands(s.size, 0)} (${percent(s.share)})`));
+    expect(chart('Average recency')).toEqual(segments.map((s) => `${s.recency.mean.toFixed(1)} days`));
+    expect(chart('Average frequency')).toEqual(segments.map((s) => `${s.frequency.mean.toFixed(1)} orders`));
+    expect(chart('Average monetary')).toEqual(segments.map((s) => thousands(s.monetary.mean, 2)));
+  });
+
+  it('segment-explain.json and .txt: recency 30, frequency 4, monetary 2500', () => {
+    const want = oracle.explain;
+    expect([want.recency, want.frequency, want.monetary]).toEqual([30, 4, 2500]);
+    const explain = JSON.parse(golden('segment-explain.json'));
+    expect(explain.cluster).toBe(want.cluster);
+    for (const key of ['recency', 'frequency', 'monetary']) close(explain.scaled[key], want.scaled[key], `scaled.${key}`);
+    expect(explain.distances.map((d: { cluster: number }) => d.cluster)).toEqual(want.distances.map((_: number, j: number) => j));
+    explain.distances.forEach((d: { distance: number }, j: number) => close(d.distance, want.distances[j], `distance to ${j}`));
+    const text = golden('segment-explain.txt');
+    expect(text.split('\n')[0]).toMatch(new RegExp(`^recency 30, frequency 4, monetary 2,500 → .* \\(cluster ${want.cluster}\\)$`));
+    const printed = text
+      .split('\n')
+      .filter((line) => /^│ +\d /.test(line))
+      .map((line) => line.split('│').map((cell) => cell.trim()));
+    expect(printed.map((cells) => [Number(cells[1]), Number(cells[3]), cells[4]])).toEqual(
+      want.distances.map((d: number, j: number) => [j, Math.round(d * 1e4) / 1e4, j === want.cluster ? '← nearest' : '']),
+    );
+  });
+
+  it('segment-batch.csv and .txt: the clusters of z and a', () => {
+    const want = oracle.batch.map((b: { customer_id: string; recency: number; frequency: number; monetary: number; cluster: number }) => [b.customer_id, b.recency, b.frequency, b.monetary, b.cluster]);
+    const { rows } = parseCsv(golden('segment-batch.csv'));
+    expect(rows.map((r) => [r[0], Number(r[1]), Number(r[2]), Number(r[3]), Number(r[4])])).toEqual(want);
+    const printed = golden('segment-batch.txt')
+      .split('\n')
+      .filter((line) => /^│ [za] /.test(line))
+      .map((line) => line.split('│').map((cell) => cell.trim()));
+    expect(printed.map((c) => [c[1], Number(c[2]), Number(c[3]), Number(c[4].replace(/,/g, '')), Number(c[5])])).toEqual(want);
+  });
+});
