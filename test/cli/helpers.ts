@@ -4,7 +4,7 @@
  * and never rejects on a non-zero exit. Build first (`npm test` does; or `npx tsc -p tsconfig.json`).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,14 +147,3 @@ export function rfmByCustomer(text: string): Map<string, Record<string, string |
 
 /** Matches ANSI escape sequences (colour codes). */
 export const ANSI = /\u001b\[[0-9;]*m/;
-
-/**
- * Compares `actual` with fixtures/golden/NAME. With UPDATE_GOLDEN=1 it (re)writes the file
- * instead: regenerate deliberately, then review the change as a diff before committing.
- */
-export function goldenText(name: string, actual: string): string {
-  const path = fixture('golden', name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
-  if (!existsSync(path)) throw new Error(`no golden file ${path}: run with UPDATE_GOLDEN=1 to create it, then review it`);
-  return readFileSync(path, 'utf8');
-}
