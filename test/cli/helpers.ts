@@ -1,13 +1,15 @@
 /**
  * Runs the BUILT binary (bin/rfm.js → dist/) as a child process, the way a user does. Shared by
  * every CLI test: `runRfm(['rfm', 'tx.csv'], { stdin, env, cwd })` resolves to {code, stdout, stderr}
- * and never rejects on a non-zero exit. Build first (`npm test` does; or `npx tsc -p tsconfig.json`).
+ * and never rejects on a non-zero exit. It refuses a dist/ older than src/ (test/build-state.ts);
+ * the vitest global setup rebuilds it first.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleBuild } from '../build-state.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'rfm.js');
@@ -46,10 +48,13 @@ function childEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
   return env;
 }
 
-function assertBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
-    throw new Error('dist/ is missing: build first with `npx tsc -p tsconfig.json` (npm test does it)');
-  }
+let builtChecked = false;
+/** Refuses to run the binary from a dist/ that is missing or older than src/ (checked once). */
+export function assertBuilt(): void {
+  if (builtChecked) return;
+  const why = staleBuild(ROOT);
+  if (why !== null) throw new Error(`${why}: build first with \`npx tsc -p tsconfig.json\` (npm test and the vitest global setup do it)`);
+  builtChecked = true;
 }
 
 function collect(command: string, args: string[], options: RunOptions): Promise<RunResult> {

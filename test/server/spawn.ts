@@ -2,10 +2,10 @@
  * `rfm serve` from the BUILT binary as a child process, for the tests that need the real HTTP
  * transport (timeouts, the connection cap, shutdown under load, raw sockets). It listens on
  * 127.0.0.1 port 0 and the tests use the port it prints: `serve()` resolves on the listening line
- * (an event on stderr, no polling and no sleeps). Build first (`npm test` does).
+ * (an event on stderr, no polling and no sleeps). Refuses a dist/ older than src/ (helpers.ts).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { BIN, ROOT, runRfm } from '../cli/helpers.js';
+import { BIN, ROOT, assertBuilt, runRfm } from '../cli/helpers.js';
 
 export interface Spawned {
   child: ChildProcessWithoutNullStreams;
@@ -24,6 +24,7 @@ export interface Served extends Spawned {
 const children: ChildProcessWithoutNullStreams[] = [];
 
 export function spawnServe(args: string[], env: Record<string, string | undefined> = {}): Spawned {
+  assertBuilt();
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['RFM_MODEL', 'RFM_API_TOKEN', 'NO_COLOR', 'FORCE_COLOR']) delete childEnv[name];
   for (const [k, v] of Object.entries(env)) {
