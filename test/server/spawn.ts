@@ -12,8 +12,8 @@ export interface Spawned {
   stderr: () => string;
   stdout: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves when stderr has matched `pattern` (rejects if the process exits first). */
-  waitForStderr: (pattern: RegExp) => Promise<RegExpExecArray>;
+  /** Resolves when stderr has matched `pattern`; rejects if the process exits first or after `timeoutMs`. */
+  waitForStderr: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
 }
 
 export interface Served extends Spawned {
@@ -46,12 +46,22 @@ export function spawnServe(args: string[], env: Record<string, string | undefine
   });
   child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  const waitForStderr = (pattern: RegExp) =>
+  const waitForStderr = (pattern: RegExp, timeoutMs = 20_000) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
       const match = pattern.exec(err);
       if (match) return resolve(match);
-      watchers.push({ pattern, resolve });
-      void exited.then((how) => reject(new Error(`rfm serve exited (${JSON.stringify(how)}) before printing ${pattern}:\n${err}`)));
+      const timer = setTimeout(() => reject(new Error(`rfm serve printed no ${pattern} on stderr within ${timeoutMs} ms; stderr so far:\n${err}`)), timeoutMs);
+      watchers.push({
+        pattern,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
+      void exited.then((how) => {
+        clearTimeout(timer);
+        reject(new Error(`rfm serve exited (${JSON.stringify(how)}) before printing ${pattern}:\n${err}`));
+      });
     });
   return { child, stderr: () => err, stdout: () => out, exited, waitForStderr };
 }
@@ -95,7 +105,7 @@ export async function listeningPort(pid: number, timeoutMs = 20_000): Promise<nu
       const f = line.trim().split(/\s+/);
       if (f[3] === '0A' && inodes.has(f[9])) return parseInt(f[1].split(':')[1], 16);
     }
-    if (Date.now() > deadline) throw new Error(`process ${pid} does not listen`);
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for process ${pid} to listen on a TCP port`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
