@@ -161,3 +161,37 @@ describe('the golden files against the oracle', () => {
     expect(printed.map((c) => [c[1], Number(c[2]), Number(c[3]), Number(c[4].replace(/,/g, '')), Number(c[5])])).toEqual(want);
   });
 });
+
+describe('the small golden files, worked by hand from their 8-line inputs', () => {
+  it('rfm-uci.csv/.json/.ndjson from fixtures/io/uci.csv', () => {
+    // Kept: 536365 ×2 and 536366 (17850), 536367 (13047), 536370 (12583); dropped: the C invoice,
+    // the row with no customer (and price 0), a quantity of -1. As-of: 2010-12-03 08:45 + 1 day.
+    // 12583: 24 × 3.75 = 90, 1 day. 13047: 32 × 1.69 = 54.08, 3 days 0:11 → 3.
+    // 17850: 6 × 2.55 + 6 × 3.39 + 6 × 1.85 = 15.30 + 20.34 + 11.10 = 46.74 in 2 invoices, 3 days.
+    const rows = [
+      ['12583', 1, 1, 90],
+      ['13047', 3, 1, 54.08],
+      ['17850', 3, 2, 46.74],
+    ];
+    expect(golden('rfm-uci.csv')).toBe('customer_id,recency,frequency,monetary\n' + rows.map((r) => r.join(',')).join('\n') + '\n');
+    const records = rows.map(([customer_id, recency, frequency, monetary]) => ({ customer_id, recency, frequency, monetary }));
+    expect(JSON.parse(golden('rfm-uci.json'))).toEqual(records);
+    expect(golden('rfm-uci.ndjson').trim().split('\n').map((l) => JSON.parse(l))).toEqual(records);
+  });
+
+  it('rfm-cdnow-small.csv from fixtures/io/cdnow.txt', () => {
+    // As-of 1997-04-02 + 1 day. 00001: 1997-01-01, 30 + 28 + 31 + 3 = 92 days, 11.77.
+    // 00002: two lines on one date (frequency 1), 12 + 77 = 89, 1997-01-12: 81 days.
+    // 00003: three dates, 20.76 + 20.76 + 19.54 = 61.06, last 1997-04-02: 1 day. 00004: $0, dropped.
+    expect(golden('rfm-cdnow-small.csv')).toBe('customer_id,recency,frequency,monetary\n00001,92,1,11.77\n00002,81,1,89\n00003,1,3,61.06\n');
+  });
+
+  it('clean-uci.csv and clean-latin1.csv: the kept input lines as read (latin1 re-encoded as UTF-8)', () => {
+    // uci.csv loses its cancellation (C536379), the row without a customer and the quantity -1 (536381).
+    const uci = readFileSync(fixture('io', 'uci.csv'), 'utf8').split('\n');
+    const kept = uci.filter((line) => !/^(C536379|536414|536381),/.test(line));
+    expect(golden('clean-uci.csv')).toBe(kept.join('\n'));
+    // Every latin1.csv line is kept; the £ signs become UTF-8.
+    expect(golden('clean-latin1.csv')).toBe(readFileSync(fixture('io', 'latin1.csv')).toString('latin1'));
+  });
+});
