@@ -86,26 +86,6 @@ export async function fitCdnow(path: string, fixturePath: string): Promise<void>
 
 /**
  * The TCP port a process listens on, read from Linux's /proc (for `--quiet`, which prints no
- * port): its socket inodes, matched with the LISTEN entries of /proc/net/tcp. Waits for it to appear.
+ * port); shared with the serve benchmark (listening-port.mjs).
  */
-export async function listeningPort(pid: number, timeoutMs = 20_000): Promise<number> {
-  const { readFileSync, readdirSync, readlinkSync } = await import('node:fs');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const inodes = new Set<string>();
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      try {
-        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
-      } catch {
-        // closed meanwhile
-      }
-    }
-    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f[3] === '0A' && inodes.has(f[9])) return parseInt(f[1].split(':')[1], 16);
-    }
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for process ${pid} to listen on a TCP port`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { listeningPort } from './listening-port.mjs';
