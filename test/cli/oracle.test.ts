@@ -194,4 +194,19 @@ describe('the small golden files, worked by hand from their 8-line inputs', () =
     // Every latin1.csv line is kept; the £ signs become UTF-8.
     expect(golden('clean-latin1.csv')).toBe(readFileSync(fixture('io', 'latin1.csv')).toString('latin1'));
   });
+
+  it('rfm-uci-scores-extended.csv: quintile scores and the extended columns of those three customers', () => {
+    // Quantiles (linear, 20/40/60/80 %) of R [1, 3, 3]: 1.8, 2.6, 3, 3; of F [1, 1, 2]: 1, 1, 1.2, 1.6;
+    // of M [46.74, 54.08, 90]: 49.676, 52.612, 61.264, 75.632. A score is 1 + the thresholds below
+    // the value (recency reversed: 6 − that). 12583: R 1 → 5, F 1 → 1, M 90 → 5: 515, New Customers.
+    // 13047: R 3 → 6 − 3 = 3, F 1 → 1, M 54.08 → 3: 313, About to Sleep. 17850: R 3 → 3, F 2 → 5,
+    // M 46.74 → 1: 351, Loyal. Tenure: first purchase to as-of (2010-12-04 08:45), whole days;
+    // average order value: 46.74 / 2 = 23.37.
+    expect(golden('rfm-uci-scores-extended.csv')).toBe(
+      'customer_id,recency,frequency,monetary,r_score,f_score,m_score,rfm_score,score_segment,first_purchase,last_purchase,tenure_days,avg_order_value\n' +
+        '12583,1,1,90,5,1,5,515,New Customers,2010-12-03T08:45:00Z,2010-12-03T08:45:00Z,1,90\n' +
+        '13047,3,1,54.08,3,1,3,313,About to Sleep,2010-12-01T08:34:00Z,2010-12-01T08:34:00Z,3,54.08\n' +
+        '17850,3,2,46.74,3,5,1,351,Loyal,2010-12-01T08:26:00Z,2010-12-01T08:28:00Z,3,23.37\n',
+    );
+  });
 });
