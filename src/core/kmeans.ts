@@ -170,7 +170,8 @@ export function spatialOrder(x: Float64Array, n: number, d: number): Int32Array 
     }
     codes[i] = code;
   }
-  let order = Int32Array.from({ length: n }, (_, i) => i);
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   let spare = new Int32Array(n);
   const count = new Int32Array(1025);
   for (let shift = 0; shift < 30; shift += 10) {

@@ -28,12 +28,33 @@ export interface LoadOptions extends ScanOptions {
   sheet?: string;
   /** --no-header --columns: the column names of a file without a header. */
   names?: readonly string[];
+  /**
+   * An RFM table is read into `columns` (typed arrays, no object per customer) instead of
+   * `customers`: what a fit of millions of customers needs. A log is aggregated as always.
+   */
+  columnar?: boolean;
+}
+
+/**
+ * Customers as parallel columns, sorted by id as `customers` is: entry i of each is customer i.
+ * Memory is the id strings and three doubles per customer.
+ */
+export interface CustomerColumns {
+  ids: string[];
+  recency: Float64Array;
+  frequency: Float64Array;
+  monetary: Float64Array;
 }
 
 export interface LoadedCustomers {
   kind: 'transactions' | 'rfm';
-  /** RFM rows sorted by customer id; from a log they also carry first and last purchase times. */
+  /**
+   * RFM rows sorted by customer id; from a log they also carry first and last purchase times.
+   * Empty for an RFM table read with `columnar` (see `columns`).
+   */
   customers: (RfmRow | RfmCustomer)[];
+  /** The RFM table's customers, sorted by id, when read with `columnar`. */
+  columns?: CustomerColumns;
   /** As-of instant of the aggregation; null for an RFM table. */
   asOf: number | null;
   /** Cleaning counts; null for an RFM table. */
@@ -86,6 +107,20 @@ export function parseRfmRows(batch: string[][], lines: number[], c: RfmColumns, 
 /** Rows per batch handed on by the fast path for an RFM table. */
 const RFM_BATCH = 4096;
 
+const NUMBER_HINT = 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount';
+
+function fieldCountError(view: RecordView, width: number, file: string) {
+  return dataError(`line ${view.line} has ${view.fieldCount} fields but the header has ${width}`, {
+    file,
+    line: view.line,
+    hint: 'every row needs customer_id,recency,frequency,monetary',
+  });
+}
+
+function numberError(view: RecordView, index: number, name: string, min: number, file: string) {
+  return dataError(`${name} "${view.text(index)}" on line ${view.line} is not a number >= ${min}`, { file, line: view.line, column: index + 1, hint: NUMBER_HINT });
+}
+
 /**
  * parseRfmRows for the fast path (fast-csv.ts), with the same values and errors: records read as
  * bytes, numbers read from the bytes when plain, rows handed to `deliver` RFM_BATCH at a time.
@@ -96,25 +131,12 @@ function rfmRecordSink(c: RfmColumns, width: number, file: string, deliver: (row
   const number = (view: RecordView, index: number, name: string, min: number) => {
     let value = view.decimal(index);
     if (value !== value) value = parseNumber(view.text(index).trim());
-    if (!(value >= min)) {
-      throw dataError(`${name} "${view.text(index)}" on line ${view.line} is not a number >= ${min}`, {
-        file,
-        line: view.line,
-        column: index + 1,
-        hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
-      });
-    }
+    if (!(value >= min)) throw numberError(view, index, name, min, file);
     return value;
   };
   return {
     record(view) {
-      if (view.fieldCount <= last) {
-        throw dataError(`line ${view.line} has ${view.fieldCount} fields but the header has ${width}`, {
-          file,
-          line: view.line,
-          hint: 'every row needs customer_id,recency,frequency,monetary',
-        });
-      }
+      if (view.fieldCount <= last) throw fieldCountError(view, width, file);
       batch.push({
         customerId: normalizeCustomerId(view.text(c.customer)),
         recency: number(view, c.recency, 'recency', 0),
@@ -134,6 +156,84 @@ function rfmRecordSink(c: RfmColumns, width: number, file: string, deliver: (row
 }
 
 /**
+ * Customers collected into growing columns (doubling typed arrays), then sorted by id: the
+ * `columnar` read of an RFM table, three doubles and one string per customer.
+ */
+class ColumnBuilder {
+  ids: string[] = [];
+  recency = new Float64Array(1024);
+  frequency = new Float64Array(1024);
+  monetary = new Float64Array(1024);
+  size = 0;
+
+  /** The index the next customer goes to, with room for it. */
+  reserve(): number {
+    if (this.size === this.recency.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.recency = grow(this.recency);
+      this.frequency = grow(this.frequency);
+      this.monetary = grow(this.monetary);
+    }
+    return this.size;
+  }
+
+  push(row: RfmRow): void {
+    const at = this.reserve();
+    this.ids.push(row.customerId);
+    this.recency[at] = row.recency;
+    this.frequency[at] = row.frequency;
+    this.monetary[at] = row.monetary;
+    this.size++;
+  }
+
+  /** The columns sorted by id, ties in input order (as Array.prototype.sort does with `customers`). */
+  finish(): CustomerColumns {
+    const { ids, size } = this;
+    let sorted = true;
+    for (let i = 1; i < size && sorted; i++) sorted = !(ids[i - 1]! > ids[i]!);
+    if (sorted) {
+      return { ids, recency: this.recency.slice(0, size), frequency: this.frequency.slice(0, size), monetary: this.monetary.slice(0, size) };
+    }
+    const order = Array.from({ length: size }, (_, i) => i);
+    order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+    const take = (column: Float64Array) => {
+      const out = new Float64Array(size);
+      for (let i = 0; i < size; i++) out[i] = column[order[i]!]!;
+      return out;
+    };
+    const columns = { ids: order.map((i) => ids[i]!), recency: take(this.recency), frequency: take(this.frequency), monetary: take(this.monetary) };
+    this.ids = [];
+    return columns;
+  }
+}
+
+/** rfmRecordSink for the `columnar` read: each number read from the bytes straight into its column. */
+function rfmColumnSink(c: RfmColumns, width: number, file: string, columns: ColumnBuilder): RecordSink {
+  const last = Math.max(c.customer, c.recency, c.frequency, c.monetary);
+  const number = (view: RecordView, index: number, name: string, column: Float64Array, at: number) => {
+    view.decimalInto(index, column, at);
+    let value = column[at]!;
+    if (value !== value) column[at] = value = parseNumber(view.text(index).trim());
+    if (!(value >= 0)) throw numberError(view, index, name, 0, file);
+  };
+  return {
+    record(view) {
+      if (view.fieldCount <= last) throw fieldCountError(view, width, file);
+      const at = columns.reserve();
+      columns.ids.push(normalizeCustomerId(view.text(c.customer)));
+      number(view, c.recency, 'recency', columns.recency, at);
+      number(view, c.frequency, 'frequency', columns.frequency, at);
+      number(view, c.monetary, 'monetary', columns.monetary, at);
+      columns.size++;
+    },
+  };
+}
+
+/**
  * Reads customers from `source`. With `onRfmBatch`, an RFM table is not collected but streamed to
  * it batch by batch, in input order (reading waits for the promise it returns), and the result's
  * customers are empty; a transaction log is aggregated either way.
@@ -147,6 +247,7 @@ export async function loadCustomers(
   let scanner: TransactionScanner | undefined;
   let accumulator: RfmAccumulator | undefined;
   const tableRows: RfmRow[] = [];
+  const columnar = options.columnar === true && onRfmBatch === undefined ? new ColumnBuilder() : undefined;
   let streamed = 0;
   let onRows: TableHandler['rows'] = () => undefined;
   let rfmSink: RecordSink | undefined;
@@ -165,10 +266,11 @@ export async function loadCustomers(
           const deliver = (parsed: RfmRow[]) => {
             streamed += parsed.length;
             if (onRfmBatch !== undefined) return onRfmBatch(parsed);
-            for (const row of parsed) tableRows.push(row);
+            if (columnar !== undefined) for (const row of parsed) columnar.push(row);
+            else for (const row of parsed) tableRows.push(row);
           };
           onRows = (rows, lines) => deliver(parseRfmRows(rows, lines, columns, fields.length, source.name));
-          rfmSink = rfmRecordSink(columns, fields.length, source.name, deliver);
+          rfmSink = columnar !== undefined ? rfmColumnSink(columns, fields.length, source.name, columnar) : rfmRecordSink(columns, fields.length, source.name, deliver);
           return;
         }
         scanner = transactionScanner(source, options, (_fields, row) => accumulator!.addRow(row));
@@ -188,10 +290,12 @@ export async function loadCustomers(
   );
 
   if (kind === 'rfm') {
+    if (columnar !== undefined) streamed = columnar.size;
     if (streamed === 0) {
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
     if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, layouts: null, warnings: [] };
+    if (columnar !== undefined) return { kind: 'rfm', customers: [], columns: columnar.finish(), asOf: null, report: null, layouts: null, warnings: [] };
     tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
     return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null, warnings: [] };
   }

@@ -112,18 +112,20 @@ Example:
       // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(auto ? 9 : 1);
       try {
-        const loaded = await readCustomers(ctx, input, o);
-        const rows = loaded.customers;
+        // An RFM table comes as columns (no object per customer: millions fit in a few hundred MB).
+        const loaded = await readCustomers(ctx, input, o, { columnar: true });
+        const rows = loaded.columns ?? loaded.customers;
+        const customers = loaded.columns?.ids.length ?? loaded.customers.length;
         let clustering: KMeansResult | undefined;
         if (auto) {
           const { x } = scaledFeatures(rows, params.transform);
           // The elbow runs the very k-means the fit needs: its result for the chosen k is kept, up
           // to a size where ten clusterings' labels are a few MB.
-          const keepClusterings = rows.length <= KEEP_CLUSTERINGS_UP_TO;
+          const keepClusterings = customers <= KEEP_CLUSTERINGS_UP_TO;
           const { nInit, maxIter, tol, seed } = params;
-          const result = await elbowParallel(x, rows.length, 3, { kMin: 1, kMax: Math.min(10, rows.length), nInit, maxIter, tol, seed, silhouettes: false, keepClusterings }, helpers);
+          const result = await elbowParallel(x, customers, 3, { kMin: 1, kMax: Math.min(10, customers), nInit, maxIter, tol, seed, silhouettes: false, keepClusterings }, helpers);
           // Without a knee, the default k — or every customer its own segment when there are fewer.
-          params.k = result.suggestedK ?? Math.min(4, rows.length);
+          params.k = result.suggestedK ?? Math.min(4, customers);
           clustering = result.points.find((p) => p.k === params.k)?.clustering;
           if (result.suggestedK === null) ctx.warn(`the elbow curve has no clear knee; using k = ${params.k}`);
           else ctx.info(`elbow knee: k = ${params.k}`);
@@ -137,7 +139,7 @@ Example:
           let silhouette: (() => Promise<number>) | undefined;
           const onLabels = (features: Float64Array, final: Int32Array) => {
             const options = { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed };
-            if (params.k >= 2) silhouette = startSilhouette(features, rows.length, 3, final, params.k, options, helpers);
+            if (params.k >= 2) silhouette = startSilhouette(features, customers, 3, final, params.k, options, helpers);
           };
           fit = await runInterruptibly(fitSteps(rows, params, { customNames: labels, silhouette: false, clustering, onLabels }));
           if (silhouette !== undefined) fit.silhouette = await silhouette();
@@ -160,7 +162,7 @@ Example:
             rowsRead: report?.rowsRead ?? null,
             rowsKept: report?.rowsKept ?? null,
             dropped: report?.dropped ?? null,
-            customers: rows.length,
+            customers,
           },
           params,
           scaler: fit.scaler,
@@ -170,7 +172,7 @@ Example:
           segments: fit.segments,
         };
         await writeModel(path, model);
-        ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(rows.length)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
+        ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(customers)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
         const summary = summaryFromModel(model);
         await withSink(await ctx.openOutput(), async (out) => {
           if (format === 'json' || format === 'ndjson') {
