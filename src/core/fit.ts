@@ -3,7 +3,7 @@
  * per-segment statistics. Pure: the caller adds the file metadata (source, dates, tool version).
  */
 import { dataError, usageError } from './errors.js';
-import { kmeansSteps, type KMeansResult } from './kmeans.js';
+import { kmeansSteps, type KMeansOptions, type KMeansResult } from './kmeans.js';
 import { describe, nameByGrid, nameFour, type CentroidView } from './naming.js';
 import type { ModelParams, ModelSegment } from './model.js';
 import type { RfmRow } from './rfm.js';
@@ -31,6 +31,11 @@ export interface FitOptions {
    * ran exactly this k-means); computed here otherwise.
    */
   clustering?: KMeansResult;
+  /**
+   * The k-means to run (default kmeansSteps): the command line shares the restarts with a
+   * helper thread (parallel.ts), with the same result.
+   */
+  kmeans?: (x: Float64Array, n: number, d: number, options: KMeansOptions) => Steps<KMeansResult>;
   /**
    * Called with the features and the final labels as soon as they are known, before the segments'
    * statistics: the command line starts the silhouette's helper thread there.
@@ -116,7 +121,7 @@ export function* fitSteps(rows: FitData, params: ModelParams, options: FitOption
   const result =
     known !== undefined && known.centroids.length === params.k && known.labels.length === n
       ? known
-      : yield* kmeansSteps(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
+      : yield* (options.kmeans ?? kmeansSteps)(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
 
   const order = canonicalOrder(result.centroids);
   const newIndex = new Int32Array(params.k);

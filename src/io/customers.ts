@@ -31,8 +31,9 @@ export interface LoadOptions extends ScanOptions {
   /**
    * An RFM table is read into `columns` (typed arrays, no object per customer) instead of
    * `customers`: what a fit of millions of customers needs. A log is aggregated as always.
+   * `ids: false` keeps only the order of the ids (the values are sorted by them), not the ids.
    */
-  columnar?: boolean;
+  columnar?: { ids: boolean };
 }
 
 /**
@@ -40,6 +41,7 @@ export interface LoadOptions extends ScanOptions {
  * Memory is the id strings and three doubles per customer.
  */
 export interface CustomerColumns {
+  /** Empty when read with `columnar: { ids: false }`. */
   ids: string[];
   recency: Float64Array;
   frequency: Float64Array;
@@ -155,12 +157,113 @@ function rfmRecordSink(c: RfmColumns, width: number, file: string, deliver: (row
   };
 }
 
+const grow = <A extends Float64Array | Uint8Array>(a: A): A => {
+  const b = new (a.constructor as new (n: number) => A)(a.length * 2);
+  b.set(a);
+  return b;
+};
+
+/** Digits at most in an id kept as a number (11^15 < 2^53: every such code is an exact double). */
+const MAX_DIGITS = 15;
+
+/**
+ * Customer ids as they come, kept small: while every id is a string of at most MAX_DIGITS
+ * decimal digits (customer numbers, leading zeros included), as a number and a length — the digits
+ * in base 11 with 0 meaning "no character", so that codes padded to the same length order as the
+ * strings do — and as strings from the first id that is not.
+ */
+class IdColumn {
+  codes = new Float64Array(1024);
+  lengths = new Uint8Array(1024);
+  strings: string[] | undefined;
+  size = 0;
+
+  push(id: string): void {
+    if (this.strings !== undefined) {
+      this.strings.push(id);
+      this.size++;
+      return;
+    }
+    const n = id.length;
+    let code = 0;
+    for (let i = 0; i < n && code >= 0; i++) {
+      const digit = id.charCodeAt(i) - 48;
+      code = digit >= 0 && digit <= 9 ? code * 11 + digit + 1 : -1;
+    }
+    if (code < 0 || n > MAX_DIGITS) {
+      this.strings = this.all();
+      this.codes = new Float64Array(0);
+      this.lengths = new Uint8Array(0);
+      this.strings.push(id);
+      this.size++;
+      return;
+    }
+    if (this.size === this.codes.length) {
+      this.codes = grow(this.codes);
+      this.lengths = grow(this.lengths);
+    }
+    this.codes[this.size] = code;
+    this.lengths[this.size++] = n;
+  }
+
+  /** Every id as a string. */
+  all(): string[] {
+    if (this.strings !== undefined) return this.strings;
+    const ids: string[] = new Array(this.size);
+    for (let i = 0; i < this.size; i++) {
+      let code = this.codes[i]!;
+      let text = '';
+      for (let j = this.lengths[i]!; j > 0; j--) {
+        const c = code % 11;
+        text = String.fromCharCode(47 + c) + text;
+        code = (code - c) / 11;
+      }
+      ids[i] = text;
+    }
+    return ids;
+  }
+
+  /**
+   * The order that sorts the ids as strings (UTF-16 code units, as `<` compares), equal ids in
+   * input order, as Array.prototype.sort sorts `customers`; null when they are sorted already.
+   */
+  sortOrder(): ArrayLike<number> | null {
+    const n = this.size;
+    if (this.strings === undefined) {
+      let longest = 0;
+      for (let i = 0; i < n; i++) longest = Math.max(longest, this.lengths[i]!);
+      const scale = Array.from({ length: longest + 1 }, (_, j) => 11 ** (longest - j));
+      // Codes padded to the longest id, and the row number in the low part: one native sort
+      // of doubles, when code × n + row stays an exact integer.
+      if (11 ** longest * n < 2 ** 53) {
+        const keys = new Float64Array(n);
+        let sorted = true;
+        for (let i = 0; i < n; i++) {
+          keys[i] = this.codes[i]! * scale[this.lengths[i]!]! * n + i;
+          if (i > 0 && keys[i]! < keys[i - 1]!) sorted = false;
+        }
+        if (sorted) return null;
+        keys.sort();
+        const order = new Int32Array(n);
+        for (let i = 0; i < n; i++) order[i] = keys[i]! % n;
+        return order;
+      }
+    }
+    const ids = this.all();
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = !(ids[i - 1]! > ids[i]!);
+    if (sorted) return null;
+    const order = Array.from({ length: n }, (_, i) => i);
+    return order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  }
+}
+
 /**
  * Customers collected into growing columns (doubling typed arrays), then sorted by id: the
- * `columnar` read of an RFM table, three doubles and one string per customer.
+ * `columnar` read of an RFM table, three doubles and an id (most often a number) per customer.
  */
 class ColumnBuilder {
-  ids: string[] = [];
+  ids = new IdColumn();
   recency = new Float64Array(1024);
   frequency = new Float64Array(1024);
   monetary = new Float64Array(1024);
@@ -169,11 +272,6 @@ class ColumnBuilder {
   /** The index the next customer goes to, with room for it. */
   reserve(): number {
     if (this.size === this.recency.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
       this.recency = grow(this.recency);
       this.frequency = grow(this.frequency);
       this.monetary = grow(this.monetary);
@@ -190,24 +288,23 @@ class ColumnBuilder {
     this.size++;
   }
 
-  /** The columns sorted by id, ties in input order (as Array.prototype.sort does with `customers`). */
-  finish(): CustomerColumns {
-    const { ids, size } = this;
-    let sorted = true;
-    for (let i = 1; i < size && sorted; i++) sorted = !(ids[i - 1]! > ids[i]!);
-    if (sorted) {
-      return { ids, recency: this.recency.slice(0, size), frequency: this.frequency.slice(0, size), monetary: this.monetary.slice(0, size) };
-    }
-    const order = Array.from({ length: size }, (_, i) => i);
-    order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  /** The columns sorted by id (see IdColumn.sortOrder); without the ids unless `withIds`. */
+  finish(withIds: boolean): CustomerColumns {
+    const { size } = this;
+    const order = this.ids.sortOrder();
     const take = (column: Float64Array) => {
+      if (order === null) return column.slice(0, size);
       const out = new Float64Array(size);
       for (let i = 0; i < size; i++) out[i] = column[order[i]!]!;
       return out;
     };
-    const columns = { ids: order.map((i) => ids[i]!), recency: take(this.recency), frequency: take(this.frequency), monetary: take(this.monetary) };
-    this.ids = [];
-    return columns;
+    let ids: string[] = [];
+    if (withIds) {
+      const all = this.ids.all();
+      ids = order === null ? all : Array.from(order, (i) => all[i]!);
+    }
+    this.ids = new IdColumn();
+    return { ids, recency: take(this.recency), frequency: take(this.frequency), monetary: take(this.monetary) };
   }
 }
 
@@ -247,7 +344,7 @@ export async function loadCustomers(
   let scanner: TransactionScanner | undefined;
   let accumulator: RfmAccumulator | undefined;
   const tableRows: RfmRow[] = [];
-  const columnar = options.columnar === true && onRfmBatch === undefined ? new ColumnBuilder() : undefined;
+  const columnar = options.columnar !== undefined && onRfmBatch === undefined ? new ColumnBuilder() : undefined;
   let streamed = 0;
   let onRows: TableHandler['rows'] = () => undefined;
   let rfmSink: RecordSink | undefined;
@@ -295,7 +392,7 @@ export async function loadCustomers(
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
     if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, layouts: null, warnings: [] };
-    if (columnar !== undefined) return { kind: 'rfm', customers: [], columns: columnar.finish(), asOf: null, report: null, layouts: null, warnings: [] };
+    if (columnar !== undefined) return { kind: 'rfm', customers: [], columns: columnar.finish(options.columnar!.ids), asOf: null, report: null, layouts: null, warnings: [] };
     tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
     return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null, warnings: [] };
   }

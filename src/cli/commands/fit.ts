@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { RfmError, usageError } from '../../core/errors.js';
 import { DEFAULT_PARAMS, fitSteps, scaledFeatures, SILHOUETTE_SAMPLE, type FitResult } from '../../core/fit.js';
-import type { KMeansResult } from '../../core/kmeans.js';
+import type { KMeansOptions, KMeansResult } from '../../core/kmeans.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
 import { summaryFromModel } from '../../core/summary.js';
 import { formatTimestamp } from '../../io/dates.js';
@@ -17,7 +17,7 @@ import { writeRecords } from '../../io/records.js';
 import { formatFixed, formatInt } from '../../render/numbers.js';
 import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
 import type { Context } from '../context.js';
-import { elbowParallel, startHelpers, startSilhouette } from '../parallel.js';
+import { elbowParallel, kmeansParallelSteps, startHelpers, startSilhouette } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, checkLargeK, LARGE_K, parseInteger, type RawInputOptions } from '../options.js';
@@ -112,10 +112,11 @@ Example:
       // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(auto ? 9 : 1);
       try {
-        // An RFM table comes as columns (no object per customer: millions fit in a few hundred MB).
-        const loaded = await readCustomers(ctx, input, o, { columnar: true });
+        // An RFM table comes as columns, sorted by id but without the ids, which a fit does not need
+        // (no object per customer: a million customers fit in a few hundred MB).
+        const loaded = await readCustomers(ctx, input, o, { columnar: { ids: false } });
         const rows = loaded.columns ?? loaded.customers;
-        const customers = loaded.columns?.ids.length ?? loaded.customers.length;
+        const customers = loaded.columns?.recency.length ?? loaded.customers.length;
         let clustering: KMeansResult | undefined;
         if (auto) {
           const { x } = scaledFeatures(rows, params.transform);
@@ -141,7 +142,8 @@ Example:
             const options = { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed };
             if (params.k >= 2) silhouette = startSilhouette(features, customers, 3, final, params.k, options, helpers);
           };
-          fit = await runInterruptibly(fitSteps(rows, params, { customNames: labels, silhouette: false, clustering, onLabels }));
+          const kmeans = (x: Float64Array, n: number, d: number, options: KMeansOptions) => kmeansParallelSteps(x, n, d, options, helpers);
+          fit = await runInterruptibly(fitSteps(rows, params, { customNames: labels, silhouette: false, clustering, onLabels, kmeans }));
           if (silhouette !== undefined) fit.silhouette = await silhouette();
         } catch (error) {
           // A data error of the fit (one customer, too few distinct ones) is about this input: name it.
