@@ -13,6 +13,8 @@
  * - Empty clusters take the point farthest from its centre (from a cluster of more than one point).
  * - Restarts: `nInit` runs drawing, in turn, from one seededRandom(seed) stream; the lowest inertia
  *   wins and the earliest run wins ties, so the same input and seed give an identical result.
+ *   The draws come first (seedRuns), so the runs themselves can be shared between threads
+ *   (bestRun; the command line's kmeansParallelSteps) with the same result.
  * - Large inputs: above SEED_SAMPLE rows, each restart seeds on a systematic sample of that size.
  * - Point order: the runs see the rows in Z-order (see `spatialOrder`), purely for speed; it changes
  *   which rows the random draws pick, not the method. Labels are returned in input order.
@@ -649,8 +651,6 @@ export function betterRun<R extends Pick<RunOutcome, 'index' | 'inertia'>>(a: R 
 export interface RunsOptions extends Pick<KMeansOptions, 'k' | 'maxIter' | 'tol' | 'onIteration'> {
   /** The next run to do (an index into the seeds), or undefined when none is left. */
   claim: () => number | undefined;
-  /** Where the best run's labels go (n values; a new array by default). */
-  labels?: Int32Array;
 }
 
 /**
@@ -664,7 +664,7 @@ export function* bestRun(prepared: Pick<PreparedPoints, 'xs' | 'n' | 'd' | 'vari
   const { k, maxIter } = options;
   const tolAbs = options.tol * prepared.variance;
   const ws = workspace(n, d, k);
-  const labels = options.labels ?? new Int32Array(n);
+  const labels = new Int32Array(n); // the best run's so far
   let best: RunOutcome | undefined;
   for (let run = options.claim(); run !== undefined; run = options.claim()) {
     const centres = seeds[run]!.slice();
