@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { RfmError, usageError } from '../../core/errors.js';
 import { DEFAULT_PARAMS, fitSteps, scaledFeatures, SILHOUETTE_SAMPLE, type FitResult } from '../../core/fit.js';
-import type { KMeansResult } from '../../core/kmeans.js';
+import type { KMeansOptions, KMeansResult } from '../../core/kmeans.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
 import { summaryFromModel } from '../../core/summary.js';
 import { formatTimestamp } from '../../io/dates.js';
@@ -17,7 +17,7 @@ import { writeRecords } from '../../io/records.js';
 import { formatFixed, formatInt } from '../../render/numbers.js';
 import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
 import type { Context } from '../context.js';
-import { elbowParallel, startHelpers, startSilhouette } from '../parallel.js';
+import { elbowParallel, kmeansParallelSteps, startHelpers, startSilhouette } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, checkLargeK, LARGE_K, parseInteger, type RawInputOptions } from '../options.js';
@@ -112,18 +112,21 @@ Example:
       // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(auto ? 9 : 1);
       try {
-        const loaded = await readCustomers(ctx, input, o);
-        const rows = loaded.customers;
+        // An RFM table comes as columns, sorted by id but without the ids, which a fit does not need
+        // (no object per customer: a million customers fit in a few hundred MB).
+        const loaded = await readCustomers(ctx, input, o, { columnar: { ids: false } });
+        const rows = loaded.columns ?? loaded.customers;
+        const customers = loaded.columns?.recency.length ?? loaded.customers.length;
         let clustering: KMeansResult | undefined;
         if (auto) {
           const { x } = scaledFeatures(rows, params.transform);
           // The elbow runs the very k-means the fit needs: its result for the chosen k is kept, up
           // to a size where ten clusterings' labels are a few MB.
-          const keepClusterings = rows.length <= KEEP_CLUSTERINGS_UP_TO;
+          const keepClusterings = customers <= KEEP_CLUSTERINGS_UP_TO;
           const { nInit, maxIter, tol, seed } = params;
-          const result = await elbowParallel(x, rows.length, 3, { kMin: 1, kMax: Math.min(10, rows.length), nInit, maxIter, tol, seed, silhouettes: false, keepClusterings }, helpers);
+          const result = await elbowParallel(x, customers, 3, { kMin: 1, kMax: Math.min(10, customers), nInit, maxIter, tol, seed, silhouettes: false, keepClusterings }, helpers);
           // Without a knee, the default k — or every customer its own segment when there are fewer.
-          params.k = result.suggestedK ?? Math.min(4, rows.length);
+          params.k = result.suggestedK ?? Math.min(4, customers);
           clustering = result.points.find((p) => p.k === params.k)?.clustering;
           if (result.suggestedK === null) ctx.warn(`the elbow curve has no clear knee; using k = ${params.k}`);
           else ctx.info(`elbow knee: k = ${params.k}`);
@@ -137,9 +140,10 @@ Example:
           let silhouette: (() => Promise<number>) | undefined;
           const onLabels = (features: Float64Array, final: Int32Array) => {
             const options = { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed };
-            if (params.k >= 2) silhouette = startSilhouette(features, rows.length, 3, final, params.k, options, helpers);
+            if (params.k >= 2) silhouette = startSilhouette(features, customers, 3, final, params.k, options, helpers);
           };
-          fit = await runInterruptibly(fitSteps(rows, params, { customNames: labels, silhouette: false, clustering, onLabels }));
+          const kmeans = (x: Float64Array, n: number, d: number, options: KMeansOptions) => kmeansParallelSteps(x, n, d, options, helpers);
+          fit = await runInterruptibly(fitSteps(rows, params, { customNames: labels, silhouette: false, clustering, onLabels, kmeans }));
           if (silhouette !== undefined) fit.silhouette = await silhouette();
         } catch (error) {
           // A data error of the fit (one customer, too few distinct ones) is about this input: name it.
@@ -160,7 +164,7 @@ Example:
             rowsRead: report?.rowsRead ?? null,
             rowsKept: report?.rowsKept ?? null,
             dropped: report?.dropped ?? null,
-            customers: rows.length,
+            customers,
           },
           params,
           scaler: fit.scaler,
@@ -170,7 +174,7 @@ Example:
           segments: fit.segments,
         };
         await writeModel(path, model);
-        ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(rows.length)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
+        ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(customers)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
         const summary = summaryFromModel(model);
         await withSink(await ctx.openOutput(), async (out) => {
           if (format === 'json' || format === 'ndjson') {
