@@ -13,7 +13,7 @@ import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords } from '../../render/table.js';
 import type { Context } from '../context.js';
 import { readCustomers } from '../load.js';
-import { addCommonOptions, addInputOptions, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addEngineOption, addInputOptions, type RawInputOptions } from '../options.js';
 
 interface OutputRow {
   row: RfmRow & Partial<RfmCustomer>;
@@ -60,6 +60,7 @@ export function rfmCommand(run: (action: (ctx: Context) => Promise<void>) => (..
     .option('--extended', 'add first/last purchase, tenure_days and avg_order_value')
     .option('--report <file>', 'also write the per-rule drop counts as JSON to FILE');
   addInputOptions(command);
+  addEngineOption(command);
   addCommonOptions(command);
   command.addHelpText(
     'after',

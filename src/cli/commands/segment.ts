@@ -19,7 +19,7 @@ import { renderRecords, renderWindow, RowWindow } from '../../render/table.js';
 import { escapeControl } from '../../render/text.js';
 import type { Context, Format } from '../context.js';
 import { announceDrops, cleaningSummary } from '../load.js';
-import { addCommonOptions, addInputOptions, addModelOption, loadOptions, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addEngineOption, addInputOptions, addModelOption, loadOptions, type RawInputOptions } from '../options.js';
 import type { RunWrapper } from './index.js';
 
 interface SegmentOptions extends RawInputOptions {
@@ -214,6 +214,7 @@ export function segmentCommand(run: RunWrapper): Command {
     .option('--explain', 'add the scaled features and the distance to every centroid');
   addModelOption(command);
   addInputOptions(command);
+  addEngineOption(command);
   addCommonOptions(command);
   command.addHelpText(
     'after',

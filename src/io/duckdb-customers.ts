@@ -1,0 +1,673 @@
+/**
+ * `--engine duckdb`: the read, the cleaning rules and the RFM aggregation of a transaction log
+ * run in an embedded DuckDB (duckdb.ts), from CSV, .csv.gz or Parquet, with the default engine's
+ * results. What decides how the file is read stays the default engine's own code: the header and
+ * its delimiter (table.ts), the columns (columns.ts), the forced or known date order and decimal
+ * marks (value-layouts.ts), and every value SQL does not read itself (duckdb-values.ts `other`).
+ * Where the two engines could read a file differently, this refuses with the reason and the way
+ * out (drop --engine duckdb) instead.
+ *
+ * Two passes over the file: one counts the values of each class (to decide the date order and
+ * the decimal marks from the whole column, as value-layouts.ts does), one applies the rules and
+ * aggregates. Row numbers (and so lines) are computed only when a message or a decision needs them.
+ */
+import { Readable } from 'node:stream';
+import { RULE_ORDER, emptyDropCounts, type CleaningReport, type DropRule, type ParsedRow } from '../core/clean.js';
+import { RfmError, dataError, usageError } from '../core/errors.js';
+import { DAY_MS, type RfmCustomer, type RfmRow } from '../core/rfm.js';
+import { detectColumns, detectRfmColumns, isRfmHeader, type ColumnMapping } from './columns.js';
+import type { LoadedCustomers, LoadOptions } from './customers.js';
+import { orderEvidence, parseTimestamp, type DateOrder } from './dates.js';
+import { dropWarnings, firstBadColumn, type FirstBad } from './drop-warnings.js';
+import {
+  DuckSession,
+  csvColumn,
+  duckMessage,
+  readCsvSql,
+  readError,
+  readParquetSql,
+  sqlIdentifier,
+  withDuckdb,
+  isParquetFile,
+  type DuckSettings,
+} from './duckdb.js';
+import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
+import { needsRowPath } from './export-layouts.js';
+import { NumberColumn, type DecimalMark } from './number-layout.js';
+import { openInput } from './source.js';
+import { readTable, type Delimiter } from './table.js';
+import { MAX_WAITING_ROWS, ValueReaders, type ValueLayouts } from './value-layouts.js';
+import { nothingKeptError } from './transactions.js';
+
+/** 2^80 and 2^126, as text DuckDB reads into exact doubles. */
+const SCALE = (2n ** 80n).toString();
+const LIMIT = (2n ** 126n).toString();
+
+/** Distinct values of a class SQL does not read that are checked with the default engine's parsers. */
+const OTHER_VALUES_CHECKED = 1000;
+
+const fallback = 'drop --engine duckdb to read it with the default engine';
+
+function refusal(name: string, why: string, hint = fallback): RfmError {
+  return usageError(`--engine duckdb cannot read ${name} the way the default engine does: ${why}`, hint);
+}
+
+/** What the default engine's reader decides from the first line of a text file. */
+interface TextHeader {
+  fields: string[];
+  delimiter: Delimiter | 'xlsx';
+}
+
+const STOP = Symbol('header read');
+
+async function readTextHeader(path: string): Promise<{ header: TextHeader; gzip: boolean }> {
+  const source = await openInput(path, Readable.from([]));
+  let header: TextHeader | undefined;
+  try {
+    await readTable(source, {
+      header(fields, delimiter) {
+        header = { fields, delimiter };
+        throw STOP;
+      },
+      rows: () => undefined,
+    });
+  } catch (error) {
+    if (error !== STOP) throw error;
+  } finally {
+    await source.file?.close();
+  }
+  if (source.kind === 'xlsx') throw refusal(path, 'it is an .xlsx workbook, which DuckDB does not read here');
+  const handle = await import('node:fs/promises').then((fs) => fs.open(path, 'r'));
+  const head = Buffer.alloc(4);
+  try {
+    await handle.read(head, 0, 4, 0);
+  } finally {
+    await handle.close();
+  }
+  return { header: header!, gzip: head[0] === 0x1f && head[1] === 0x8b };
+}
+
+/** The SQL reading one role's column: its text (for CSV and text Parquet columns) or typed value. */
+type ColumnType = 'text' | 'number' | 'timestamp' | 'date';
+
+interface Relation {
+  from: string;
+  header: string[];
+  /** The SQL expression of header column i (a CSV's positional name, a Parquet column's name). */
+  column(i: number): string;
+  type(i: number): ColumnType;
+  delimiter: Delimiter | 'xlsx' | 'parquet';
+  encoding: 'utf-8' | 'latin1';
+}
+
+function parquetType(duckType: string): ColumnType {
+  const t = duckType.toUpperCase();
+  if (t === 'VARCHAR' || t.startsWith('VARCHAR')) return 'text';
+  if (t === 'DATE') return 'date';
+  if (t.startsWith('TIMESTAMP')) return 'timestamp';
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return 'number';
+  return 'text';
+}
+
+async function parquetRelation(db: DuckSession, path: string): Promise<Relation> {
+  const from = readParquetSql(path);
+  let described: Record<string, unknown>[];
+  try {
+    described = await db.rows(`DESCRIBE SELECT * FROM ${from}`);
+  } catch (error) {
+    throw readError(error, path);
+  }
+  const header = described.map((r) => String(r.column_name));
+  const types = described.map((r) => parquetType(String(r.column_type)));
+  return { from, header, column: (i) => sqlIdentifier(header[i]), type: (i) => types[i], delimiter: 'parquet', encoding: 'utf-8' };
+}
+
+/** A role's text for the value expressions: a text column trimmed as JavaScript trims, a typed one as text. */
+const textOf = (r: Relation, i: number) => (r.type(i) === 'text' ? jsTrimSql(r.column(i)) : `CAST(${r.column(i)} AS VARCHAR)`);
+
+interface Decisions {
+  order: DateOrder;
+  marks: Partial<Record<'quantity' | 'price' | 'amount', DecimalMark>>;
+  layouts: ValueLayouts;
+}
+
+const NUMBER_ROLES = ['quantity', 'price', 'amount'] as const;
+type NumberRole = (typeof NUMBER_ROLES)[number];
+
+/** The per-row columns every pass reads: raw texts, classes, and the date parts. */
+function classedSql(r: Relation, m: ColumnMapping): string {
+  const c = m.columns;
+  const select = [
+    `${r.type(c.customer) === 'text' ? customerIdSql(r.column(c.customer)) : customerIdSql(`CAST(${r.column(c.customer)} AS VARCHAR)`)} AS customer_id`,
+    `${c.invoice < 0 ? "''" : r.type(c.invoice) === 'text' ? `coalesce(${r.column(c.invoice)}, '')` : `coalesce(CAST(${r.column(c.invoice)} AS VARCHAR), '')`} AS invoice`,
+  ];
+  const dateType = r.type(c.date);
+  select.push(`${dateType === 'text' ? jsTrimSql(r.column(c.date)) : `CAST(${r.column(c.date)} AS VARCHAR)`} AS date_text`);
+  if (dateType === 'date') select.push(`CAST(epoch_ms(CAST(${r.column(c.date)} AS TIMESTAMP)) AS DOUBLE) AS date_typed`);
+  else if (dateType === 'timestamp') select.push(`CAST(epoch_ms(${r.column(c.date)}) AS DOUBLE) AS date_typed`);
+  for (const role of NUMBER_ROLES) {
+    const i = c[role];
+    if (i < 0) continue;
+    if (r.type(i) === 'number') select.push(`CAST(${r.column(i)} AS VARCHAR) AS ${role}_text, (CASE WHEN isfinite(CAST(${r.column(i)} AS DOUBLE)) THEN CAST(${r.column(i)} AS DOUBLE) END) AS ${role}_typed`);
+    else select.push(`${textOf(r, i)} AS ${role}_text`);
+  }
+  const classes = [dateType === 'text' ? `${dateClassSql('date_text')} AS date_class` : `(CASE WHEN date_typed IS NULL THEN 'empty' ELSE 'typed' END) AS date_class`];
+  for (const role of NUMBER_ROLES) {
+    const i = c[role];
+    if (i < 0) continue;
+    classes.push(r.type(i) === 'number' ? `(CASE WHEN ${role}_typed IS NULL THEN 'empty' ELSE 'typed' END) AS ${role}_class` : `${numberClassSql(`${role}_text`)} AS ${role}_class`);
+  }
+  const parts = dateType === 'text' ? `, ${dateFieldsSql('date_text')}` : '';
+  return (
+    `raw AS (SELECT ${select.join(', ')} FROM ${r.from}),\n` +
+    `parts AS (SELECT *${parts} FROM raw),\n` +
+    `classed AS (SELECT *, ${classes.join(', ')}${dateType === 'text' ? `, ${orderEvidenceSql('date_class')} AS evidence` : ', NULL AS evidence'} FROM parts)`
+  );
+}
+
+interface ClassCount {
+  hasCustomer: boolean;
+  dateClass: string;
+  evidence: string | null;
+  classes: Partial<Record<NumberRole, string>>;
+  n: number;
+}
+
+/** Evidence for one column: counts of each kind over every row and over rows with a customer. */
+interface Evidence {
+  all: Map<string, number>;
+  customers: Map<string, number>;
+}
+
+const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+
+function evidenceOf(counts: ClassCount[], key: (c: ClassCount) => string | null | undefined): Evidence {
+  const e: Evidence = { all: new Map(), customers: new Map() };
+  for (const c of counts) {
+    const k = key(c);
+    if (k === null || k === undefined) continue;
+    add(e.all, k, c.n);
+    if (c.hasCustomer) add(e.customers, k, c.n);
+  }
+  return e;
+}
+
+/** The first row (1-based, in file order) of each condition, or undefined; file order needs insertion order kept. */
+async function firstRows(db: DuckSession, ctes: string, conditions: Record<string, string>): Promise<Record<string, number | undefined>> {
+  const names = Object.keys(conditions);
+  if (names.length === 0) return {};
+  const aggregates = names.map((n, i) => `min(rn) FILTER (WHERE ${conditions[n]}) AS f${i}`).join(', ');
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    const [row] = await db.rows(`WITH ${ctes},\nnumbered AS (SELECT row_number() OVER () AS rn, * FROM classed)\nSELECT ${aggregates} FROM numbered`);
+    return Object.fromEntries(names.map((n, i) => [n, row[`f${i}`] === null ? undefined : Number(row[`f${i}`])]));
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
+}
+
+/** The text of the row-th row's column (1-based), for messages. */
+async function textAt(db: DuckSession, ctes: string, row: number, column: string): Promise<string> {
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    const [r] = await db.rows(`WITH ${ctes},\nnumbered AS (SELECT row_number() OVER () AS rn, * FROM classed)\nSELECT ${column} AS v FROM numbered WHERE rn = ${row}`);
+    return String(r?.v ?? '');
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
+}
+
+/** The line of data row `row` (1-based) in a file with a header (a quoted field spanning lines would shift it). */
+const lineOf = (row: number) => row + 1;
+
+/**
+ * Decides the date order and each number column's mark from the class counts, as value-layouts.ts
+ * decides them row by row; throws the default engine's kind of error for a contradiction or a
+ * column that never decides, and refuses where the row-by-row decision could come out otherwise.
+ */
+async function decide(db: DuckSession, ctes: string, name: string, r: Relation, m: ColumnMapping, options: LoadOptions, counts: ClassCount[], others: OtherValues): Promise<Decisions> {
+  const c = m.columns;
+  const delimiter = r.delimiter === 'parquet' ? ',' : r.delimiter;
+  const readers = new ValueReaders(r.header, c, { file: name, delimiter, dateOrder: options.dateOrder, decimal: options.decimal });
+  const layouts = readers.describe(r.encoding);
+  const windows: { first: number; decided: number; what: string }[] = [];
+
+  // The date order.
+  let order: DateOrder = readers.date.order ?? 'mdy';
+  const dateEvidence = evidenceOf(counts, (x) => x.evidence);
+  for (const [text, value] of others.date) {
+    const e = orderEvidence(text);
+    if (e !== 'none') {
+      add(dateEvidence.all, e, value.all);
+      add(dateEvidence.customers, e, value.customers);
+    }
+  }
+  if (options.dateOrder === undefined) {
+    const decision = (map: Map<string, number>) => {
+      const dmy = (map.get('dmy') ?? 0) > 0;
+      const mdy = (map.get('mdy') ?? 0) > 0;
+      const known = readers.date.order;
+      if (known !== undefined) return (known === 'dmy' ? mdy : dmy) ? 'contradiction' : known;
+      if (dmy && mdy) return 'contradiction';
+      if (dmy || mdy) return dmy ? 'dmy' : 'mdy';
+      return (map.get('either') ?? 0) > 0 ? 'ambiguous' : 'none';
+    };
+    const byCustomers = decision(dateEvidence.customers);
+    if (byCustomers !== decision(dateEvidence.all)) {
+      throw refusal(name, `date column "${r.header[c.date]}" decides its day/month order differently with and without the rows that lack a customer id`, `give --date-format dmy or mdy, or ${fallback}`);
+    }
+    const column = `date column "${r.header[c.date]}"`;
+    if (byCustomers === 'contradiction') {
+      throw dataError(`${column} mixes date orders: some dates are day first (D/M/YYYY), others month first (M/D/YYYY)`, {
+        file: name,
+        column: c.date + 1,
+        hint: 'give --date-format dmy or --date-format mdy (dates that do not fit are then dropped as invalid), or fix the column',
+      });
+    }
+    if (byCustomers === 'ambiguous') {
+      throw dataError(`${column} has no date with a day above 12, so its dates may be day first or month first`, {
+        file: name,
+        column: c.date + 1,
+        hint: 'say which with --date-format dmy (D/M/YYYY) or --date-format mdy (M/D/YYYY)',
+      });
+    }
+    if ((byCustomers === 'dmy' || byCustomers === 'mdy') && readers.date.order === undefined) {
+      order = byCustomers;
+      const rows = await firstRows(db, ctes, { decided: `evidence = '${order}'`, either: `evidence = 'either'` });
+      if (rows.decided === undefined) throw refusal(name, `the first date deciding the order of ${column} is in a layout SQL does not read`);
+      const value = await textAt(db, ctes, rows.decided, 'date_text');
+      layouts.date = { ...layouts.date!, order, decidedBy: { by: 'value', line: lineOf(rows.decided), value } };
+      if (rows.either !== undefined && rows.either < rows.decided) windows.push({ first: rows.either, decided: rows.decided, what: `the day/month order of ${column}` });
+    } else {
+      layouts.date = { ...layouts.date!, order: readers.date.order ?? null };
+    }
+  }
+
+  // The decimal mark of each number column.
+  const marks: Decisions['marks'] = {};
+  for (const role of NUMBER_ROLES) {
+    const i = c[role];
+    if (i < 0) continue;
+    const reader = readers[role]!;
+    if (reader.mark !== undefined || r.type(i) === 'number') {
+      marks[role] = reader.mark ?? '.';
+      continue;
+    }
+    const kind = (cls: string | undefined) =>
+      cls === 'point' || cls === 'point-grouped' ? 'point' : cls === 'comma' || cls === 'comma-grouped' ? 'comma' : cls === 'point?' || cls === 'comma?' ? 'ambiguous' : null;
+    const e = evidenceOf(counts, (x) => kind(x.classes[role]));
+    const decision = (map: Map<string, number>) => {
+      const point = (map.get('point') ?? 0) > 0;
+      const comma = (map.get('comma') ?? 0) > 0;
+      if (point && comma) return 'contradiction';
+      if (point || comma) return point ? '.' : ',';
+      return (map.get('ambiguous') ?? 0) > 0 ? 'ambiguous' : 'none';
+    };
+    const byCustomers = decision(e.customers);
+    const column = `${role} column "${r.header[i]}"`;
+    if (byCustomers !== decision(e.all)) throw refusal(name, `${column} decides its decimal mark differently with and without the rows that lack a customer id`, `give --decimal . or --decimal ,, or ${fallback}`);
+    if (byCustomers === 'contradiction') {
+      throw dataError(`${column} mixes decimal marks: some values have a decimal point, others a decimal comma`, {
+        file: name,
+        column: i + 1,
+        hint: 'give --decimal . or --decimal , (values that do not fit are then dropped as invalid numbers), or fix the column',
+      });
+    }
+    if (byCustomers === 'ambiguous') {
+      throw dataError(`${column} has no value that tells a decimal point from a thousands separator (values like 1.234 or 1,234)`, {
+        file: name,
+        column: i + 1,
+        hint: 'say which with --decimal . or --decimal ,',
+      });
+    }
+    const mark: DecimalMark = byCustomers === ',' ? ',' : '.';
+    marks[role] = mark;
+    const layout = layouts.numbers.find((n) => n.role === role)!;
+    if (byCustomers === '.' || byCustomers === ',') {
+      const decisive = mark === '.' ? `${role}_class IN ('point', 'point-grouped')` : `${role}_class IN ('comma', 'comma-grouped')`;
+      const rows = await firstRows(db, ctes, { decided: decisive, either: `${role}_class IN ('point?', 'comma?')` });
+      const value = await textAt(db, ctes, rows.decided!, `${role}_text`);
+      layout.decimal = mark;
+      layout.decidedBy = { by: 'value', line: lineOf(rows.decided!), value };
+      if (rows.either !== undefined && rows.either < rows.decided!) windows.push({ first: rows.either, decided: rows.decided!, what: `the decimal mark of ${column}` });
+    }
+    const grouped = counts.some((x) => x.classes[role] === (mark === '.' ? 'point-grouped' : 'comma-grouped') || x.classes[role] === (mark === '.' ? 'comma?' : 'point?'));
+    if (grouped) layout.thousands = mark === '.' ? ',' : '.';
+  }
+  for (const role of NUMBER_ROLES) {
+    const i = c[role];
+    if (i < 0 || readers[role]?.mark === undefined) continue;
+    const mark = readers[role]!.mark!;
+    const grouped = counts.some((x) => x.classes[role] === (mark === '.' ? 'point-grouped' : 'comma-grouped') || x.classes[role] === (mark === '.' ? 'comma?' : 'point?'));
+    if (grouped) layouts.numbers.find((n) => n.role === role)!.thousands = mark === '.' ? ',' : '.';
+  }
+  // Rows wait while a column is undecided (value-layouts.ts): at most MAX_WAITING_ROWS of them.
+  if (windows.length > 0) {
+    const first = Math.min(...windows.map((w) => w.first));
+    const decided = Math.max(...windows.map((w) => w.decided));
+    if (decided - first >= MAX_WAITING_ROWS - 1) {
+      throw refusal(name, `${windows[0].what} is decided only on line ${lineOf(decided)}, more than ${MAX_WAITING_ROWS} rows after an ambiguous value on line ${lineOf(first)}`, 'give --date-format or --decimal');
+    }
+  }
+  return { order, marks, layouts };
+}
+
+/** Distinct texts SQL does not read, per column: how often each occurs over all rows and customer rows. */
+interface OtherValues {
+  date: Map<string, { all: number; customers: number }>;
+  numbers: Partial<Record<NumberRole, Map<string, { all: number; customers: number }>>>;
+}
+
+async function otherValues(db: DuckSession, ctes: string, name: string, m: ColumnMapping, counts: ClassCount[]): Promise<OtherValues> {
+  const result: OtherValues = { date: new Map(), numbers: {} };
+  const fetch = async (textColumn: string, classColumn: string, what: string) => {
+    const map = new Map<string, { all: number; customers: number }>();
+    const rows = await db.rows(
+      `WITH ${ctes}\nSELECT ${textColumn} AS v, count(*) AS n, count(*) FILTER (WHERE customer_id <> '') AS nc FROM classed WHERE ${classColumn} = 'other' GROUP BY ALL LIMIT ${OTHER_VALUES_CHECKED + 1}`,
+    );
+    if (rows.length > OTHER_VALUES_CHECKED) {
+      throw refusal(name, `${what} has more than ${OTHER_VALUES_CHECKED} distinct values in layouts SQL does not read`);
+    }
+    for (const row of rows) map.set(String(row.v), { all: Number(row.n), customers: Number(row.nc) });
+    return map;
+  };
+  if (counts.some((x) => x.dateClass === 'other')) result.date = await fetch('date_text', 'date_class', `date column`);
+  for (const role of NUMBER_ROLES) {
+    if (m.columns[role] >= 0 && counts.some((x) => x.classes[role] === 'other')) result.numbers[role] = await fetch(`${role}_text`, `${role}_class`, `${role} column`);
+  }
+  return result;
+}
+
+/** Refuses when the default engine reads one of the values SQL leaves aside: the engines would differ. */
+function checkOthers(name: string, r: Relation, m: ColumnMapping, options: LoadOptions, others: OtherValues): void {
+  for (const text of others.date.keys()) {
+    const orders: DateOrder[] = options.dateOrder !== undefined ? [options.dateOrder] : ['mdy', 'dmy'];
+    if (orders.some((o) => !Number.isNaN(parseTimestamp(text, o)))) {
+      throw refusal(name, `date "${text}" in column "${r.header[m.columns.date]}" is in a layout --engine duckdb does not read (it reads YYYY-MM-DD[ HH:MM[:SS]][ zone], YYYY/MM/DD, YYYYMMDD, D/M/YYYY or M/D/YYYY, D.M.YYYY, DD-MM-YYYY)`);
+    }
+  }
+  const delimiter = r.delimiter === 'parquet' ? ',' : r.delimiter;
+  for (const role of NUMBER_ROLES) {
+    const values = others.numbers[role];
+    if (values === undefined) continue;
+    const i = m.columns[role];
+    for (const text of values.keys()) {
+      const fresh = new NumberColumn(role, r.header[i], i, { file: name, forced: options.decimal, delimiter }, { waiting: 0 });
+      let read: number;
+      try {
+        read = fresh.parse(text, 0);
+      } catch {
+        read = 0;
+      }
+      if (!Number.isNaN(read) || fresh.waiting || fresh.describe().currency !== null) {
+        throw refusal(name, `${role} "${text}" in column "${r.header[i]}" is written in a way --engine duckdb does not read (it reads plain numbers like 1234.50, 1,234.50 or 1234,50)`);
+      }
+    }
+  }
+}
+
+/** The rule (in RULE_ORDER) that drops a typed row, as clean.ts dropRule; NULL when it is kept. */
+function ruleSql(m: ColumnMapping, options: LoadOptions): string {
+  const c = m.columns;
+  const o = options.cleaning;
+  const hasAmount = c.amount >= 0;
+  const hasQuantity = c.quantity >= 0;
+  const whens = [`WHEN customer_id = '' THEN 'missing_customer'`];
+  if (!o.keepCancelled) whens.push(`WHEN regexp_full_match(invoice, 'C[0-9]+') OR (ascii(invoice) <= 32 AND regexp_full_match(${jsTrimSql('invoice')}, 'C[0-9]+')) THEN 'cancelled'`);
+  whens.push(`WHEN ms IS NULL THEN 'invalid_date'`);
+  whens.push(hasAmount ? `WHEN amount IS NULL THEN 'invalid_number'` : `WHEN quantity IS NULL OR price IS NULL THEN 'invalid_number'`);
+  if (hasQuantity && !o.keepNonpositiveQuantity) {
+    whens.push(`WHEN quantity IS NULL THEN 'invalid_number'`, `WHEN quantity <= 0 THEN 'nonpositive_quantity'`);
+  }
+  if (!o.keepNonpositivePrice) whens.push(`WHEN ${hasAmount ? 'amount' : 'price'} <= 0 THEN 'nonpositive_price'`);
+  if (options.asOf !== undefined && options.asOfFromModel !== true) whens.push(`WHEN ms > ${Math.trunc(options.asOf)} THEN 'after_as_of'`);
+  return `(CASE ${whens.join(' ')} END)`;
+}
+
+function typedSql(r: Relation, m: ColumnMapping, d: Decisions): string {
+  const c = m.columns;
+  const ms = r.type(c.date) === 'text' ? dateMsSql('date_class', d.order) : 'date_typed';
+  const select = ['customer_id', 'invoice', 'date_text', `${ms} AS ms`];
+  for (const role of NUMBER_ROLES) {
+    const i = c[role];
+    if (i < 0) continue;
+    select.push(`${role}_text`, r.type(i) === 'number' ? `${role}_typed AS ${role}` : `${numberValueSql(`${role}_text`, `${role}_class`, d.marks[role]!)} AS ${role}`);
+  }
+  return `typed AS (SELECT ${select.join(', ')} FROM classed)`;
+}
+
+export interface DuckLoad {
+  /** The file (a path: DuckDB reads files, not stdin). */
+  path: string;
+  settings: DuckSettings;
+}
+
+/**
+ * Reads customers through DuckDB; undefined for a CSV RFM table (nothing to aggregate: the caller
+ * reads it with the default engine, which gives the same rows by definition).
+ */
+export async function loadCustomersDuckdb(load: DuckLoad, options: LoadOptions): Promise<LoadedCustomers | undefined> {
+  const name = load.path;
+  if (options.names !== undefined) throw refusal(name, 'it has no header line (--no-header)');
+  if (options.cleaning.dedupe) throw refusal(name, '--dedupe compares whole lines as the default reader splits them');
+  const parquet = await isParquetFile(name);
+  let text: { header: TextHeader; gzip: boolean } | undefined;
+  if (!parquet) {
+    text = await readTextHeader(name);
+    if (text.header.delimiter === 'whitespace') throw refusal(name, 'its columns are separated by spaces (a CDNOW-style text file)');
+    if (text.header.delimiter === 'xlsx') throw refusal(name, 'it is an .xlsx workbook');
+  }
+  return withDuckdb(load.settings, async (db) => {
+    for (const macro of VALUE_MACROS) await db.run(macro);
+    const attempt = async (encoding: 'utf-8' | 'latin1'): Promise<LoadedCustomers | undefined> => {
+      let relation: Relation;
+      if (parquet) relation = await parquetRelation(db, name);
+      else {
+        const { header, gzip } = text!;
+        const from = readCsvSql({ path: name, delimiter: header.delimiter as ',' | ';' | '\t', columnCount: header.fields.length, gzip, encoding: encoding === 'latin1' ? 'latin-1' : 'utf-8' });
+        relation = { from, header: header.fields, column: (i) => sqlIdentifier(csvColumn(i)), type: () => 'text', delimiter: header.delimiter, encoding };
+      }
+      return aggregate(db, name, relation, options);
+    };
+    try {
+      return await attempt('utf-8');
+    } catch (error) {
+      // Not UTF-8 somewhere: the default engine then reads the whole file as latin1 (source.ts).
+      if (!parquet && !(error instanceof RfmError) && /unicode|utf-8/i.test(duckMessage(error))) {
+        try {
+          return await attempt('latin1');
+        } catch (second) {
+          throw readError(second, name);
+        }
+      }
+      throw readError(error, name);
+    }
+  });
+}
+
+async function aggregate(db: DuckSession, name: string, r: Relation, options: LoadOptions): Promise<LoadedCustomers | undefined> {
+  const kind = options.inputKind === 'auto' ? (isRfmHeader(r.header) ? 'rfm' : 'transactions') : options.inputKind;
+  if (kind === 'rfm') {
+    if (r.delimiter !== 'parquet') return undefined;
+    return rfmTable(db, name, r, options);
+  }
+  const m = detectColumns(r.header, options.columns, name);
+  if (needsRowPath(m)) {
+    const what = m.layout !== null ? `it is a ${m.layout}, whose status, refund or order-level columns` : 'its status column';
+    throw refusal(name, `${what} are read row by row in file order`);
+  }
+  const classed = classedSql(r, m);
+  const classRows = await db.rows(
+    `WITH ${classed}\nSELECT customer_id <> '' AS has_customer, date_class, evidence${NUMBER_ROLES.filter((x) => m.columns[x] >= 0).map((x) => `, ${x}_class`).join('')}, count(*) AS n FROM classed GROUP BY ALL`,
+  );
+  const counts: ClassCount[] = classRows.map((row) => ({
+    hasCustomer: row.has_customer === true,
+    dateClass: String(row.date_class),
+    evidence: row.evidence === null ? null : String(row.evidence),
+    classes: Object.fromEntries(NUMBER_ROLES.filter((x) => m.columns[x] >= 0).map((x) => [x, String(row[`${x}_class`])])),
+    n: Number(row.n),
+  }));
+  const others = await otherValues(db, classed, name, m, counts);
+  checkOthers(name, r, m, options, others);
+  const decisions = await decide(db, classed, name, r, m, options, counts, others);
+
+  const byInvoice = m.columns.invoice >= 0;
+  const key = byInvoice ? 'invoice' : `floor(ms / ${DAY_MS})`;
+  const value = m.columns.amount >= 0 ? 'amount' : 'quantity * price';
+  const ruled = `${classed},\n${typedSql(r, m, decisions)},\nruled AS (SELECT *, ${ruleSql(m, options)} AS rule FROM typed)`;
+  // Monetary is summed exactly: each line value (a double) times 2^80 is an integer (for values
+  // from 2^-28 to 2^46 at least), summed as HUGEINT in any order, and rounded once to a double in
+  // JavaScript, which is the sum the default engine's compensated sum gives. Values outside that
+  // range are counted, and refused.
+  const scaled = `(CASE WHEN rule IS NULL THEN ${value} * CAST('${SCALE}' AS DOUBLE) END)`;
+  const ctes =
+    `${ruled},\n` +
+    // One group per customer and invoice (or day) first: each is small, and spills to disk when many.
+    `grouped AS MATERIALIZED (SELECT rule, CASE WHEN rule IS NULL THEN customer_id END AS customer_id, CASE WHEN rule IS NULL THEN ${key} END AS k, ` +
+    `count(*) AS n, min(ms) AS first_ms, max(ms) AS last_ms, sum(CAST(${scaled} AS HUGEINT)) AS monetary, ` +
+    `count(*) FILTER (WHERE ${scaled} <> floor(${scaled}) OR abs(${scaled}) >= CAST('${LIMIT}' AS DOUBLE)) AS inexact FROM ruled GROUP BY ALL)`;
+  const result = await db.columns(
+    `WITH ${ctes}\n` +
+      `SELECT rule, NULL AS customer_id, CAST(sum(n) AS DOUBLE) AS n, NULL::DOUBLE AS first_ms, NULL::DOUBLE AS last_ms, NULL::DOUBLE AS frequency, NULL::HUGEINT AS monetary, CAST(sum(inexact) AS DOUBLE) AS inexact FROM grouped WHERE rule IS NOT NULL GROUP BY rule\n` +
+      `UNION ALL SELECT NULL, customer_id, CAST(sum(n) AS DOUBLE), min(first_ms), max(last_ms), CAST(count(*) AS DOUBLE), sum(monetary), CAST(sum(inexact) AS DOUBLE) FROM grouped WHERE rule IS NULL GROUP BY customer_id`,
+  );
+  if ((result.inexact as number[]).some((x) => x > 0)) {
+    throw refusal(name, 'some line values are too small (below 4e-9) or too large (above 7e13) to be summed exactly in SQL');
+  }
+  const dropped = emptyDropCounts();
+  const ids: string[] = [];
+  const rows: number[] = [];
+  let rowsRead = 0;
+  let latest = -Infinity;
+  const n = result.n.length;
+  for (let i = 0; i < n; i++) {
+    const count = result.n[i] as number;
+    rowsRead += count;
+    const rule = result.rule[i] as DropRule | 'after_as_of' | null;
+    if (rule !== null) {
+      dropped[rule] = count;
+      continue;
+    }
+    ids.push(result.customer_id[i] as string);
+    rows.push(i);
+    const last = result.last_ms[i] as number;
+    if (last > latest) latest = last;
+  }
+  const report: CleaningReport = { source: name, rowsRead, rowsKept: rowsRead - Object.values(dropped).reduce((a, b) => a + b, 0), dropped };
+  if (report.rowsKept + dropped.after_as_of === 0) throw nothingKeptError({ ...report, dropped: { ...dropped, after_as_of: 0 } });
+  if (ids.length === 0) throw dataError(`every kept row of ${name} is after the as-of date`, { file: name, hint: 'choose a later --as-of' });
+
+  // As-of as loadCustomers decides it (a model's as-of gives way to a newer log).
+  const modelAsOf = options.asOfFromModel === true ? options.asOf : undefined;
+  const newer = modelAsOf !== undefined && latest > modelAsOf;
+  const asOf = (newer ? undefined : modelAsOf) ?? (options.asOfFromModel === true ? undefined : options.asOf) ?? latest + DAY_MS;
+  // Code-unit order of the ids, as RfmAccumulator.finish (DuckDB sorts by bytes).
+  const order = ids.map((_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  const customers: RfmCustomer[] = order.map((j) => {
+    const i = rows[j];
+    const last = result.last_ms[i] as number;
+    return {
+      customerId: ids[j],
+      recency: Math.floor((asOf - last) / DAY_MS),
+      frequency: result.frequency[i] as number,
+      monetary: Number(result.monetary[i] as bigint) / 2 ** 80,
+      firstPurchase: result.first_ms[i] as number,
+      lastPurchase: last,
+    };
+  });
+  const overflow = customers.find((x) => !Number.isFinite(x.monetary));
+  if (overflow !== undefined) {
+    throw dataError(`the monetary total of customer ${overflow.customerId.slice(0, 40)} in ${name} is too large to represent (beyond 1.8e308)`, {
+      file: name,
+      hint: 'check the quantity and price (or amount) columns: they hold values no sale has',
+    });
+  }
+  const firstBad = await firstBadValues(db, ruled, r, m, report);
+  return {
+    kind: 'transactions',
+    customers,
+    asOf,
+    report,
+    layouts: decisions.layouts,
+    newerThanModel: newer ? { latestPurchase: latest, modelAsOf: modelAsOf! } : undefined,
+    columnsNotice: m.notice,
+    warnings: dropWarnings(report, firstBad),
+  };
+}
+
+/** The first dropped row of each rule a warning will name (drop-warnings.ts): its line, column and value. */
+async function firstBadValues(db: DuckSession, ctes: string, r: Relation, m: ColumnMapping, report: CleaningReport): Promise<FirstBad> {
+  // Which rules warn does not depend on the row: ask dropWarnings with a placeholder for each.
+  const placeholder: FirstBad = {};
+  for (const rule of RULE_ORDER) if (report.dropped[rule] > 0) placeholder[rule] = { line: 0, column: 'x', value: 'x' };
+  const rules = dropWarnings(report, placeholder).map((w) => w.rule);
+  if (rules.length === 0) return {};
+  const c = m.columns;
+  const texts = (['customer_id', 'invoice', 'date_text', ...NUMBER_ROLES.filter((x) => c[x] >= 0).map((x) => `${x}_text`)] as const).join(', ');
+  await db.run('SET preserve_insertion_order = true');
+  let found: Record<string, unknown>[];
+  try {
+    found = await db.rows(
+      `WITH ${ctes},\nnumbered AS (SELECT row_number() OVER () AS rn, * FROM ruled)\n` +
+        `SELECT rule, arg_min(rn, rn) AS rn, arg_min(struct_pack(${texts.split(', ').map((t) => `${t} := ${t}`).join(', ')}, quantity := ${c.quantity >= 0 ? 'quantity' : 'NULL'}, price := ${c.price >= 0 ? 'price' : 'NULL'}, amount := ${c.amount >= 0 ? 'amount' : 'NULL'}), rn) AS row FROM numbered WHERE rule IN (${rules.map((x) => `'${x}'`).join(', ')}) GROUP BY rule`,
+    );
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
+  const firstBad: FirstBad = {};
+  for (const f of found) {
+    const rule = f.rule as DropRule;
+    const row = f.row as Record<string, unknown>;
+    const parsed: ParsedRow = {
+      customerId: String(row.customer_id ?? ''),
+      invoice: String(row.invoice ?? ''),
+      time: NaN,
+      quantity: row.quantity === null ? NaN : Number(row.quantity),
+      price: row.price === null ? NaN : Number(row.price),
+      amount: row.amount === null ? NaN : Number(row.amount),
+      hasQuantity: c.quantity >= 0,
+      hasPrice: c.price >= 0,
+      hasAmount: c.amount >= 0,
+    };
+    const column = firstBadColumn(rule, parsed, m);
+    const textOfColumn = (i: number): string => {
+      if (i === c.customer) return String(row.customer_id ?? '');
+      if (i === c.invoice) return String(row.invoice ?? '');
+      if (i === c.date) return String(row.date_text ?? '');
+      for (const role of NUMBER_ROLES) if (i === c[role]) return String(row[`${role}_text`] ?? '');
+      return '';
+    };
+    firstBad[rule] = { line: lineOf(Number(f.rn)), column: column < 0 ? '' : r.header[column], value: column < 0 ? '' : textOfColumn(column) };
+  }
+  return firstBad;
+}
+
+/** An RFM table in Parquet: its four columns, checked as parseRfmRows checks a CSV one. */
+async function rfmTable(db: DuckSession, name: string, r: Relation, options: LoadOptions): Promise<LoadedCustomers> {
+  if (options.asOf !== undefined && options.asOfFromModel !== true) {
+    throw usageError(`--as-of applies to transaction logs, but ${name} is an RFM table`, 'drop --as-of, or give the transaction log');
+  }
+  const c = detectRfmColumns(r.header, options.columns, name);
+  const id = r.type(c.customer) === 'text' ? customerIdSql(r.column(c.customer)) : customerIdSql(`CAST(${r.column(c.customer)} AS VARCHAR)`);
+  const number = (i: number) => (r.type(i) === 'number' ? `CAST(${r.column(i)} AS DOUBLE)` : `TRY_CAST(${jsTrimSql(r.column(i))} AS DOUBLE)`);
+  const result = await db.columns(`SELECT ${id} AS customer_id, ${number(c.recency)} AS recency, ${number(c.frequency)} AS frequency, ${number(c.monetary)} AS monetary FROM ${r.from}`);
+  const n = result.customer_id.length;
+  if (n === 0) throw dataError(`${name} has a header but no customers`, { file: name, hint: 'give an RFM table with at least one row' });
+  const customers: RfmRow[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const check = (metric: 'recency' | 'frequency' | 'monetary', index: number) => {
+      const v = result[metric][i] as number | null;
+      if (v === null || !(v >= 0) || !Number.isFinite(v)) {
+        throw dataError(`${metric} of row ${i + 1} of ${name} is not a number >= 0`, {
+          file: name,
+          column: index + 1,
+          hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
+        });
+      }
+      return v;
+    };
+    customers[i] = { customerId: String(result.customer_id[i]), recency: check('recency', c.recency), frequency: check('frequency', c.frequency), monetary: check('monetary', c.monetary) };
+  }
+  customers.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+  return { kind: 'rfm', customers, asOf: null, report: null, layouts: null, warnings: [] };
+}
