@@ -11,9 +11,14 @@
  * the decimal marks from the whole column, as value-layouts.ts does), one applies the rules and
  * aggregates. Row numbers (and so lines) are computed only when a message or a decision needs them.
  */
+import { isAscii } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Utf8Tracker } from './encoding.js';
 import { RULE_ORDER, emptyDropCounts, type CleaningReport, type DropRule, type ParsedRow } from '../core/clean.js';
-import { RfmError, dataError, usageError } from '../core/errors.js';
+import { RfmError, dataError, inputError, usageError } from '../core/errors.js';
 import { DAY_MS, type RfmCustomer, type RfmRow } from '../core/rfm.js';
 import { detectColumns, detectRfmColumns, isRfmHeader, type ColumnMapping } from './columns.js';
 import type { LoadedCustomers, LoadOptions } from './customers.js';
@@ -34,7 +39,6 @@ import {
 import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
 import { needsRowPath } from './export-layouts.js';
 import { NumberColumn, type DecimalMark } from './number-layout.js';
-import { openInput } from './source.js';
 import { readTable, type Delimiter } from './table.js';
 import { MAX_WAITING_ROWS, ValueReaders, type ValueLayouts } from './value-layouts.js';
 import { nothingKeptError } from './transactions.js';
@@ -60,11 +64,46 @@ interface TextHeader {
 
 const STOP = Symbol('header read');
 
+/** Bytes read for the header line (and the magic numbers). */
+const HEAD_BYTES = 1 << 20;
+
 async function readTextHeader(path: string): Promise<{ header: TextHeader; gzip: boolean }> {
-  const source = await openInput(path, Readable.from([]));
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw inputError(error.code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${error.message}`, { file: path, hint: 'check the path' });
+  });
+  const magic = Buffer.alloc(4);
+  try {
+    await handle.read(magic, 0, 4, 0);
+  } finally {
+    await handle.close();
+  }
+  const gzip = magic[0] === 0x1f && magic[1] === 0x8b;
+  // The first bytes (decompressed), read apart from DuckDB's own read of the file.
+  const raw = createReadStream(path, { highWaterMark: 1 << 16 });
+  const stream = gzip ? raw.pipe(createGunzip()) : raw;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= HEAD_BYTES) break;
+    }
+  } catch (error) {
+    throw inputError(`cannot read ${path}: ${(error as Error).message}`, { file: path, hint: gzip ? 'check that the download is complete' : 'check the file' });
+  } finally {
+    raw.destroy();
+    stream.destroy();
+  }
+  const head = Buffer.concat(chunks);
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x504b0304) throw refusal(path, 'it is an .xlsx workbook, which DuckDB does not read here');
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || head.subarray(0, 4096).includes(0)) {
+    throw refusal(path, 'it is UTF-16 text (or holds NUL bytes)');
+  }
+  // The default engine's reader decides the header and its delimiter from these bytes.
   let header: TextHeader | undefined;
   try {
-    await readTable(source, {
+    await readTable({ name: path, kind: 'text', bytes: Readable.from([head]) }, {
       header(fields, delimiter) {
         header = { fields, delimiter };
         throw STOP;
@@ -73,18 +112,28 @@ async function readTextHeader(path: string): Promise<{ header: TextHeader; gzip:
     });
   } catch (error) {
     if (error !== STOP) throw error;
-  } finally {
-    await source.file?.close();
   }
-  if (source.kind === 'xlsx') throw refusal(path, 'it is an .xlsx workbook, which DuckDB does not read here');
-  const handle = await import('node:fs/promises').then((fs) => fs.open(path, 'r'));
-  const head = Buffer.alloc(4);
+  return { header: header!, gzip };
+}
+
+/**
+ * The encoding the default engine reads the file in (encoding.ts): UTF-8, or latin1 from the first
+ * byte when it is not valid UTF-8 anywhere. Decided here, by one pass over the (decompressed)
+ * bytes, because DuckDB's reader fails on the first invalid byte instead; UTF-16 is refused.
+ */
+async function textEncoding(path: string, gzip: boolean): Promise<'utf-8' | 'latin1'> {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const bytes = gzip ? raw.pipe(createGunzip()) : raw;
+  const tracker = new Utf8Tracker();
   try {
-    await handle.read(head, 0, 4, 0);
+    for await (const chunk of bytes as AsyncIterable<Buffer>) {
+      if (isAscii(chunk) && tracker.end()) continue;
+      if (!tracker.accept(chunk)) return 'latin1';
+    }
+    return tracker.end() ? 'utf-8' : 'latin1';
   } finally {
-    await handle.close();
+    raw.destroy();
   }
-  return { header: header!, gzip: head[0] === 0x1f && head[1] === 0x8b };
 }
 
 /** The SQL reading one role's column: its text (for CSV and text Parquet columns) or typed value. */
@@ -459,27 +508,17 @@ export async function loadCustomersDuckdb(load: DuckLoad, options: LoadOptions):
   }
   return withDuckdb(load.settings, async (db) => {
     for (const macro of VALUE_MACROS) await db.run(macro);
-    const attempt = async (encoding: 'utf-8' | 'latin1'): Promise<LoadedCustomers | undefined> => {
-      let relation: Relation;
-      if (parquet) relation = await parquetRelation(db, name);
-      else {
-        const { header, gzip } = text!;
-        const from = readCsvSql({ path: name, delimiter: header.delimiter as ',' | ';' | '\t', columnCount: header.fields.length, gzip, encoding: encoding === 'latin1' ? 'latin-1' : 'utf-8' });
-        relation = { from, header: header.fields, column: (i) => sqlIdentifier(csvColumn(i)), type: () => 'text', delimiter: header.delimiter, encoding };
-      }
-      return aggregate(db, name, relation, options);
-    };
+    let relation: Relation;
+    if (parquet) relation = await parquetRelation(db, name);
+    else {
+      const { header, gzip } = text!;
+      const encoding = await textEncoding(name, gzip);
+      const from = readCsvSql({ path: name, delimiter: header.delimiter as ',' | ';' | '\t', columnCount: header.fields.length, gzip, encoding: encoding === 'latin1' ? 'latin-1' : 'utf-8' });
+      relation = { from, header: header.fields, column: (i) => sqlIdentifier(csvColumn(i)), type: () => 'text', delimiter: header.delimiter, encoding };
+    }
     try {
-      return await attempt('utf-8');
+      return await aggregate(db, name, relation, options);
     } catch (error) {
-      // Not UTF-8 somewhere: the default engine then reads the whole file as latin1 (source.ts).
-      if (!parquet && !(error instanceof RfmError) && /unicode|utf-8/i.test(duckMessage(error))) {
-        try {
-          return await attempt('latin1');
-        } catch (second) {
-          throw readError(second, name);
-        }
-      }
       throw readError(error, name);
     }
   });
