@@ -44,7 +44,8 @@ export async function writeReport(path: string, report: CleaningReport): Promise
 }
 
 /** --engine duckdb: loaded only then (io/duckdb-customers.ts); undefined for a CSV RFM table, which the default reader reads. */
-async function readWithDuckdb(ctx: Context, path: string, options: LoadOptions): Promise<LoadedCustomers | undefined> {
+export async function readWithDuckdb(ctx: Context, path: string | undefined, options: LoadOptions): Promise<LoadedCustomers | undefined> {
+  if (path === undefined || path === '-') throw usageError('--engine duckdb reads a file, not stdin', 'give the file path, or drop --engine duckdb');
   const [{ loadCustomersDuckdb }, { settingsFromEnv }] = await Promise.all([import('../io/duckdb-customers.js'), import('../io/duckdb.js')]);
   return loadCustomersDuckdb({ path, settings: settingsFromEnv(ctx.streams.env) }, options);
 }
@@ -58,7 +59,6 @@ export async function readCustomers(
   // Flags first (a bad --as-of is a usage error), then the file.
   const options = loadOptions(raw);
   const duckdb = raw.engine === 'duckdb';
-  if (duckdb && (input === undefined || input === '-')) throw usageError('--engine duckdb reads a file, not stdin', 'give the file path, or drop --engine duckdb');
   // DuckDB reads the file itself: the default engine's source is opened only when it reads.
   const source = duckdb ? undefined : await ctx.openInput(input);
   const name = source?.name ?? input!;
@@ -66,7 +66,7 @@ export async function readCustomers(
   try {
     const withOptions = { ...options, onProgress: (rows: number) => spinner.update(() => `reading ${name}: ${formatInt(rows)} rows`), ...overrides };
     const loaded =
-      (duckdb ? await readWithDuckdb(ctx, input!, withOptions) : undefined) ??
+      (duckdb ? await readWithDuckdb(ctx, input, withOptions) : undefined) ??
       (await loadCustomers(source ?? (await ctx.openInput(input)), withOptions));
     spinner.stop();
     if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
