@@ -36,7 +36,7 @@ import {
   isParquetFile,
   type DuckSettings,
 } from './duckdb.js';
-import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
+import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsSql, datePartsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
 import { needsRowPath } from './export-layouts.js';
 import { NumberColumn, type DecimalMark } from './number-layout.js';
 import { readTable, type Delimiter } from './table.js';
@@ -187,7 +187,7 @@ type NumberRole = (typeof NUMBER_ROLES)[number];
 function classedSql(r: Relation, m: ColumnMapping): string {
   const c = m.columns;
   const select = [
-    `${r.type(c.customer) === 'text' ? customerIdSql(r.column(c.customer)) : customerIdSql(`CAST(${r.column(c.customer)} AS VARCHAR)`)} AS customer_id`,
+    `${customerIdSql('customer_text')} AS customer_id`,
     `${c.invoice < 0 ? "''" : r.type(c.invoice) === 'text' ? `coalesce(${r.column(c.invoice)}, '')` : `coalesce(CAST(${r.column(c.invoice)} AS VARCHAR), '')`} AS invoice`,
   ];
   const dateType = r.type(c.date);
@@ -207,8 +207,10 @@ function classedSql(r: Relation, m: ColumnMapping): string {
     classes.push(r.type(i) === 'number' ? `(CASE WHEN ${role}_typed IS NULL THEN 'empty' ELSE 'typed' END) AS ${role}_class` : `${numberClassSql(`${role}_text`)} AS ${role}_class`);
   }
   const parts = dateType === 'text' ? `, ${dateFieldsSql('date_text')}` : '';
+  const customerText = r.type(c.customer) === 'text' ? jsTrimSql(r.column(c.customer)) : jsTrimSql(`CAST(${r.column(c.customer)} AS VARCHAR)`);
   return (
-    `raw AS (SELECT ${select.join(', ')} FROM ${r.from}),\n` +
+    `source AS (SELECT ${customerText} AS customer_text, * FROM ${r.from}),\n` +
+    `raw AS (SELECT ${select.join(', ')} FROM source),\n` +
     `parts AS (SELECT *${parts} FROM raw),\n` +
     `classed AS (SELECT *, ${classes.join(', ')}${dateType === 'text' ? `, ${orderEvidenceSql('date_class')} AS evidence` : ', NULL AS evidence'} FROM parts)`
   );
@@ -475,14 +477,16 @@ function ruleSql(m: ColumnMapping, options: LoadOptions): string {
 
 function typedSql(r: Relation, m: ColumnMapping, d: Decisions): string {
   const c = m.columns;
-  const ms = r.type(c.date) === 'text' ? dateMsSql('date_class', d.order) : 'date_typed';
+  const text = r.type(c.date) === 'text';
+  const ms = text ? dateMsSql('date_class', d.order) : 'date_typed';
   const select = ['customer_id', 'invoice', 'date_text', `${ms} AS ms`];
   for (const role of NUMBER_ROLES) {
     const i = c[role];
     if (i < 0) continue;
     select.push(`${role}_text`, r.type(i) === 'number' ? `${role}_typed AS ${role}` : `${numberValueSql(`${role}_text`, `${role}_class`, d.marks[role]!)} AS ${role}`);
   }
-  return `typed AS (SELECT ${select.join(', ')} FROM classed)`;
+  const dated = text ? `dated AS (SELECT *, ${datePartsSql('date_class', d.order)} FROM classed)` : 'dated AS (SELECT * FROM classed)';
+  return `${dated},\ntyped AS (SELECT ${select.join(', ')} FROM dated)`;
 }
 
 export interface DuckLoad {
@@ -687,7 +691,7 @@ async function rfmTable(db: DuckSession, name: string, r: Relation, options: Loa
     throw usageError(`--as-of applies to transaction logs, but ${name} is an RFM table`, 'drop --as-of, or give the transaction log');
   }
   const c = detectRfmColumns(r.header, options.columns, name);
-  const id = r.type(c.customer) === 'text' ? customerIdSql(r.column(c.customer)) : customerIdSql(`CAST(${r.column(c.customer)} AS VARCHAR)`);
+  const id = customerIdSql(jsTrimSql(r.type(c.customer) === 'text' ? r.column(c.customer) : `CAST(${r.column(c.customer)} AS VARCHAR)`));
   const number = (i: number) => (r.type(i) === 'number' ? `CAST(${r.column(i)} AS DOUBLE)` : `TRY_CAST(${jsTrimSql(r.column(i))} AS DOUBLE)`);
   const result = await db.columns(`SELECT ${id} AS customer_id, ${number(c.recency)} AS recency, ${number(c.frequency)} AS frequency, ${number(c.monetary)} AS monetary FROM ${r.from}`);
   const n = result.customer_id.length;

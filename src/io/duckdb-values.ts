@@ -17,9 +17,12 @@ const JS_WHITESPACE = '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004
 /** An SQL string literal for text the program writes (no quotes inside but doubled ones). */
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** `text.trim()` of an SQL text expression (NULL becomes ''). */
+/**
+ * `text.trim()` of an SQL text expression (NULL becomes ''). trim() with a set of characters is
+ * slow: a text that starts and ends with a visible ASCII character (nearly all) skips it.
+ */
 export function jsTrimSql(expr: string): string {
-  return `trim(coalesce(${expr}, ''), ${literal(JS_WHITESPACE)})`;
+  return `(CASE WHEN ${expr} IS NULL THEN '' WHEN ascii(${expr}) BETWEEN 33 AND 126 AND ascii(right(${expr}, 1)) BETWEEN 33 AND 126 THEN ${expr} ELSE trim(${expr}, ${literal(JS_WHITESPACE)}) END)`;
 }
 
 /** Values pandas reads as missing: normalizeCustomerId makes them '' (clean.ts MISSING_TEXT). */
@@ -28,9 +31,8 @@ export const MISSING_ID_TEXT = [
   '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
 ];
 
-/** normalizeCustomerId of a text expression: trimmed, missing words '', `17850.0` as `17850`. */
-export function customerIdSql(text: string): string {
-  const t = jsTrimSql(text);
+/** normalizeCustomerId of a text expression already trimmed (jsTrimSql): missing words '', `17850.0` as `17850`. */
+export function customerIdSql(t: string): string {
   return (
     `(CASE WHEN ${t} IN (${MISSING_ID_TEXT.map(literal).join(', ')}) THEN '' ` +
     `WHEN regexp_full_match(${t}, '[0-9]+\\.0+') THEN split_part(${t}, '.', 1) ELSE ${t} END)`
@@ -98,18 +100,32 @@ export function dateClassSql(trimmed: string): string {
     ELSE 'other' END)`;
 }
 
-/** The epoch ms of a classified date, NULL when it is not a valid date; `order` for 'slash' ('mdy' | 'dmy' | 'ymd'). */
-export function dateMsSql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd'): string {
-  const ms = (y: string, m: string, d: string, p: string) =>
-    `(CASE WHEN rfm_valid_day(${y}, ${m}, ${d}) THEN CAST(rfm_days(${y}, ${m}, ${d}) AS DOUBLE) * 86400000 + rfm_time(${int(`${p}.h`)}, ${int(`${p}.mi`)}, ${int(`${p}.s`)}, NULLIF(${p}.f, ''), NULLIF(${p}.z, '')) END)`;
-  const isoMs = ms(int('iso_parts.y'), int('iso_parts.mo'), int('iso_parts.d'), 'iso_parts');
+/**
+ * The date's parts (dy, dmo, dd, th, tmi, ts, tf, tz) as columns, from a classified date read in
+ * `order` (for 'slash' dates): a SELECT list over dateFieldsSql's columns.
+ */
+export function datePartsSql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd'): string {
   const y8 = (from: number, n: number) => `CAST(substr(ymd8, ${from}, ${n}) AS INTEGER)`;
-  const ymd8Ms = `(CASE WHEN rfm_valid_day(${y8(1, 4)}, ${y8(5, 2)}, ${y8(7, 2)}) THEN CAST(rfm_days(${y8(1, 4)}, ${y8(5, 2)}, ${y8(7, 2)}) AS DOUBLE) * 86400000 END)`;
-  const [a, b, y] = [int('dm_parts.a'), int('dm_parts.b'), int('dm_parts.y')];
-  const dayFirst = ms(y, b, a, 'dm_parts');
-  const monthFirst = ms(y, a, b, 'dm_parts');
-  const slash = order === 'ymd' ? 'NULL' : order === 'dmy' ? dayFirst : monthFirst;
-  return `(CASE ${dateClass} WHEN 'iso' THEN ${isoMs} WHEN 'ymd8' THEN ${ymd8Ms} WHEN 'slash' THEN ${slash} WHEN 'dm' THEN ${dayFirst} END)`;
+  const [a, b] = [int('dm_parts.a'), int('dm_parts.b')];
+  const slashMonth = order === 'dmy' ? b : a;
+  const slashDay = order === 'dmy' ? a : b;
+  const pick = (field: string) => `(CASE ${dateClass} WHEN 'iso' THEN iso_parts.${field} WHEN 'slash' THEN dm_parts.${field} WHEN 'dm' THEN dm_parts.${field} END)`;
+  return [
+    `(CASE ${dateClass} WHEN 'iso' THEN ${int('iso_parts.y')} WHEN 'ymd8' THEN ${y8(1, 4)} WHEN 'slash' THEN ${int('dm_parts.y')} WHEN 'dm' THEN ${int('dm_parts.y')} END) AS dy`,
+    `(CASE ${dateClass} WHEN 'iso' THEN ${int('iso_parts.mo')} WHEN 'ymd8' THEN ${y8(5, 2)} WHEN 'slash' THEN ${slashMonth} WHEN 'dm' THEN ${b} END) AS dmo`,
+    `(CASE ${dateClass} WHEN 'iso' THEN ${int('iso_parts.d')} WHEN 'ymd8' THEN ${y8(7, 2)} WHEN 'slash' THEN ${slashDay} WHEN 'dm' THEN ${a} END) AS dd`,
+    `${int(pick('h'))} AS th`,
+    `${int(pick('mi'))} AS tmi`,
+    `${int(pick('s'))} AS ts`,
+    `NULLIF(${pick('f')}, '') AS tf`,
+    `NULLIF(${pick('z')}, '') AS tz`,
+  ].join(', ');
+}
+
+/** The epoch ms of a date from datePartsSql's columns, NULL when it is not a valid date (a/b/YYYY under `ymd`). */
+export function dateMsSql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd'): string {
+  const readable = order === 'ymd' ? `${dateClass} IN ('iso', 'ymd8', 'dm')` : `${dateClass} IN ('iso', 'ymd8', 'slash', 'dm')`;
+  return `(CASE WHEN ${readable} AND rfm_valid_day(dy, dmo, dd) THEN CAST(rfm_days(dy, dmo, dd) AS DOUBLE) * 86400000 + rfm_time(th, tmi, ts, tf, tz) END)`;
 }
 
 /**

@@ -167,7 +167,7 @@ export function readCsvSql(read: CsvRead): string {
   return (
     `read_csv(${sqlString(read.path)}, auto_detect = false, header = true, delim = ${sqlString(read.delimiter)}, quote = '"', escape = '"', ` +
     `columns = {${columns}}, strict_mode = true, null_padding = false, ignore_errors = false, ` +
-    `compression = ${sqlString(read.gzip ? 'gzip' : 'none')}, encoding = ${sqlString(read.encoding)}, max_line_size = ${4 << 20})`
+    `compression = ${sqlString(read.gzip ? 'gzip' : 'none')}, encoding = ${sqlString(read.encoding)})`
   );
 }
 
