@@ -5,12 +5,14 @@
  * are aggregated on disk. Also the readers' FROM items (read_csv with every option spelled out,
  * read_parquet) and the Parquet writer behind `-o x.parquet`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { RfmError, dataError, inputError, usageError } from '../core/errors.js';
+import { checkWritable, pendingTempFiles, producedFile, type Sink } from './output.js';
 
 export const PARQUET_MAGIC = 'PAR1';
 
@@ -194,4 +196,55 @@ export function readError(error: unknown, name: string): RfmError {
     line: line === null ? undefined : Number(line[1]),
     hint: 'every row needs one value per header column; drop --engine duckdb to have the default reader name the line and column',
   });
+}
+
+/** DuckDB's type for a records column (records.ts kinds). */
+const PARQUET_TYPES: Record<string, string> = { int: 'BIGINT', number: 'DOUBLE', money: 'DOUBLE', text: 'VARCHAR' };
+
+/**
+ * `-o x.parquet`: the records are written as CSV (records.ts, shortest round-trip numbers) to a
+ * private temp file, which DuckDB then copies into Parquet beside the target, renamed over it at
+ * commit (output.ts producedFile). Every column has the type its kind says, nothing is sniffed.
+ */
+export async function parquetSink(path: string, columns: readonly { header: string; kind?: string }[], settings: DuckSettings): Promise<Sink> {
+  await checkWritable(path);
+  const csv = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.csv.tmp`);
+  pendingTempFiles.add(csv);
+  const stream = createWriteStream(csv);
+  const closed = new Promise<void>((resolve, reject) => {
+    stream.once('close', resolve);
+    stream.once('error', reject);
+  });
+  const cleanup = () => {
+    rmSync(csv, { force: true });
+    pendingTempFiles.delete(csv);
+  };
+  return {
+    isTerminal: false,
+    path,
+    async write(text) {
+      if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+    },
+    async commit() {
+      try {
+        stream.end();
+        await closed;
+        const types = columns.map((c) => `${sqlString(c.header)}: ${sqlString(PARQUET_TYPES[c.kind ?? 'text'])}`).join(', ');
+        await producedFile(path, (temp) =>
+          withDuckdb(settings, (db) =>
+            db.run(
+              `COPY (SELECT * FROM read_csv(${sqlString(csv)}, auto_detect = false, header = true, delim = ',', quote = '"', escape = '"', columns = {${types}}, strict_mode = true)) ` +
+                `TO ${sqlString(temp)} (FORMAT parquet)`,
+            ),
+          ),
+        );
+      } finally {
+        cleanup();
+      }
+    },
+    async abort() {
+      stream.destroy();
+      cleanup();
+    },
+  };
 }
