@@ -6,7 +6,8 @@ import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
 import { segmentCommand } from './segment.js';
 import { serveCommand } from './serve.js';
+import { sqlCommand } from './sql.js';
 import { summaryCommand } from './summary.js';
 
 export type RunWrapper = (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, segmentCommand, summaryCommand, serveCommand];
+export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, segmentCommand, summaryCommand, sqlCommand, serveCommand];
