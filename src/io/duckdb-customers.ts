@@ -38,6 +38,8 @@ import {
 } from './duckdb.js';
 import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsSql, datePartsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
 import { needsRowPath } from './export-layouts.js';
+import { dialect } from '../core/sql/dialects.js';
+import { isCancellationSql, isMissingCustomerSql, isNonpositivePriceSql, isNonpositiveQuantitySql } from '../core/sql/rules.js';
 import { NumberColumn, type DecimalMark } from './number-layout.js';
 import { readTable, type Delimiter } from './table.js';
 import { MAX_WAITING_ROWS, ValueReaders, type ValueLayouts } from './value-layouts.js';
@@ -457,20 +459,26 @@ function checkOthers(name: string, r: Relation, m: ColumnMapping, options: LoadO
   }
 }
 
-/** The rule (in RULE_ORDER) that drops a typed row, as clean.ts dropRule; NULL when it is kept. */
+/**
+ * The rule (in RULE_ORDER) that drops a typed row, as clean.ts dropRule; NULL when it is kept. The
+ * conditions are the SQL twins of the rules (core/sql/rules.ts); here they are tried in order, so
+ * that each drop is counted under its first rule, as the default engine counts it.
+ */
 function ruleSql(m: ColumnMapping, options: LoadOptions): string {
+  const d = dialect('duckdb');
   const c = m.columns;
   const o = options.cleaning;
   const hasAmount = c.amount >= 0;
   const hasQuantity = c.quantity >= 0;
-  const whens = [`WHEN customer_id = '' THEN 'missing_customer'`];
-  if (!o.keepCancelled) whens.push(`WHEN regexp_full_match(invoice, 'C[0-9]+') OR (ascii(invoice) <= 32 AND regexp_full_match(${jsTrimSql('invoice')}, 'C[0-9]+')) THEN 'cancelled'`);
+  const whens = [`WHEN ${isMissingCustomerSql('customer_id')} THEN 'missing_customer'`];
+  if (!o.keepCancelled) whens.push(`WHEN ${isCancellationSql(d, 'invoice')} THEN 'cancelled'`);
+  // invalid_date and invalid_number: a value the column's layout does not read is NULL.
   whens.push(`WHEN ms IS NULL THEN 'invalid_date'`);
   whens.push(hasAmount ? `WHEN amount IS NULL THEN 'invalid_number'` : `WHEN quantity IS NULL OR price IS NULL THEN 'invalid_number'`);
   if (hasQuantity && !o.keepNonpositiveQuantity) {
-    whens.push(`WHEN quantity IS NULL THEN 'invalid_number'`, `WHEN quantity <= 0 THEN 'nonpositive_quantity'`);
+    whens.push(`WHEN quantity IS NULL THEN 'invalid_number'`, `WHEN ${isNonpositiveQuantitySql('quantity')} THEN 'nonpositive_quantity'`);
   }
-  if (!o.keepNonpositivePrice) whens.push(`WHEN ${hasAmount ? 'amount' : 'price'} <= 0 THEN 'nonpositive_price'`);
+  if (!o.keepNonpositivePrice) whens.push(`WHEN ${isNonpositivePriceSql(hasAmount ? 'amount' : 'price')} THEN 'nonpositive_price'`);
   if (options.asOf !== undefined && options.asOfFromModel !== true) whens.push(`WHEN ms > ${Math.trunc(options.asOf)} THEN 'after_as_of'`);
   return `(CASE ${whens.join(' ')} END)`;
 }
