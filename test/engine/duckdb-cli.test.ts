@@ -5,7 +5,6 @@
  * exact exit code and message, where DuckDB could read a file differently.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixture, rfmByCustomer, runRfm, tempDir } from '../cli/helpers.js';
@@ -35,7 +34,6 @@ async function expectIdentical(args: string[], env?: Record<string, string>, min
 }
 
 beforeAll(async () => {
-  writeFileSync(tmp.path('sample.csv.gz'), gzipSync(readFileSync(SAMPLE)));
   // Parquet written by DuckDB's own writer: once with the types it infers, once all text.
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
@@ -59,19 +57,6 @@ describe('the same bytes on stdout as the default engine', () => {
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 
-  it('rfm --scores --extended --as-of (rows after it counted out), and a gzip copy', async () => {
-    await expectIdentical(['rfm', SAMPLE, '--scores', '--extended', '--as-of', '2011-06-01', '--format', 'csv']);
-    const { plain, duck } = await bothEngines(['rfm', SAMPLE, '--as-of', '2011-06-01', '--format', 'csv']);
-    // The cleaning summary, after-as-of drops included, is the same line.
-    const summary = (s: string) => s.split('\n').find((l) => l.startsWith('read '));
-    expect(summary(duck.stderr)).toBe(summary(plain.stderr));
-    expect(summary(duck.stderr)).toMatch(/after the as-of date [\d,]+/);
-    const gz = await runRfm(['rfm', tmp.path('sample.csv.gz'), '--engine', 'duckdb', '--format', 'csv']);
-    expect(gz.code, gz.stderr).toBe(0);
-    const plainCsv = await runRfm(['rfm', SAMPLE, '--format', 'csv']);
-    expect(gz.stdoutBytes.equals(plainCsv.stdoutBytes)).toBe(true);
-  });
-
   for (const name of ['european.csv', 'superstore.csv', 'latin1-late.csv']) {
     it(`rfm on fixtures/exports/${name}, equal to pandas too`, async () => {
       const csv = await expectIdentical(['rfm', fixture('exports', name), '--format', 'csv']);
@@ -93,27 +78,6 @@ describe('the same bytes on stdout as the default engine', () => {
     expect(note(duck.stderr)).toBe(note(plain.stderr));
   });
 
-  it('fit (report and model), elbow and segment', async () => {
-    const env = { SOURCE_DATE_EPOCH: '1767225600' };
-    const [a, b] = [tmp.path('plain-model.json'), tmp.path('duck-model.json')];
-    const plain = await runRfm(['fit', SAMPLE, '-k', '4', '-m', a, '--format', 'json'], { env });
-    const duck = await runRfm(['fit', SAMPLE, '-k', '4', '-m', b, '--format', 'json', '--engine', 'duckdb'], { env });
-    expect([plain.code, duck.code]).toEqual([0, 0]);
-    // The report names the model file it wrote; everything else is the same.
-    expect(duck.stdout.replace(b, 'MODEL')).toBe(plain.stdout.replace(a, 'MODEL'));
-    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
-    await expectIdentical(['elbow', SAMPLE, '--k-max', '6', '--format', 'json']);
-    await expectIdentical(['segment', SAMPLE, '-m', fixture('models', 'sample-model.json'), '--format', 'csv']);
-  });
-
-  it('Parquet copies of the sample (typed columns, text columns) give the CSV table', async () => {
-    const csv = await runRfm(['rfm', SAMPLE, '--format', 'csv']);
-    for (const file of ['typed.parquet', 'text.parquet']) {
-      const r = await runRfm(['rfm', tmp.path(file), '--engine', 'duckdb', '--format', 'csv']);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdoutBytes.equals(csv.stdoutBytes)).toBe(true);
-    }
-  });
 });
 
 describe('the line values are summed exactly, as the default engine sums them', () => {
@@ -175,6 +139,13 @@ describe('refusals and errors', () => {
     const { plain, duck } = await bothEngines(['rfm', tmp.path('either.csv')]);
     expect([plain.code, duck.code]).toEqual([4, 4]);
     expect(duck.stderr).toContain('--date-format dmy');
+  });
+
+  it('-o x.parquet without --engine duckdb: exit 2, nothing written', async () => {
+    const r = await runRfm(['rfm', fixture('exports', 'superstore.csv'), '-o', tmp.path('no.parquet')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Parquet is written through DuckDB; add --engine duckdb');
+    expect(tmp.files().filter((f) => f.startsWith('no.parquet') || f.includes('.no.parquet'))).toEqual([]);
   });
 
   it('stdin: exit 2', async () => {
