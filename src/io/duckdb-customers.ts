@@ -688,7 +688,8 @@ async function firstBadValues(db: DuckSession, ctes: string, r: Relation, m: Col
       for (const role of NUMBER_ROLES) if (i === c[role]) return String(row[`${role}_text`] ?? '');
       return '';
     };
-    firstBad[rule] = { line: lineOf(Number(f.rn)), column: column < 0 ? '' : r.header[column], value: column < 0 ? '' : textOfColumn(column) };
+    // A Parquet file has rows, not lines: its row number stands for the line.
+    firstBad[rule] = { line: r.delimiter === 'parquet' ? Number(f.rn) : lineOf(Number(f.rn)), column: column < 0 ? '' : r.header[column], value: column < 0 ? '' : textOfColumn(column) };
   }
   return firstBad;
 }
