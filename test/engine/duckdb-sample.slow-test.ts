@@ -95,7 +95,7 @@ describe('the same bytes on stdout as the default engine (slow)', () => {
     c.closeSync();
     db.closeSync();
     const { csvLine } = await import('../../src/io/records.js');
-    const back = csvLine(['customer_id', 'recency', 'frequency', 'monetary', 'r_score', 'f_score', 'm_score', 'rfm_score', 'score_segment']) + rows.map((row) => csvLine(row.map((v) => (typeof v === 'bigint' ? Number(v) : (v as string | number)))).join('');
+    const back = csvLine(['customer_id', 'recency', 'frequency', 'monetary', 'r_score', 'f_score', 'm_score', 'rfm_score', 'score_segment']) + rows.map((row) => csvLine(row.map((v) => (typeof v === 'bigint' ? Number(v) : (v as string | number))))).join('');
     expect(back).toBe(csv.stdout);
     expect(tmp.files().filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
