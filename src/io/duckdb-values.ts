@@ -35,7 +35,7 @@ export const MISSING_ID_TEXT = [
 export function customerIdSql(t: string): string {
   return (
     `(CASE WHEN ${t} IN (${MISSING_ID_TEXT.map(literal).join(', ')}) THEN '' ` +
-    `WHEN regexp_full_match(${t}, '[0-9]+\\.0+') THEN split_part(${t}, '.', 1) ELSE ${t} END)`
+    `WHEN ${t} LIKE '%.0%' AND regexp_full_match(${t}, '[0-9]+\\.0+') THEN split_part(${t}, '.', 1) ELSE ${t} END)`
   );
 }
 
@@ -79,7 +79,14 @@ const DAY_MONTH_GROUPS = "['a', 's1', 'b', 's2', 'y', 'h', 'mi', 's', 'f', 'z']"
 /** The parts of a date text (trimmed): its class and the numbers SQL reads it from. */
 export function dateFieldsSql(trimmed: string): string {
   const t = trimmed;
-  const iso = `regexp_extract(${t}, ${literal(ISO)}, ${ISO_GROUPS})`;
+  // The common layouts by their shape (digits as 0; translate() is far cheaper than a regex),
+  // the others by the regular expression.
+  const shape = `translate(${t}, '123456789', '000000000')`;
+  const part = (from: number, n: number, minLength = 0) => (minLength > 0 ? `(CASE WHEN length(${t}) >= ${minLength} THEN substr(${t}, ${from}, ${n}) ELSE '' END)` : `substr(${t}, ${from}, ${n})`);
+  const fast =
+    `struct_pack(y := ${part(1, 4)}, s1 := ${part(5, 1)}, mo := ${part(6, 2)}, s2 := ${part(8, 1)}, d := ${part(9, 2)}, ` +
+    `h := ${part(12, 2, 16)}, mi := ${part(15, 2, 16)}, s := ${part(18, 2, 19)}, f := '', z := '')`;
+  const iso = `(CASE WHEN ${shape} IN ('0000-00-00 00:00:00', '0000-00-00T00:00:00', '0000-00-00 00:00', '0000-00-00T00:00', '0000-00-00', '0000/00/00 00:00:00', '0000/00/00 00:00', '0000/00/00') THEN ${fast} ELSE regexp_extract(${t}, ${literal(ISO)}, ${ISO_GROUPS}) END)`;
   const dm = `regexp_extract(${t}, ${literal(DAY_MONTH)}, ${DAY_MONTH_GROUPS})`;
   return `(CASE WHEN length(${t}) >= 10 AND substr(${t}, 5, 1) IN ('-', '/') THEN ${iso} END) AS iso_parts,
     (CASE WHEN length(${t}) = 8 AND regexp_full_match(${t}, '[0-9]{8}') THEN ${t} END) AS ymd8,
@@ -146,7 +153,7 @@ const COMMA_GROUPED = '[+-]?[0-9]{1,3}(?:\\.[0-9]{3})+(?:,[0-9]+)?';
 /** `1.234` and `1,234`: 1.234 one way, 1234 the other (unless every digit is 0). */
 const POINT_AMBIGUOUS = '[+-]?[0-9]{1,3}\\.[0-9]{3}';
 const COMMA_AMBIGUOUS = '[+-]?[0-9]{1,3},[0-9]{3}';
-const ZEROS = '[+-]?0+[.,]000';
+const ZEROS = '[+-]?0+\\.000';
 
 /**
  * A number text's class (trimmed): 'empty', 'int', 'point' (a decimal only a point reads),
@@ -156,7 +163,13 @@ const ZEROS = '[+-]?0+[.,]000';
  */
 export function numberClassSql(t: string): string {
   const full = (re: string) => `regexp_full_match(${t}, ${literal(re)})`;
+  // Unsigned integers and decimals (nearly every value) by their characters; the rest by regex.
+  const others = `translate(${t}, '0123456789', '')`;
+  const digitEnds = `ascii(${t}) BETWEEN 48 AND 57 AND ascii(right(${t}, 1)) BETWEEN 48 AND 57`;
+  const dot = `strpos(${t}, '.')`;
   return `(CASE WHEN ${t} = '' THEN 'empty'
+    WHEN ${others} = '' THEN 'int'
+    WHEN ${others} = '.' AND ${digitEnds} THEN (CASE WHEN ${dot} BETWEEN 2 AND 4 AND length(${t}) - ${dot} = 3 THEN (CASE WHEN translate(${t}, '0.', '') = '' THEN 'int' ELSE 'point?' END) ELSE 'point' END)
     WHEN ${full(INTEGER)} OR ${full(ZEROS)} THEN 'int'
     WHEN ${full(POINT_AMBIGUOUS)} THEN 'point?'
     WHEN ${full(COMMA_AMBIGUOUS)} THEN 'comma?'

@@ -434,7 +434,7 @@ if (ONLY.has(6)) {
     rfm: [process.execPath, [BIN, 'rfm', file, '-q', '--format', 'csv']],
     rfmDuckdb: [process.execPath, [BIN, 'rfm', file, '-q', '--format', 'csv', '--engine', 'duckdb']],
     duckdb: [process.execPath, [join(ROOT, 'test/bench/duckdb-rfm.mjs'), file]],
-    pandas: haveBaseline ? [PYTHON, [join(ROOT, 'test/bench/pandas_rfm.py'), file]] : undefined,
+    pandas: python !== null ? [PYTHON, [join(ROOT, 'test/bench/pandas_rfm.py'), file]] : undefined,
   };
   const runs = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
   for (let r = 0; r < RUNS; r++) {
