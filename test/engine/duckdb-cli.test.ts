@@ -144,7 +144,7 @@ describe('refusals and errors', () => {
   it('-o x.parquet without --engine duckdb: exit 2, nothing written', async () => {
     const r = await runRfm(['rfm', fixture('exports', 'superstore.csv'), '-o', tmp.path('no.parquet')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Parquet is written through DuckDB; add --engine duckdb');
+    expect(r.stderr).toContain('cannot write .parquet files without --engine duckdb (Parquet is written through DuckDB); add --engine duckdb');
     expect(tmp.files().filter((f) => f.startsWith('no.parquet') || f.includes('.no.parquet'))).toEqual([]);
   });
 

@@ -59,7 +59,12 @@ function columnsFor(scores: boolean, extended: boolean, asOf: number | null): Co
 export function parquetOutput(ctx: Context, engine: string | undefined): boolean {
   const file = ctx.options.output;
   if (file === undefined || extname(file).toLowerCase() !== '.parquet') return false;
-  if (engine !== 'duckdb') throw usageError(`-o ${file}: Parquet is written through DuckDB`, `add --engine duckdb, or give a file ending in .csv, .tsv, .json or .ndjson`);
+  if (engine !== 'duckdb') {
+    throw usageError(
+      `-o ${file}: cannot write .parquet files without --engine duckdb (Parquet is written through DuckDB)`,
+      'add --engine duckdb, or give a file ending in .csv, .tsv, .json, .ndjson or .jsonl, or say which format with --format',
+    );
+  }
   if (ctx.options.format !== undefined) throw usageError(`-o ${file} is written as Parquet: --format ${ctx.options.format} does not apply`, 'drop --format, or give another file name');
   return true;
 }
