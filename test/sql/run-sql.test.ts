@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeCustomerId, isCancellation, isVoidStatus } from '../../src/core/clean.js';
+import { DEFAULT_CLEANING, isCancellation, isVoidStatus, normalizeCustomerId } from '../../src/core/clean.js';
 import { btydQuery } from '../../src/core/sql/btyd-query.js';
 import { dialect } from '../../src/core/sql/dialects.js';
 import { rfmQuery, type SqlColumns } from '../../src/core/sql/rfm-query.js';
@@ -107,6 +107,14 @@ describe.each(engines)('%s', (label, open) => {
   it.skipIf(skip)('RFM of the Online Retail sample: identical rows to rfm rfm', async () => {
     const rows = await engine.query(rfmQuery(d(), { table: 'retail' }, RETAIL));
     expect(expected.retail.length).toBe(4339);
+    expect(differences(rows, expected.retail)).toEqual([]);
+  });
+
+  it.skipIf(skip || !label.startsWith('duckdb'))("a FROM item instead of a table (DuckDB's read_csv with its own type guesses: ids as DOUBLE): the same rows", async () => {
+    const from = `read_csv(${d().string(fixture('online_retail_sample.csv'))})`;
+    const types = await engine.query(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${from}) WHERE column_name IN ('Customer ID', 'Quantity')`);
+    expect(types).toEqual([{ column_name: 'Quantity', column_type: 'BIGINT' }, { column_name: 'Customer ID', column_type: 'DOUBLE' }]);
+    const rows = await engine.query(rfmQuery(d(), { from }, RETAIL));
     expect(differences(rows, expected.retail)).toEqual([]);
   });
 
@@ -241,6 +249,26 @@ describe.each(engines)('%s', (label, open) => {
     expect(segments.map((s) => s.segment)).toEqual([names[0], names[1]]);
     const still = await engine.query('SELECT COUNT(*) AS n FROM retail');
     expect(Number(still[0].n)).toBe(44000);
+  });
+
+  it.skipIf(skip)('--status-col: the orders whose status says the sale did not stand are dropped as rfm rfm drops them', async () => {
+    const statuses = ['completed', 'wc-pending-payment', 'Refunded', 'paid', 'VOID', 'cancelled_by_user', 'checkout-draft', '', 'Processing', ' failed '];
+    const lines = ['customer_id,invoice,order_date,quantity,price,status'];
+    statuses.forEach((status, i) => {
+      for (const customer of ['u1', 'u2']) lines.push(`${customer},${customer}-${i},2021-03-${String(i + 1).padStart(2, '0')} 10:00:00,${i + 1},2.5,"${status}"`);
+    });
+    const csv = lines.join('\n') + '\n';
+    const file = work.path(`${engine.name}-status.csv`);
+    writeFileSync(file, csv);
+    await engine.load({ name: 'orders', columns: [['customer_id', 'text'], ['invoice', 'text'], ['order_date', 'timestamp'], ['quantity', 'double'], ['price', 'double'], ['status', 'text']], csv });
+    const columns: SqlColumns = { customer: 'customer_id', invoice: 'invoice', date: 'order_date', quantity: 'quantity', price: 'price', status: 'status' };
+    const rows = await engine.query(rfmQuery(d(), { table: 'orders' }, columns));
+    const want = await tool(['rfm', file]);
+    // Kept: completed, paid, '', Processing and cancelled_by_user ("cancelled by user" is not a void status).
+    expect(want.map((w) => [w.customer_id, w.frequency])).toEqual([['u1', '5'], ['u2', '5']]);
+    expect(differences(rows, want)).toEqual([]);
+    const kept = await engine.query(rfmQuery(d(), { table: 'orders' }, columns, { cleaning: { ...DEFAULT_CLEANING, keepStatus: true } }));
+    expect(kept.map((r) => r.frequency)).toEqual(['10', '10']);
   });
 
   it.skipIf(skip)('NaN and infinite numbers are invalid numbers: the rows are dropped, as the tool drops them', async () => {
