@@ -326,3 +326,31 @@ export async function withSink<T>(sink: Sink, work: (sink: Sink) => Promise<T>):
     throw error;
   }
 }
+
+/**
+ * A file another writer produces (DuckDB's COPY … TO for `-o x.parquet`): `produce` writes the
+ * temp file beside the target, which is then renamed over it (the commit point, as fileSink's).
+ * On failure the temp file is removed and the target left as it was.
+ */
+export async function producedFile(path: string, produce: (temp: string) => Promise<void>): Promise<void> {
+  await checkWritable(path);
+  const target = await linkTarget(path);
+  if (target !== path) await checkWritable(target);
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  pendingTempFiles.add(temp);
+  try {
+    await produce(temp);
+    const renamed = holdExit();
+    try {
+      await rename(temp, target);
+      pendingTempFiles.delete(temp);
+      committed ??= path;
+    } finally {
+      renamed();
+    }
+  } catch (error) {
+    rmSync(temp, { force: true });
+    pendingTempFiles.delete(temp);
+    throw error instanceof RfmError ? error : writeError(error, path);
+  }
+}

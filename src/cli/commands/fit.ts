@@ -20,7 +20,7 @@ import type { Context } from '../context.js';
 import { elbowParallel, kmeansParallelSteps, startHelpers, startSilhouette } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
 import { readCustomers } from '../load.js';
-import { addCommonOptions, addInputOptions, addModelOption, checkLargeK, LARGE_K, parseInteger, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addEngineOption, addInputOptions, addModelOption, checkLargeK, LARGE_K, parseInteger, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
 import type { RunWrapper } from './index.js';
 import { SEGMENT_COLUMNS } from './summary.js';
@@ -89,6 +89,7 @@ export function fitCommand(run: RunWrapper): Command {
   addModelOption(command);
   addModelingOptions(command);
   addInputOptions(command);
+  addEngineOption(command);
   addCommonOptions(command, ['table', 'json', 'csv', 'tsv']);
   command.addHelpText(
     'after',
