@@ -4,12 +4,13 @@
  */
 import { dataError, usageError } from './errors.js';
 import { kmeansSteps, type KMeansResult } from './kmeans.js';
-import { describe, nameByGrid, nameFour, type CentroidView } from './naming.js';
+import { baseDistributionSteps, describeProfile, profileSegment } from './describe-segment.js';
+import { actionFor, nameSegments, type CentroidView } from './naming.js';
 import type { ModelParams, ModelSegment } from './model.js';
 import type { RfmRow } from './rfm.js';
 import { applyScaler, featureMatrix, fitScaler, type Scaler, type Transform } from './scale.js';
-import { quintileThresholds } from './scores.js';
 import { segmentStatsSteps } from './segments.js';
+import { withNames } from './relabel.js';
 import { silhouette } from './silhouette.js';
 import { runSteps, type Steps } from './steps.js';
 
@@ -20,7 +21,7 @@ export const SILHOUETTE_SAMPLE = 10_000;
 
 export interface FitOptions {
   /** Names overriding the automatic ones, by cluster number. */
-  customNames?: Record<string, string>;
+  customNames?: ReadonlyMap<number, string>;
   /**
    * Compute the silhouette here (default true). The command line turns it off to compute it on
    * two threads (same value, see silhouetteBlocks) from what onLabels receives.
@@ -125,39 +126,29 @@ export function* fitSteps(rows: readonly RfmRow[], params: ModelParams, options:
     const [recency, frequency, monetary] = centroidInUnits(c, scaler, params.transform);
     return { recency, frequency, monetary, scaled: c };
   });
-  let names: string[];
-  if (k === 4) names = nameFour(views);
-  else {
-    const recency = quintileThresholds(rows.map((r) => r.recency));
-    yield;
-    const frequency = quintileThresholds(rows.map((r) => r.frequency));
-    yield;
-    const monetary = quintileThresholds(rows.map((r) => r.monetary));
-    yield;
-    names = nameByGrid(views, { recency, frequency, monetary });
-  }
-  if (customNames) {
-    for (const [cluster, name] of Object.entries(customNames)) names[Number(cluster)] = name;
-  }
-  yield;
   const stats = yield* segmentStatsSteps(rows, labels, k);
-  const segments = stats.map((s, i): ModelSegment => {
+  const base = yield* baseDistributionSteps(rows);
+  const profiles = stats.map((s, i) => {
     if (s.recency === null || s.frequency === null || s.monetary === null) {
       throw dataError(`cluster ${i} ended up empty: the data has fewer distinct customers than k = ${k}`, { hint: 'choose a smaller k' });
     }
-    return {
-      cluster: i,
-      name: names[i],
-      ...describe(names[i]),
-      size: s.size,
-      share: s.share,
-      revenue: s.revenue,
-      revenueShare: s.revenueShare,
-      recency: s.recency,
-      frequency: s.frequency,
-      monetary: s.monetary,
-      centroid: { recency: views[i].recency, frequency: views[i].frequency, monetary: views[i].monetary },
-    };
+    return profileSegment(s, base);
   });
+  const names = nameSegments(views, profiles);
+  const automatic = stats.map((s, i): ModelSegment => ({
+    cluster: i,
+    name: names[i],
+    description: describeProfile(profiles[i]),
+    action: actionFor(names[i]) ?? '',
+    size: s.size,
+    share: s.share,
+    revenue: s.revenue,
+    revenueShare: s.revenueShare,
+    recency: s.recency!,
+    frequency: s.frequency!,
+    monetary: s.monetary!,
+    centroid: { recency: views[i].recency, frequency: views[i].frequency, monetary: views[i].monetary },
+  }));
+  const segments = customNames ? withNames(automatic, customNames) : automatic;
   return { scaler, centroids, labels, inertia: result.inertia, silhouette: sil, segments };
 }

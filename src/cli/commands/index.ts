@@ -4,9 +4,10 @@ import type { Context } from '../context.js';
 import { elbowCommand } from './elbow.js';
 import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
+import { relabelCommand } from './relabel.js';
 import { segmentCommand } from './segment.js';
 import { serveCommand } from './serve.js';
 import { summaryCommand } from './summary.js';
 
 export type RunWrapper = (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, segmentCommand, summaryCommand, serveCommand];
+export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, relabelCommand, segmentCommand, summaryCommand, serveCommand];
