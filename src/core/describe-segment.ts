@@ -12,7 +12,6 @@
  */
 import type { RfmRow } from './rfm.js';
 import type { Metric } from './scores.js';
-import type { SegmentStats } from './segments.js';
 import { runSteps, type Steps } from './steps.js';
 
 /** The training customers' values, each metric sorted ascending. */
@@ -124,16 +123,11 @@ function metricFact(metric: Metric, mean: number, base: BaseDistribution): Metri
   return { metric, value, text, comparison, percent: percent(counts[comparison]), quintile: quintileOf(counts, n) };
 }
 
-/** The facts of one segment (its statistics) against the base it was fitted on. */
-export function profileSegment(stats: Pick<SegmentStats, 'recency' | 'frequency' | 'monetary'>, base: BaseDistribution): SegmentProfile {
-  const mean = (metric: Metric) => {
-    const s = stats[metric];
-    if (s === null) throw new Error(`profileSegment: an empty segment has no ${metric}`);
-    return s.mean;
-  };
-  const recency = metricFact('recency', mean('recency'), base);
-  const frequency = metricFact('frequency', mean('frequency'), base);
-  const monetary = metricFact('monetary', mean('monetary'), base);
+/** The facts of one segment, from its means, against the base it was fitted on. */
+export function profileSegment(means: Record<Metric, number>, base: BaseDistribution): SegmentProfile {
+  const recency = metricFact('recency', means.recency, base);
+  const frequency = metricFact('frequency', means.frequency, base);
+  const monetary = metricFact('monetary', means.monetary, base);
   return { recency, frequency, monetary, r: 6 - recency.quintile, f: frequency.quintile, m: monetary.quintile };
 }
 

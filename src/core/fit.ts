@@ -126,29 +126,32 @@ export function* fitSteps(rows: readonly RfmRow[], params: ModelParams, options:
     const [recency, frequency, monetary] = centroidInUnits(c, scaler, params.transform);
     return { recency, frequency, monetary, scaled: c };
   });
-  const stats = yield* segmentStatsSteps(rows, labels, k);
-  const base = yield* baseDistributionSteps(rows);
-  const profiles = stats.map((s, i) => {
+  const stats = (yield* segmentStatsSteps(rows, labels, k)).map((s, i) => {
     if (s.recency === null || s.frequency === null || s.monetary === null) {
       throw dataError(`cluster ${i} ended up empty: the data has fewer distinct customers than k = ${k}`, { hint: 'choose a smaller k' });
     }
-    return profileSegment(s, base);
+    return { ...s, recency: s.recency, frequency: s.frequency, monetary: s.monetary };
   });
+  // Names and descriptions from what each segment's means are among all customers.
+  const base = yield* baseDistributionSteps(rows);
+  const profiles = stats.map((s) => profileSegment({ recency: s.recency.mean, frequency: s.frequency.mean, monetary: s.monetary.mean }, base));
   const names = nameSegments(views, profiles);
-  const automatic = stats.map((s, i): ModelSegment => ({
-    cluster: i,
-    name: names[i],
-    description: describeProfile(profiles[i]),
-    action: actionFor(names[i]) ?? '',
-    size: s.size,
-    share: s.share,
-    revenue: s.revenue,
-    revenueShare: s.revenueShare,
-    recency: s.recency!,
-    frequency: s.frequency!,
-    monetary: s.monetary!,
-    centroid: { recency: views[i].recency, frequency: views[i].frequency, monetary: views[i].monetary },
-  }));
+  const automatic = stats.map(
+    (s, i): ModelSegment => ({
+      cluster: i,
+      name: names[i],
+      description: describeProfile(profiles[i]),
+      action: actionFor(names[i]) ?? '',
+      size: s.size,
+      share: s.share,
+      revenue: s.revenue,
+      revenueShare: s.revenueShare,
+      recency: s.recency,
+      frequency: s.frequency,
+      monetary: s.monetary,
+      centroid: { recency: views[i].recency, frequency: views[i].frequency, monetary: views[i].monetary },
+    }),
+  );
   const segments = customNames ? withNames(automatic, customNames) : automatic;
   return { scaler, centroids, labels, inertia: result.inertia, silhouette: sil, segments };
 }

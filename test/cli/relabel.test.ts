@@ -83,6 +83,13 @@ describe('rfm relabel', () => {
     expect(tmp.files()).not.toContain('never.json');
   });
 
+  it('--errors json names the labels file', async () => {
+    const file = labels('json-errors.json', '{"9": "VIP"}');
+    const r = await runRfm(['relabel', '-m', SAMPLE_MODEL, '--labels', file, '--errors', 'json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toMatchObject({ code: 2, kind: 'usage', file, message: `--labels ${file}: key "9" is not a cluster 0..3` });
+  });
+
   it('--labels is required', async () => {
     const r = await runRfm(['relabel', '-m', SAMPLE_MODEL]);
     expect(r.code).toBe(2);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baseDistribution, countAround, describeProfile, groupedFixed, profileSegment, quintileOf } from '../../src/core/describe-segment.js';
 
-const stats = (mean: number) => ({ mean, median: mean, min: mean, max: mean });
-
 describe('countAround and quintileOf', () => {
   const sorted = Float64Array.from([1, 1, 1, 2, 3, 5, 8, 8, 13, 21]);
 
@@ -42,7 +40,7 @@ describe('profileSegment and describeProfile', () => {
   it('states each mean against the whole base, rounded down to whole percent', () => {
     // recency 4.4 → 4 days: 16 customers bought longer ago (80 %); frequency 6.04 → 6.0: 14 customers
     // have fewer (70 %); spend 163.4 → 163: 16 customers spent less (80 %).
-    const p = profileSegment({ recency: stats(4.4), frequency: stats(6.04), monetary: stats(163.4) }, base);
+    const p = profileSegment({ recency: 4.4, frequency: 6.04, monetary: 163.4 }, base);
     expect(describeProfile(p)).toBe(
       'Last bought 4 days ago on average (more recently than 80 % of customers), 6.0 orders (more than 70 % of customers), spent 163 (more than 80 % of customers)',
     );
@@ -52,7 +50,7 @@ describe('profileSegment and describeProfile', () => {
 
   it('says "the same as" only when nearly every customer ties with the value', () => {
     const ones = baseDistribution(Array.from({ length: 200 }, (_, i) => ({ customerId: String(i), recency: i, frequency: 1, monetary: i === 0 ? 5 : 9.99 })));
-    const p = profileSegment({ recency: stats(1), frequency: stats(1), monetary: stats(9.99) }, ones);
+    const p = profileSegment({ recency: 1, frequency: 1, monetary: 9.99 }, ones);
     expect(describeProfile(p)).toBe(
       'Last bought 1 day ago on average (more recently than 99 % of customers), 1.0 orders (the same as 100 % of customers), spent 9.99 (the same as 99 % of customers)',
     );

@@ -38,7 +38,7 @@ describe('gridName: the R/F grid of DESIGN.md §2, R 1 with F 1-2 as Lost', () =
 /** A base of 100 customers with recency 1..100, frequency 1..100 and monetary 10..1000. */
 const base = baseDistribution(Array.from({ length: 100 }, (_, i) => ({ customerId: String(i), recency: i + 1, frequency: i + 1, monetary: 10 * (i + 1) })));
 const profile = (recency: number, frequency: number, monetary: number): SegmentProfile =>
-  profileSegment({ recency: { mean: recency, median: 0, min: 0, max: 0 }, frequency: { mean: frequency, median: 0, min: 0, max: 0 }, monetary: { mean: monetary, median: 0, min: 0, max: 0 } }, base);
+  profileSegment({ recency, frequency, monetary }, base);
 
 describe('nameSegments', () => {
   // Centroids in the order that makes nameFour give Loyal High-Value, Potential Loyalists, Occasional Buyers, Churn Risk.

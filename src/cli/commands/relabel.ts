@@ -58,8 +58,14 @@ Example:
       const model = await readModel(path);
       const json = await labelsJson(o.labels);
       const source = `--labels ${o.labels}`;
-      const renames = readLabels(json, source, model.params.k, model.segments.map((s) => s.name));
-      const renamed: RfmModel = { ...model, segments: renameSegments(model.segments, renames, source) };
+      let renames: Map<number, string>;
+      let renamed: RfmModel;
+      try {
+        renames = readLabels(json, source, model.params.k, model.segments.map((s) => s.name));
+        renamed = { ...model, segments: renameSegments(model.segments, renames, source) };
+      } catch (error) {
+        throw error instanceof RfmError ? error.at({ file: o.labels }) : error;
+      }
       // What is written must read back: the same check as every model read.
       validateModel(JSON.parse(serializeModel(renamed)), target);
       await writeModel(target, renamed);
