@@ -49,6 +49,15 @@ describe('rfm relabel', () => {
     expect(JSON.parse(s.stdout)).toEqual({ cluster: 1, segment: 'Loyal High-Value' });
   });
 
+  it('gives the same model as fit --labels with the same names', async () => {
+    const env = { SOURCE_DATE_EPOCH: '1764633600' };
+    const file = labels('same.json', JSON.stringify({ 0: 'VIP', 2: 'Champions' }));
+    const fitted = await runRfm(['fit', 'fixtures/online_retail_sample.csv', '--labels', file, '-m', tmp.path('fit-labels.json'), '-q', '--format', 'json'], { env });
+    const relabelled = await runRfm(['relabel', '-m', SAMPLE_MODEL, '--labels', file, '-o', tmp.path('relabelled.json'), '-q']);
+    expect([fitted.code, relabelled.code]).toEqual([0, 0]);
+    expect(readFileSync(tmp.path('relabelled.json'), 'utf8')).toBe(readFileSync(tmp.path('fit-labels.json'), 'utf8'));
+  });
+
   const bad: [string, string, number, RegExp][] = [
     ['unknown-cluster.json', '{"7": "VIP"}', 2, /^rfm: error: --labels \S+unknown-cluster\.json: key "7" is not a cluster 0\.\.3; or use a segment name: Loyal High-Value, /],
     ['unknown-name.json', '{"Whales": "VIP"}', 2, /--labels \S+unknown-name\.json: key "Whales" is neither a cluster 0\.\.3 nor a segment of this model; the segments are: 0 Loyal High-Value, 1 Potential Loyalists/],
