@@ -4,12 +4,13 @@
  */
 import { dataError, usageError } from './errors.js';
 import { kmeansSteps, type KMeansOptions, type KMeansResult } from './kmeans.js';
-import { describe, nameByGrid, nameFour, type CentroidView } from './naming.js';
+import { baseDistributionSteps, describeProfile, profileSegment } from './describe-segment.js';
+import { actionFor, nameSegments, type CentroidView } from './naming.js';
 import type { ModelParams, ModelSegment } from './model.js';
 import type { RfmRow } from './rfm.js';
 import { applyScaler, customerCount, featureMatrix, fitScaler, rfmColumns, type RfmColumns, type Scaler, type Transform } from './scale.js';
-import { quintileThresholds } from './scores.js';
 import { segmentStatsSteps } from './segments.js';
+import { withNames } from './relabel.js';
 import { silhouette } from './silhouette.js';
 import { runSteps, type Steps } from './steps.js';
 
@@ -20,7 +21,7 @@ export const SILHOUETTE_SAMPLE = 10_000;
 
 export interface FitOptions {
   /** Names overriding the automatic ones, by cluster number. */
-  customNames?: Record<string, string>;
+  customNames?: ReadonlyMap<number, string>;
   /**
    * Compute the silhouette here (default true). The command line turns it off to compute it on
    * two threads (same value, see silhouetteBlocks) from what onLabels receives.
@@ -138,30 +139,22 @@ export function* fitSteps(rows: FitData, params: ModelParams, options: FitOption
     const [recency, frequency, monetary] = centroidInUnits(c, scaler, params.transform);
     return { recency, frequency, monetary, scaled: c };
   });
-  let names: string[];
-  if (k === 4) names = nameFour(views);
-  else {
-    const recency = quintileThresholds(Array.from(columns.recency));
-    yield;
-    const frequency = quintileThresholds(Array.from(columns.frequency));
-    yield;
-    const monetary = quintileThresholds(Array.from(columns.monetary));
-    yield;
-    names = nameByGrid(views, { recency, frequency, monetary });
-  }
-  if (customNames) {
-    for (const [cluster, name] of Object.entries(customNames)) names[Number(cluster)] = name;
-  }
-  yield;
-  const stats = yield* segmentStatsSteps(columns, labels, k);
-  const segments = stats.map((s, i): ModelSegment => {
+  const stats = (yield* segmentStatsSteps(columns, labels, k)).map((s, i) => {
     if (s.recency === null || s.frequency === null || s.monetary === null) {
       throw dataError(`cluster ${i} ended up empty: the data has fewer distinct customers than k = ${k}`, { hint: 'choose a smaller k' });
     }
-    return {
+    return { ...s, recency: s.recency, frequency: s.frequency, monetary: s.monetary };
+  });
+  // Names and descriptions from what each segment's means are among all customers.
+  const base = yield* baseDistributionSteps(columns);
+  const profiles = stats.map((s) => profileSegment({ recency: s.recency.mean, frequency: s.frequency.mean, monetary: s.monetary.mean }, base));
+  const names = nameSegments(views, profiles);
+  const automatic = stats.map(
+    (s, i): ModelSegment => ({
       cluster: i,
       name: names[i],
-      ...describe(names[i]),
+      description: describeProfile(profiles[i]),
+      action: actionFor(names[i]) ?? '',
       size: s.size,
       share: s.share,
       revenue: s.revenue,
@@ -170,7 +163,8 @@ export function* fitSteps(rows: FitData, params: ModelParams, options: FitOption
       frequency: s.frequency,
       monetary: s.monetary,
       centroid: { recency: views[i].recency, frequency: views[i].frequency, monetary: views[i].monetary },
-    };
-  });
+    }),
+  );
+  const segments = customNames ? withNames(automatic, customNames) : automatic;
   return { scaler, centroids, labels, inertia: result.inertia, silhouette: sil, segments };
 }

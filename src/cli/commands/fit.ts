@@ -9,6 +9,7 @@ import { RfmError, usageError } from '../../core/errors.js';
 import { DEFAULT_PARAMS, fitSteps, scaledFeatures, SILHOUETTE_SAMPLE, type FitResult } from '../../core/fit.js';
 import type { KMeansOptions, KMeansResult } from '../../core/kmeans.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
+import { readLabels as labelsFromJson } from '../../core/relabel.js';
 import { summaryFromModel } from '../../core/summary.js';
 import { formatTimestamp } from '../../io/dates.js';
 import { modelPath, withoutBom, writeModel } from '../../io/model-file.js';
@@ -60,24 +61,14 @@ export function modelingParams(o: ModelingOptions, k: number): ModelParams {
   };
 }
 
-async function readLabels(path: string, k: number): Promise<Record<string, string>> {
+async function readLabels(path: string, k: number): Promise<Map<number, string>> {
   let json: unknown;
   try {
     json = JSON.parse(withoutBom(await readFile(path, 'utf8')));
   } catch (error) {
     throw usageError(`--labels ${path}: ${(error as Error).message}`, 'give a JSON object like {"0": "VIP", "1": "Regulars"}');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw usageError(`--labels ${path} must be a JSON object like {"0": "VIP"}`);
-  }
-  const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(json)) {
-    const cluster = Number(key);
-    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= k) throw usageError(`--labels ${path}: key "${key}" is not a cluster 0..${k - 1}`);
-    if (typeof value !== 'string' || value.trim() === '') throw usageError(`--labels ${path}: the name for cluster ${key} must be a non-empty string`);
-    labels[String(cluster)] = value.trim();
-  }
-  return labels;
+  return labelsFromJson(json, `--labels ${path}`, k);
 }
 
 export function fitCommand(run: RunWrapper): Command {

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { elbowCommand } from './elbow.js';
 import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
+import { relabelCommand } from './relabel.js';
 import { reportCommand } from './report.js';
 import { segmentCommand } from './segment.js';
 import { serveCommand } from './serve.js';
@@ -11,4 +12,4 @@ import { sqlCommand } from './sql.js';
 import { summaryCommand } from './summary.js';
 
 export type RunWrapper = (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, segmentCommand, summaryCommand, reportCommand, sqlCommand, serveCommand];
+export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, relabelCommand, segmentCommand, summaryCommand, reportCommand, sqlCommand, serveCommand];
