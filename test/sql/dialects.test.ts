@@ -15,7 +15,8 @@ import { btydQuery } from '../../src/core/sql/btyd-query.js';
 import { dialect, DIALECTS, doubleLiteral, tablePath } from '../../src/core/sql/dialects.js';
 import { rfmQuery, type SqlColumns } from '../../src/core/sql/rfm-query.js';
 import { segmentQuery } from '../../src/core/sql/segment-query.js';
-import { fixture, goldenText } from '../cli/helpers.js';
+import { fixture } from '../cli/helpers.js';
+import { expectGolden } from '../cli/golden.js';
 
 const require = createRequire(import.meta.url);
 const { Parser } = require('node-sql-parser') as typeof import('node-sql-parser');
@@ -103,7 +104,7 @@ const queries = (name: string, table: string) => ({
 describe.each(Object.entries(GRAMMARS))('%s output (parsed, not executed)', (name, grammar) => {
   it.each(['rfm', 'scores', 'btyd', 'segment'] as const)('%s: equals its reviewed golden file', (kind) => {
     const sql = queries(name, 'shop.sales')[kind];
-    expect(sql).toBe(goldenText(`sql/${name}-${kind}.sql`, sql));
+    expectGolden(`sql/${name}-${kind}.sql`, sql);
   });
 
   it.each(['rfm', 'scores', 'btyd', 'segment'] as const)('%s: parses as one SELECT whose only table is the one given, hostile as it is', (kind) => {
