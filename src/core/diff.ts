@@ -214,3 +214,46 @@ export function migrationMatrix(input: MigrationInput): MigrationMatrix {
     },
   };
 }
+
+/** A snapshot whose customers carry segment names (saved batches) rather than indices. */
+export interface NamedSnapshot {
+  customers: readonly RfmRow[];
+  names: readonly string[];
+  /** Cluster number of each customer, when known: it orders the segments. */
+  clusters: readonly number[] | null;
+}
+
+/**
+ * Two named snapshots as a MigrationInput: segments matched by name, ordered by the first
+ * snapshot's cluster numbers (else first appearance), then those only in the second. Also the
+ * cluster numbers the two name differently — a sign they come from different models.
+ */
+export function byName(from: NamedSnapshot, to: NamedSnapshot, lostAfter?: number): { input: MigrationInput; renamed: number[] } {
+  const order = new Map<string, number>();
+  const clusterName = new Map<number, string>();
+  const renamed = new Set<number>();
+  const collect = (snapshot: NamedSnapshot) => {
+    const seen = new Map<string, number>();
+    snapshot.names.forEach((name, i) => {
+      const cluster = snapshot.clusters?.[i];
+      const rank = cluster ?? i;
+      if (!seen.has(name) || rank < seen.get(name)!) seen.set(name, rank);
+      if (cluster !== undefined) {
+        const known = clusterName.get(cluster);
+        if (known === undefined) clusterName.set(cluster, name);
+        else if (known !== name) renamed.add(cluster);
+      }
+    });
+    const names = [...seen.keys()].sort((a, b) => seen.get(a)! - seen.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
+    for (const name of names) if (!order.has(name)) order.set(name, order.size);
+  };
+  collect(from);
+  collect(to);
+  const segments = [...order.keys()];
+  const index = new Map(segments.map((name, i) => [name, i]));
+  const labels = (snapshot: NamedSnapshot) => Int32Array.from(snapshot.names, (name) => index.get(name)!);
+  return {
+    input: { segments, from: { customers: from.customers, labels: labels(from) }, to: { customers: to.customers, labels: labels(to) }, lostAfter },
+    renamed: [...renamed].sort((a, b) => a - b),
+  };
+}

@@ -3,9 +3,9 @@
  * and aggregated to RFM) or an RFM table (customer_id,recency,frequency,monetary), telling them apart
  * by the header unless --input-kind says which.
  */
-import { normalizeCustomerId, type CleaningReport } from '../core/clean.js';
+import { normalizeCustomerId, type CleaningReport, type ParsedRow } from '../core/clean.js';
 import { dataError, usageError } from '../core/errors.js';
-import { RfmAccumulator, type RfmCustomer, type RfmRow } from '../core/rfm.js';
+import { RfmAccumulator, type RfmCustomer, type RfmRow, type RfmTable } from '../core/rfm.js';
 import { detectRfmColumns, isRfmHeader, type RfmColumns } from './columns.js';
 import type { InputSource } from './source.js';
 import type { RecordSink, RecordView } from './fast-csv.js';
@@ -28,6 +28,11 @@ export interface LoadOptions extends ScanOptions {
   sheet?: string;
   /** --no-header --columns: the column names of a file without a header. */
   names?: readonly string[];
+  /**
+   * Further as-of instants aggregated from the same read (`rfm diff`): each gets its own table in
+   * `snapshots`, from the same kept rows (a log only; an RFM table refuses them).
+   */
+  snapshotAsOf?: readonly number[];
 }
 
 export interface LoadedCustomers {
@@ -46,6 +51,8 @@ export interface LoadedCustomers {
   columnsNotice?: string;
   /** Drops to announce (drop-warnings.ts); empty for an RFM table. */
   warnings: DropWarning[];
+  /** The tables at `snapshotAsOf`, in its order (empty without it); a table may have no customers. */
+  snapshots: RfmTable[];
 }
 
 /** Parses a batch of RFM-table rows, validating each number with its line and column. */
@@ -146,9 +153,11 @@ export async function loadCustomers(
   let kind: 'transactions' | 'rfm' | undefined;
   let scanner: TransactionScanner | undefined;
   let accumulator: RfmAccumulator | undefined;
+  let snapshots: RfmAccumulator[] = [];
   const tableRows: RfmRow[] = [];
   let streamed = 0;
   let onRows: TableHandler['rows'] = () => undefined;
+  let addKept: (row: ParsedRow) => void = () => undefined;
   let rfmSink: RecordSink | undefined;
 
   await readTable(
@@ -158,6 +167,9 @@ export async function loadCustomers(
         const looksRfm = isRfmHeader(fields);
         kind = options.inputKind === 'auto' ? (looksRfm ? 'rfm' : 'transactions') : options.inputKind;
         if (kind === 'rfm') {
+          if (options.snapshotAsOf !== undefined) {
+            throw usageError(`${source.name} is an RFM table, which holds one as-of date`, 'give the transaction log');
+          }
           if (options.asOf !== undefined && options.asOfFromModel !== true) {
             throw usageError(`--as-of applies to transaction logs, but ${source.name} is an RFM table`, 'drop --as-of, or give the transaction log');
           }
@@ -171,10 +183,20 @@ export async function loadCustomers(
           rfmSink = rfmRecordSink(columns, fields.length, source.name, deliver);
           return;
         }
-        scanner = transactionScanner(source, options, (_fields, row) => accumulator!.addRow(row));
+        scanner = transactionScanner(source, options, (_fields, row) => addKept(row));
         const columns = scanner.header(fields, delimiter);
         // A model's as-of is applied at the end, once it is known whether the log is newer than it.
         accumulator = new RfmAccumulator(options.asOfFromModel === true ? undefined : options.asOf, columns.invoice >= 0);
+        snapshots = (options.snapshotAsOf ?? []).map((asOf) => new RfmAccumulator(asOf, columns.invoice >= 0));
+        const main = accumulator;
+        // Without snapshots each kept row costs one call, as before.
+        addKept =
+          snapshots.length === 0
+            ? (row) => main.addRow(row)
+            : (row) => {
+                main.addRow(row);
+                for (const snapshot of snapshots) snapshot.addRow(row);
+              };
         onRows = (rows, lines) => scanner!.rows(rows, lines);
       },
       rows: (rows, lines) => onRows(rows, lines),
@@ -182,7 +204,7 @@ export async function loadCustomers(
       // the parsed values of each row, never the row itself, and an RFM table only four fields.
       fast: () =>
         rfmSink ??
-        scanner?.fastSink((row) => accumulator!.addRow(row)),
+        scanner?.fastSink(addKept),
     },
     { sheet: options.sheet, names: options.names },
   );
@@ -191,9 +213,9 @@ export async function loadCustomers(
     if (streamed === 0) {
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
-    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, layouts: null, warnings: [] };
+    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, layouts: null, warnings: [], snapshots: [] };
     tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
-    return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null, warnings: [] };
+    return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null, warnings: [], snapshots: [] };
   }
   const report = scanner!.report();
   if (report.rowsKept === 0) throw nothingKeptError(report);
@@ -205,8 +227,9 @@ export async function loadCustomers(
   if (result.customers.length === 0) {
     throw dataError(`every kept row of ${source.name} is after the as-of date`, { file: source.name, hint: 'choose a later --as-of' });
   }
+  const snapshotTables = snapshots.map((snapshot) => snapshot.finish());
   // Each quantity and price is finite, but their product or sum can still overflow to Infinity.
-  const overflow = result.customers.find((c) => !Number.isFinite(c.monetary));
+  const overflow = [result, ...snapshotTables].flatMap((table) => table.customers.find((c) => !Number.isFinite(c.monetary)) ?? [])[0];
   if (overflow !== undefined) {
     const id = overflow.customerId.length > 40 ? `${overflow.customerId.slice(0, 40)}…` : overflow.customerId;
     throw dataError(`the monetary total of customer ${id} in ${source.name} is too large to represent (beyond 1.8e308)`, {
@@ -224,5 +247,6 @@ export async function loadCustomers(
     newerThanModel,
     columnsNotice: scanner!.mapping().notice,
     warnings: dropWarnings(report, scanner!.firstBad()),
+    snapshots: snapshotTables,
   };
 }
