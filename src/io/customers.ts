@@ -168,7 +168,7 @@ export async function loadCustomers(
         kind = options.inputKind === 'auto' ? (looksRfm ? 'rfm' : 'transactions') : options.inputKind;
         if (kind === 'rfm') {
           if (options.snapshotAsOf !== undefined) {
-            throw usageError(`${source.name} is an RFM table, which holds one as-of date`, 'give the transaction log');
+            throw usageError(`${source.name} is an RFM table, which holds one as-of date`, 'give the transaction log, or two files as rfm segment writes them: rfm diff a.csv b.csv');
           }
           if (options.asOf !== undefined && options.asOfFromModel !== true) {
             throw usageError(`--as-of applies to transaction logs, but ${source.name} is an RFM table`, 'drop --as-of, or give the transaction log');

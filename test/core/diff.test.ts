@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachCustomer, migrationMatrix, type Snapshot } from '../../src/core/diff.js';
+import { byName, forEachCustomer, migrationMatrix, type Snapshot } from '../../src/core/diff.js';
 import type { RfmRow } from '../../src/core/rfm.js';
 
 const SEGMENTS = ['Loyal', 'At Risk'];
@@ -106,5 +106,28 @@ describe('forEachCustomer', () => {
       ['D', -1, LOYAL, 30],
       ['E', AT_RISK, -1, 0],
     ]);
+  });
+});
+
+describe('byName', () => {
+  const rows = (...ids: string[]): RfmRow[] => ids.map((customerId) => ({ customerId, recency: 1, frequency: 1, monetary: 1 }));
+
+  it('orders segments by the first snapshot\'s cluster numbers, then those only in the second, and labels by name', () => {
+    const { input, renamed } = byName(
+      { customers: rows('A', 'B'), names: ['At Risk', 'Loyal'], clusters: [1, 0] },
+      { customers: rows('A', 'C'), names: ['Champions', 'Loyal'], clusters: [2, 0] },
+      30,
+    );
+    expect(input.segments).toEqual(['Loyal', 'At Risk', 'Champions']);
+    expect(Array.from(input.from.labels)).toEqual([1, 0]);
+    expect(Array.from(input.to.labels)).toEqual([2, 0]);
+    expect(input.lostAfter).toBe(30);
+    expect(renamed).toEqual([]);
+  });
+
+  it('without cluster numbers keeps the order names first appear in (id order); names a cluster renamed between files', () => {
+    expect(byName({ customers: rows('A', 'B'), names: ['Z', 'Y'], clusters: null }, { customers: rows('A'), names: ['X'], clusters: null }).input.segments).toEqual(['Z', 'Y', 'X']);
+    const { renamed } = byName({ customers: rows('A', 'B'), names: ['Loyal', 'Lapsed'], clusters: [0, 3] }, { customers: rows('A', 'B'), names: ['Champions', 'Lapsed'], clusters: [0, 3] });
+    expect(renamed).toEqual([0]);
   });
 });
