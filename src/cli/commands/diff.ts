@@ -161,7 +161,7 @@ async function writeMatrix(ctx: Context, matrix: MigrationMatrix, origin: Origin
 
 export function diffCommand(run: RunWrapper): Command {
   const command = new Command('diff')
-    .description('who moved between segments: the migration matrix between two as-of dates (or two segmented files)')
+    .description('who moved between segments: the migration matrix between two dates')
     .argument('[input]', 'transaction log (- for stdin), or the first of two files as rfm segment writes them')
     .argument('[second]', 'the second segmented file')
     .option('--from <date>', 'first as-of date (log form): segments as of then')
