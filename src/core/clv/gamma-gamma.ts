@@ -42,6 +42,7 @@ function meanNegLogLik(x: Float64Array, logM: Float64Array, m: Float64Array, the
 
 export function gammaGammaLogLikelihood(params: Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>, rows: readonly BtydRow[]): number {
   const buyers = spendRows(rows);
+  if (buyers.length === 0) return 0;
   const x = Float64Array.from(buyers, (r) => r.frequency);
   const m = Float64Array.from(buyers, (r) => r.monetaryValue);
   return -meanNegLogLik(x, m.map(Math.log), m, [params.p, params.q, params.gamma]) * buyers.length;
