@@ -1,0 +1,94 @@
+/**
+ * The BTYD row (one customer's frequency, recency, T and mean repeat spend) and its columnar,
+ * grouped form for the likelihoods: customers with the same (x, t_x, T) contribute the same term,
+ * so each distinct triple is evaluated once with its count as weight, and every term that depends
+ * on x alone is evaluated once per distinct x.
+ */
+import { dataError } from '../errors.js';
+
+export type Period = 'day' | 'week' | 'month';
+
+/** Days per time unit: a week is 7 days and a month 30 days, counted from whole days. */
+export const PERIOD_DAYS: Record<Period, number> = { day: 1, week: 7, month: 30 };
+
+export interface BtydRow {
+  customerId: string;
+  /** Repeat purchase days in the calibration period (distinct purchase days − 1). */
+  frequency: number;
+  /** Time from the first to the last purchase day, in periods. */
+  recency: number;
+  /** Time from the first purchase day to the end of the calibration period, in periods. */
+  T: number;
+  /** Mean value per repeat purchase day (0 for one-time buyers); NaN when unknown (a table without it). */
+  monetaryValue: number;
+  /** Repeat purchase days in the holdout period (validation only). */
+  holdoutFrequency?: number;
+}
+
+export interface GroupedRows {
+  x: Float64Array;
+  tx: Float64Array;
+  T: Float64Array;
+  weight: Float64Array;
+  /** Index into `xs` of each group's x. */
+  xIndex: Int32Array;
+  /** The distinct x values. */
+  xs: Float64Array;
+  customers: number;
+}
+
+/** Checks that a row is a possible BTYD summary; throws a data error naming the customer. */
+export function checkRow(row: BtydRow): void {
+  const { frequency: x, recency, T } = row;
+  const problem =
+    !(Number.isInteger(x) && x >= 0)
+      ? `frequency ${x} is not a whole number >= 0`
+      : !(recency >= 0 && T >= 0 && Number.isFinite(T))
+        ? `recency ${recency} and T ${T} must be numbers >= 0`
+        : recency > T + 1e-9
+          ? `recency ${recency} is after T ${T} (the last purchase after the calibration end)`
+          : x === 0 && recency !== 0
+            ? `recency ${recency} with frequency 0 (a one-time buyer has recency 0)`
+            : undefined;
+  if (problem !== undefined) {
+    throw dataError(`customer ${row.customerId}: ${problem}`, { hint: 'a BTYD summary has frequency = repeat purchase days, 0 <= recency <= T' });
+  }
+}
+
+export function groupRows(rows: readonly BtydRow[]): GroupedRows {
+  const groups = new Map<string, number>();
+  const x: number[] = [];
+  const tx: number[] = [];
+  const T: number[] = [];
+  const weight: number[] = [];
+  for (const row of rows) {
+    const key = `${row.frequency} ${row.recency} ${row.T}`;
+    const g = groups.get(key);
+    if (g !== undefined) weight[g]++;
+    else {
+      groups.set(key, x.length);
+      x.push(row.frequency);
+      tx.push(row.recency);
+      T.push(row.T);
+      weight.push(1);
+    }
+  }
+  const xs = [...new Set(x)].sort((p, q) => p - q);
+  const position = new Map(xs.map((v, i) => [v, i]));
+  return {
+    x: Float64Array.from(x),
+    tx: Float64Array.from(tx),
+    T: Float64Array.from(T),
+    weight: Float64Array.from(weight),
+    xIndex: Int32Array.from(x, (v) => position.get(v)!),
+    xs: Float64Array.from(xs),
+    customers: rows.length,
+  };
+}
+
+/** log(e^p + e^q) without overflow. */
+export function logAddExp(p: number, q: number): number {
+  if (p === -Infinity) return q;
+  if (q === -Infinity) return p;
+  return p > q ? p + Math.log1p(Math.exp(q - p)) : q + Math.log1p(Math.exp(p - q));
+}

@@ -1,0 +1,95 @@
+/**
+ * Predictions per customer from a fitted purchase model (BG/NBD or Pareto/NBD) and the Gamma-Gamma
+ * spend model, and the discounted CLV sum
+ *   clv = Σ_{i=1..H} (E[Y(i months)] − E[Y((i−1) months)]) × expected_spend / (1 + d)^i
+ * with a month of 30 days, converted to the model's period (a week is 7 days).
+ */
+import { modelError } from '../errors.js';
+import { bgnbdExpectedPurchases, bgnbdExpectedPurchasesNew, bgnbdPAlive, type BgNbdParams, type BtydPoint } from './bgnbd.js';
+import { PERIOD_DAYS, type BtydRow } from './data.js';
+import { gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
+import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, type ParetoNbdParams } from './pareto-nbd.js';
+
+export type PurchaseModel = BgNbdParams | ParetoNbdParams;
+type ModelParams = Pick<BgNbdParams, 'model' | 'period' | 'r' | 'alpha' | 'a' | 'b'> | Pick<ParetoNbdParams, 'model' | 'period' | 'r' | 'alpha' | 's' | 'beta'>;
+type SpendParams = Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>;
+
+/** Days in a horizon month. */
+export const MONTH_DAYS = 30;
+
+export function pAlive(model: ModelParams, row: BtydPoint): number {
+  return model.model === 'bgnbd' ? bgnbdPAlive(model, row) : paretoPAlive(model, row);
+}
+
+/** E[Y(t) | x, t_x, T] with t in the model's period. */
+export function expectedPurchases(model: ModelParams, t: number, row: BtydPoint): number {
+  return model.model === 'bgnbd' ? bgnbdExpectedPurchases(model, t, row) : paretoExpectedPurchases(model, t, row);
+}
+
+/** E[X(t)] for a customer who has just made a first purchase (t in the model's period). */
+export function expectedPurchasesNew(model: ModelParams, t: number): number {
+  return model.model === 'bgnbd' ? bgnbdExpectedPurchasesNew(model, t) : paretoExpectedPurchasesNew(model, t);
+}
+
+export function expectedSpend(gg: SpendParams, row: SpendPoint): number {
+  return gammaGammaExpectedSpend(gg, row);
+}
+
+export interface ValueOptions {
+  /** Months ahead (whole, >= 1). */
+  horizonMonths: number;
+  /** Monthly discount rate d (0.01 = 1 % a month). */
+  monthlyDiscount: number;
+}
+
+/** The discounted value over the horizon (see the file comment). */
+export function clv(model: ModelParams, gg: SpendParams, row: BtydPoint & SpendPoint, options: ValueOptions): number {
+  const periodsPerMonth = MONTH_DAYS / PERIOD_DAYS[model.period];
+  const spend = expectedSpend(gg, row);
+  let total = 0;
+  let previous = 0;
+  for (let i = 1; i <= options.horizonMonths; i++) {
+    const current = expectedPurchases(model, i * periodsPerMonth, row);
+    total += ((current - previous) * spend) / (1 + options.monthlyDiscount) ** i;
+    previous = current;
+  }
+  return total;
+}
+
+export interface CustomerValue {
+  customerId: string;
+  frequency: number;
+  recency: number;
+  T: number;
+  monetaryValue: number;
+  pAlive: number;
+  /** E[Y(horizon)]: purchases expected over the horizon. */
+  expectedPurchases: number;
+  /** null without a spend model (a BTYD table without monetary_value). */
+  expectedSpend: number | null;
+  clv: number | null;
+}
+
+/** Every prediction for every row; a model error names the first customer whose numbers are not finite. */
+export function predictCustomers(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): CustomerValue[] {
+  const horizon = (options.horizonMonths * MONTH_DAYS) / PERIOD_DAYS[model.period];
+  return rows.map((row) => {
+    const value: CustomerValue = {
+      customerId: row.customerId,
+      frequency: row.frequency,
+      recency: row.recency,
+      T: row.T,
+      monetaryValue: row.monetaryValue,
+      pAlive: pAlive(model, row),
+      expectedPurchases: expectedPurchases(model, horizon, row),
+      expectedSpend: gg === null ? null : expectedSpend(gg, row),
+      clv: gg === null ? null : clv(model, gg, row, options),
+    };
+    if (![value.pAlive, value.expectedPurchases, value.expectedSpend ?? 0, value.clv ?? 0].every(Number.isFinite)) {
+      throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
+        hint: 'the fitted parameters are extreme: try --penalizer 0.001, or another --model',
+      });
+    }
+    return value;
+  });
+}
