@@ -33,6 +33,8 @@ export interface LoadOptions extends ScanOptions {
    * `snapshots`, from the same kept rows (a log only; an RFM table refuses them).
    */
   snapshotAsOf?: readonly number[];
+  /** Sees every kept row of a log too, before any as-of (`rfm fit --clv` builds its BTYD summary so). */
+  onKept?: (row: ParsedRow) => void;
 }
 
 export interface LoadedCustomers {
@@ -51,8 +53,8 @@ export interface LoadedCustomers {
   columnsNotice?: string;
   /** Drops to announce (drop-warnings.ts); empty for an RFM table. */
   warnings: DropWarning[];
-  /** The tables at `snapshotAsOf`, in its order (empty without it); a table may have no customers. */
-  snapshots: RfmTable[];
+  /** From a log: the tables at `snapshotAsOf`, in its order (empty without it); a table may have no customers. */
+  snapshots?: RfmTable[];
 }
 
 /** Parses a batch of RFM-table rows, validating each number with its line and column. */
@@ -189,13 +191,15 @@ export async function loadCustomers(
         accumulator = new RfmAccumulator(options.asOfFromModel === true ? undefined : options.asOf, columns.invoice >= 0);
         snapshots = (options.snapshotAsOf ?? []).map((asOf) => new RfmAccumulator(asOf, columns.invoice >= 0));
         const main = accumulator;
-        // Without snapshots each kept row costs one call, as before.
+        const others: ((row: ParsedRow) => unknown)[] = snapshots.map((snapshot) => (row: ParsedRow) => snapshot.addRow(row));
+        if (options.onKept !== undefined) others.push(options.onKept);
+        // Without snapshots or onKept each kept row costs one call, as before.
         addKept =
-          snapshots.length === 0
+          others.length === 0
             ? (row) => main.addRow(row)
             : (row) => {
                 main.addRow(row);
-                for (const snapshot of snapshots) snapshot.addRow(row);
+                for (const other of others) other(row);
               };
         onRows = (rows, lines) => scanner!.rows(rows, lines);
       },
@@ -213,9 +217,9 @@ export async function loadCustomers(
     if (streamed === 0) {
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
-    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, layouts: null, warnings: [], snapshots: [] };
+    if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, layouts: null, warnings: [] };
     tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
-    return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null, warnings: [], snapshots: [] };
+    return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null, warnings: [] };
   }
   const report = scanner!.report();
   if (report.rowsKept === 0) throw nothingKeptError(report);

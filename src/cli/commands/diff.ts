@@ -55,7 +55,7 @@ async function fromLog(ctx: Context, input: string | undefined, o: DiffOptions, 
   const loaded = await readCustomers(ctx, input, o, { asOf: to, snapshotAsOf: [from] });
   const asOf = loaded.asOf!;
   if (from >= asOf) throw usageError(`--from ${o.from} must be before --to, here the latest purchase + 1 day (${formatTimestamp(asOf)})`, 'give an earlier --from or a later --to');
-  const [before] = loaded.snapshots;
+  const [before] = loaded.snapshots!;
   ctx.info(`from ${formatTimestamp(from)}: ${plural(before.customers.length, 'customer')}; to ${formatTimestamp(asOf)}${to === undefined ? ' (the latest purchase + 1 day)' : ''}: ${plural(loaded.customers.length, 'customer')}; model ${path}`);
   if (before.customers.length === 0) ctx.warn(`nobody bought by --from ${formatDate(from)}: every customer is new`);
   return {

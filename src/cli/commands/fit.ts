@@ -19,6 +19,7 @@ import { actionsList, segmentChart, segmentTable } from '../../render/segments.j
 import type { Context } from '../context.js';
 import { elbowParallel, startHelpers, startSilhouette } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
+import { addClvFitOptions, clvFit, type ClvFitFlags } from '../fit-clv.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addInputOptions, addModelOption, checkLargeK, LARGE_K, parseInteger, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
@@ -88,6 +89,7 @@ export function fitCommand(run: RunWrapper): Command {
     .option('--labels <file>', 'JSON {"0": "VIP", ...} overriding segment names');
   addModelOption(command);
   addModelingOptions(command);
+  addClvFitOptions(command);
   addInputOptions(command);
   addCommonOptions(command, ['table', 'json', 'csv', 'tsv']);
   command.addHelpText(
@@ -101,7 +103,8 @@ Example:
   return command.action(
     run(async (ctx: Context) => {
       const [input] = command.args;
-      const o = command.opts<RawInputOptions & ModelingOptions & { clusters: string; labels?: string; model?: string; report?: string }>();
+      const o = command.opts<RawInputOptions & ModelingOptions & ClvFitFlags & { clusters: string; labels?: string; model?: string; report?: string }>();
+      const clv = clvFit(o, command);
       const path = modelPath(o.model, ctx.streams.env);
       const auto = o.clusters === 'auto';
       const params = modelingParams(o, auto ? 1 : parseInteger(o.clusters, '-k', 1));
@@ -112,7 +115,7 @@ Example:
       // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(auto ? 9 : 1);
       try {
-        const loaded = await readCustomers(ctx, input, o);
+        const loaded = await readCustomers(ctx, input, o, clv?.load);
         const rows = loaded.customers;
         let clustering: KMeansResult | undefined;
         if (auto) {
@@ -169,6 +172,7 @@ Example:
           silhouette: fit.silhouette,
           segments: fit.segments,
         };
+        if (clv !== undefined) model.clv = await clv.finish(ctx, loaded.kind, rows, fit.labels, params.k);
         await writeModel(path, model);
         ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(rows.length)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
         const summary = summaryFromModel(model);
