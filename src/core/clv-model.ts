@@ -117,3 +117,25 @@ export function* fitClvSteps(summary: BtydSummary, labels: ArrayLike<number>, k:
   // Non-convergence and missing standard errors: said on stderr, the section is still usable.
   return { section, warnings: [...bg.warnings, ...pareto.warnings, ...gg.warnings] };
 }
+
+export const BTYD_FIELDS = ['frequency', 'recency', 'T', 'monetaryValue'] as const;
+export type BtydField = (typeof BTYD_FIELDS)[number];
+
+/**
+ * The problems with one customer's BTYD values, as [field, requirement] pairs (empty when usable):
+ * frequency a whole number >= 0, 0 <= recency <= T, a one-time buyer's recency 0, monetaryValue >= 0.
+ */
+export function btydProblems(values: Partial<Record<BtydField, unknown>>): [BtydField, string][] {
+  for (const field of BTYD_FIELDS) {
+    const v = values[field];
+    if (v === undefined || v === null) return [[field, 'is required']];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return [[field, 'must be a finite number']];
+  }
+  const { frequency, recency, T, monetaryValue } = values as BtydValues;
+  if (!(Number.isInteger(frequency) && frequency >= 0)) return [['frequency', 'must be a whole number >= 0 (repeat purchase days)']];
+  if (recency < 0) return [['recency', 'must be >= 0']];
+  if (recency > T) return [['recency', 'must be <= T (the last purchase is before the calibration end)']];
+  if (frequency === 0 && recency !== 0) return [['recency', 'must be 0 when frequency is 0 (a one-time buyer)']];
+  if (monetaryValue < 0) return [['monetaryValue', 'must be >= 0']];
+  return [];
+}
