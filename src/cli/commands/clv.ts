@@ -122,7 +122,9 @@ Example:
         ctx.info(`${source.name} is a BTYD summary table (${loaded.tableColumns}); recency and T read as ${flags.period}s (--period)`);
       } else {
         if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
-        ctx.info(() => `${cleaningSummary(loaded.report!)}; $0 amounts kept as purchases`);
+        // Rows after the last day read are counted as after_as_of; here that day is the calibration (or holdout) end.
+        const end = holdoutEnd === undefined ? 'after the calibration end' : 'after the holdout end';
+        ctx.info(() => `${cleaningSummary(loaded.report!).replace('after the as-of date', end)}; $0 amounts kept as purchases`);
         announceDrops(ctx, source.name, loaded.warnings, flags.strict === true);
         const left = summary.firstAfterCalibration > 0 ? `; ${plural(summary.firstAfterCalibration, 'customer')} first bought after it and are left out` : '';
         ctx.info(`${source.name} is a transaction log: BTYD summary of ${plural(summary.rows.length, 'customer')} to ${formatDate(summary.calibrationEnd)}${left}`);
