@@ -1,6 +1,7 @@
 /** Commands beyond clean and rfm, registered in the order --help lists them. */
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
+import { clvCommand } from './clv.js';
 import { diffCommand } from './diff.js';
 import { elbowCommand } from './elbow.js';
 import { fitCommand } from './fit.js';
@@ -10,4 +11,4 @@ import { serveCommand } from './serve.js';
 import { summaryCommand } from './summary.js';
 
 export type RunWrapper = (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, segmentCommand, diffCommand, summaryCommand, serveCommand];
+export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, segmentCommand, diffCommand, summaryCommand, clvCommand, serveCommand];

@@ -15,7 +15,7 @@ import { formatDate, formatTimestamp, parseTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import { withSink, type Sink } from '../../io/output.js';
 import { delimited, numberText, writeRecords, type Cell, type Column, type MachineFormat } from '../../io/records.js';
-import { clvLine } from '../../render/clv.js';
+import { clvLine } from '../../render/clv-summary.js';
 import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords, renderWindow, RowWindow } from '../../render/table.js';
 import { escapeControl } from '../../render/text.js';

@@ -10,7 +10,7 @@ import { modelPath, readModel } from '../../io/model-file.js';
 import { withSink } from '../../io/output.js';
 import { writeRecords, type Column } from '../../io/records.js';
 import { formatInt } from '../../render/numbers.js';
-import { clvTable } from '../../render/clv.js';
+import { clvTable } from '../../render/clv-summary.js';
 import { actionsList, allCharts, segmentTable } from '../../render/segments.js';
 import { escapeControl, wrapWords } from '../../render/text.js';
 import type { Context } from '../context.js';

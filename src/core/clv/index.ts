@@ -58,3 +58,4 @@ export function fitGammaGamma(rows: readonly BtydRow[], options: FitOptions = {}
 export function fitPurchaseModel(model: ClvModelName, rows: readonly BtydRow[], period: Period, options: FitOptions = {}) {
   return model === 'bgnbd' ? fitBgNbd(rows, period, options) : fitParetoNbd(rows, period, options);
 }
+export { validate, type HistogramBin, type TrackingPoint, type Validation } from './validation.js';
