@@ -74,7 +74,7 @@ describe('segmentClv', () => {
 });
 
 describe('the model file, version 2', () => {
-  const v1 = JSON.parse(readFileSync(new URL('../../fixtures/models/sample-model.json', import.meta.url), 'utf8'));
+  const v1 = JSON.parse(readFileSync(new URL('../../fixtures/models/sample-model-v1.json', import.meta.url), 'utf8'));
 
   it('reads a version-1 file unchanged but for the version, with no clv section', () => {
     expect(v1.version).toBe(1);
