@@ -86,6 +86,19 @@ export function groupRows(rows: readonly BtydRow[]): GroupedRows {
   };
 }
 
+/**
+ * About SAMPLE_TERMS of the groups (every k-th), weights kept: its mean likelihood approximates
+ * the whole one, for the multi-start search; null when there are few groups.
+ */
+export function sampleGroups(data: GroupedRows, pick: Int32Array | null): GroupedRows | null {
+  if (pick === null) return null;
+  const take = (column: Float64Array) => Float64Array.from(pick, (g) => column[g]);
+  const weight = take(data.weight);
+  let customers = 0;
+  for (const w of weight) customers += w;
+  return { x: take(data.x), tx: take(data.tx), T: take(data.T), weight, xIndex: Int32Array.from(pick, (g) => data.xIndex[g]), xs: data.xs, customers };
+}
+
 /** log(e^p + e^q) without overflow. */
 export function logAddExp(p: number, q: number): number {
   if (p === -Infinity) return q;

@@ -42,18 +42,27 @@ export interface ValueOptions {
   monthlyDiscount: number;
 }
 
-/** The discounted value over the horizon (see the file comment). */
-export function clv(model: ModelParams, gg: SpendParams, row: BtydPoint & SpendPoint, options: ValueOptions): number {
+/** E[Y(i months)] for i = 1..H. */
+function monthlyPurchases(model: ModelParams, row: BtydPoint, months: number): Float64Array {
   const periodsPerMonth = MONTH_DAYS / PERIOD_DAYS[model.period];
-  const spend = expectedSpend(gg, row);
+  return Float64Array.from({ length: months }, (_, i) => expectedPurchases(model, (i + 1) * periodsPerMonth, row));
+}
+
+function discounted(path: Float64Array, spend: number, monthlyDiscount: number): number {
   let total = 0;
   let previous = 0;
-  for (let i = 1; i <= options.horizonMonths; i++) {
-    const current = expectedPurchases(model, i * periodsPerMonth, row);
-    total += ((current - previous) * spend) / (1 + options.monthlyDiscount) ** i;
-    previous = current;
+  let factor = 1;
+  for (let i = 0; i < path.length; i++) {
+    factor /= 1 + monthlyDiscount;
+    total += (path[i] - previous) * spend * factor;
+    previous = path[i];
   }
   return total;
+}
+
+/** The discounted value over the horizon (see the file comment). */
+export function clv(model: ModelParams, gg: SpendParams, row: BtydPoint & SpendPoint, options: ValueOptions): number {
+  return discounted(monthlyPurchases(model, row, options.horizonMonths), expectedSpend(gg, row), options.monthlyDiscount);
 }
 
 export interface CustomerValue {
@@ -70,20 +79,30 @@ export interface CustomerValue {
   clv: number | null;
 }
 
-/** Every prediction for every row; a model error names the first customer whose numbers are not finite. */
+/**
+ * Every prediction for every row; a model error names the first customer whose numbers are not
+ * finite. Customers with the same (x, t_x, T) share P(alive) and expected purchases: computed once.
+ */
 export function predictCustomers(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): CustomerValue[] {
-  const horizon = (options.horizonMonths * MONTH_DAYS) / PERIOD_DAYS[model.period];
+  const memo = new Map<string, { pAlive: number; path: Float64Array }>();
   return rows.map((row) => {
+    const key = `${row.frequency} ${row.recency} ${row.T}`;
+    let known = memo.get(key);
+    if (known === undefined) {
+      known = { pAlive: pAlive(model, row), path: monthlyPurchases(model, row, options.horizonMonths) };
+      memo.set(key, known);
+    }
+    const spend = gg === null ? null : expectedSpend(gg, row);
     const value: CustomerValue = {
       customerId: row.customerId,
       frequency: row.frequency,
       recency: row.recency,
       T: row.T,
       monetaryValue: row.monetaryValue,
-      pAlive: pAlive(model, row),
-      expectedPurchases: expectedPurchases(model, horizon, row),
-      expectedSpend: gg === null ? null : expectedSpend(gg, row),
-      clv: gg === null ? null : clv(model, gg, row, options),
+      pAlive: known.pAlive,
+      expectedPurchases: known.path[options.horizonMonths - 1],
+      expectedSpend: spend,
+      clv: spend === null ? null : discounted(known.path, spend, options.monthlyDiscount),
     };
     if (![value.pAlive, value.expectedPurchases, value.expectedSpend ?? 0, value.clv ?? 0].every(Number.isFinite)) {
       throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
