@@ -6,7 +6,7 @@
  */
 import { modelError } from '../errors.js';
 import { bgnbdExpectedPurchases, bgnbdExpectedPurchasesNew, bgnbdPAlive, type BgNbdParams, type BtydPoint } from './bgnbd.js';
-import { PERIOD_DAYS, type BtydRow } from './data.js';
+import { PERIOD_DAYS, TripleMap, type BtydRow } from './data.js';
 import { gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
 import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, type ParetoNbdParams } from './pareto-nbd.js';
 
@@ -84,13 +84,12 @@ export interface CustomerValue {
  * finite. Customers with the same (x, t_x, T) share P(alive) and expected purchases: computed once.
  */
 export function predictCustomers(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): CustomerValue[] {
-  const memo = new Map<string, { pAlive: number; path: Float64Array }>();
+  const memo = new TripleMap<{ pAlive: number; path: Float64Array }>();
   return rows.map((row) => {
-    const key = `${row.frequency} ${row.recency} ${row.T}`;
-    let known = memo.get(key);
+    let known = memo.get(row.frequency, row.recency, row.T);
     if (known === undefined) {
       known = { pAlive: pAlive(model, row), path: monthlyPurchases(model, row, options.horizonMonths) };
-      memo.set(key, known);
+      memo.set(row.frequency, row.recency, row.T, known);
     }
     const spend = gg === null ? null : expectedSpend(gg, row);
     const value: CustomerValue = {
