@@ -94,8 +94,8 @@ export function clvCommand(run: RunWrapper): Command {
     'after',
     `
 Example:
-  $ rfm clv fixtures/cdnow/cdnow_customers_summary.csv --format json | jq .bgnbd.r
-  0.2425929071292345
+  $ rfm clv fixtures/cdnow/cdnow_customers_summary.csv -q --format json | jq -c '.bgnbd | [.r, .alpha, .a, .b] | map(. * 1000 | round / 1000)'
+  [0.243,4.414,0.793,2.426]
 
   $ rfm clv tx.csv --calibration-end 1997-09-30 --holdout-end 1998-06-30`,
   );
