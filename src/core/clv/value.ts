@@ -80,34 +80,45 @@ export interface CustomerValue {
 }
 
 /**
- * Every prediction for every row; a model error names the first customer whose numbers are not
- * finite. Customers with the same (x, t_x, T) share P(alive) and expected purchases: computed once.
+ * A function giving every prediction for a row of `rows`, made after one pass that computes
+ * P(alive) and the expected purchases once per distinct (x, t_x, T) and checks they are finite
+ * (a model error names the first customer whose numbers are not), so that the rows can then be
+ * written one by one without holding a million result objects.
  */
-export function predictCustomers(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): CustomerValue[] {
+export function valuePredictor(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): (row: BtydRow) => CustomerValue {
   const memo = new TripleMap<{ pAlive: number; path: Float64Array }>();
-  return rows.map((row) => {
-    let known = memo.get(row.frequency, row.recency, row.T);
-    if (known === undefined) {
-      known = { pAlive: pAlive(model, row), path: monthlyPurchases(model, row, options.horizonMonths) };
-      memo.set(row.frequency, row.recency, row.T, known);
+  const known = (row: BtydRow) => {
+    let entry = memo.get(row.frequency, row.recency, row.T);
+    if (entry === undefined) {
+      entry = { pAlive: pAlive(model, row), path: monthlyPurchases(model, row, options.horizonMonths) };
+      if (!(Number.isFinite(entry.pAlive) && entry.path.every(Number.isFinite))) {
+        throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
+          hint: 'the fitted parameters are extreme: try --penalizer 0.001, or another --model',
+        });
+      }
+      memo.set(row.frequency, row.recency, row.T, entry);
     }
+    return entry;
+  };
+  for (const row of rows) known(row);
+  return (row) => {
+    const { pAlive: alive, path } = known(row);
     const spend = gg === null ? null : expectedSpend(gg, row);
-    const value: CustomerValue = {
+    return {
       customerId: row.customerId,
       frequency: row.frequency,
       recency: row.recency,
       T: row.T,
       monetaryValue: row.monetaryValue,
-      pAlive: known.pAlive,
-      expectedPurchases: known.path[options.horizonMonths - 1],
+      pAlive: alive,
+      expectedPurchases: path[options.horizonMonths - 1],
       expectedSpend: spend,
-      clv: spend === null ? null : discounted(known.path, spend, options.monthlyDiscount),
+      clv: spend === null ? null : discounted(path, spend, options.monthlyDiscount),
     };
-    if (![value.pAlive, value.expectedPurchases, value.expectedSpend ?? 0, value.clv ?? 0].every(Number.isFinite)) {
-      throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
-        hint: 'the fitted parameters are extreme: try --penalizer 0.001, or another --model',
-      });
-    }
-    return value;
-  });
+  };
+}
+
+/** Every prediction for every row (valuePredictor applied to each). */
+export function predictCustomers(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): CustomerValue[] {
+  return rows.map(valuePredictor(model, gg, rows, options));
 }
