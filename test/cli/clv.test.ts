@@ -147,6 +147,16 @@ describe('amounts and cleaning', () => {
   });
 });
 
+describe('rfm clv --help', () => {
+  it('the example answers as shown (the published BG/NBD estimates)', async () => {
+    const help = (await runRfm(['clv', '--help'])).stdout;
+    const m = /\$ rfm clv (\S+) -q --format json \| jq .*\n\s*(\[.*\])/.exec(help)!;
+    const r = await runRfm(['clv', m[1], '-q', '--format', 'json']);
+    const fit = JSON.parse(r.stdout).bgnbd;
+    expect(JSON.stringify([fit.r, fit.alpha, fit.a, fit.b].map((v: number) => Math.round(v * 1000) / 1000))).toBe(m[2]);
+  });
+});
+
 describe('errors', () => {
   it('--holdout-end without --calibration-end is a usage error', async () => {
     const r = await runRfm(['clv', SAMPLE, ...HEADERLESS, '--holdout-end', '1998-06-30']);

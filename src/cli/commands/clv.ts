@@ -10,7 +10,7 @@ import {
   fitParetoNbdSteps,
   MONTH_DAYS,
   PERIOD_DAYS,
-  predictCustomers,
+  valuePredictor,
   validate,
   type CustomerValue,
   type GammaGammaParams,
@@ -94,8 +94,8 @@ export function clvCommand(run: RunWrapper): Command {
     'after',
     `
 Example:
-  $ rfm clv fixtures/cdnow/cdnow_customers_summary.csv --format json | jq .bgnbd.r
-  0.2425929071292345
+  $ rfm clv fixtures/cdnow/cdnow_customers_summary.csv -q --format json | jq -c '.bgnbd | [.r, .alpha, .a, .b] | map(. * 1000 | round / 1000)'
+  [0.243,4.414,0.793,2.426]
 
   $ rfm clv tx.csv --calibration-end 1997-09-30 --holdout-end 1998-06-30`,
   );
@@ -155,31 +155,38 @@ Example:
       if (!loaded.hasMonetary) ctx.warn(`${source.name} has no monetary_value column: expected_spend and clv are left empty`);
       for (const line of modelLines(model, gg)) ctx.info(line);
       for (const warning of [...model.warnings, ...(gg?.warnings ?? [])]) ctx.warn(warning);
-      const values: Row[] = predictCustomers(model, gg, rows, { horizonMonths, monthlyDiscount });
-      let validation: Validation | undefined;
-      if (summary.holdoutEnd !== null) {
-        validation = validate(model, summary);
+      const predict = valuePredictor(model, gg, rows, { horizonMonths, monthlyDiscount });
+      const validation: Validation | undefined = summary.holdoutEnd === null ? undefined : validate(model, summary);
+      if (validation !== undefined) {
         const v = validation;
-        values.forEach((row, i) => {
-          row.holdoutActual = v.actual[i];
-          row.holdoutPredicted = v.predicted[i];
-        });
         ctx.info(`holdout: ${formatInt(v.actualTotal)} repeat purchases, ${v.predictedTotal.toFixed(1)} predicted; MAE ${v.mae.toFixed(4)}, RMSE ${v.rmse.toFixed(4)}`);
+      }
+      // One row at a time: a million customers are not held twice.
+      function* values(): Generator<Row> {
+        for (let i = 0; i < rows.length; i++) {
+          const row: Row = predict(rows[i]);
+          if (validation !== undefined) {
+            row.holdoutActual = validation.actual[i];
+            row.holdoutPredicted = validation.predicted[i];
+          }
+          yield row;
+        }
       }
       const sink = await ctx.openOutput();
       await withSink(sink, async () => {
         if (format === 'table') {
-          const parts = [...unitsLines(units), ...modelLines(model, gg), '', topCustomersTable(values, top, ctx.style, ctx.view), decileTable(values, ctx.style, ctx.view)];
+          const all = [...values()];
+          const parts = [...unitsLines(units), ...modelLines(model, gg), '', topCustomersTable(all, top, ctx.style, ctx.view), decileTable(all, ctx.style, ctx.view)];
           if (validation !== undefined) parts.push(validationText(validation, flags.period, ctx.style, ctx.view.width));
           await sink.write(parts.join('\n'));
         } else if (format === 'json') {
           const { predicted: _p, actual: _a, ...aggregate } = validation ?? { predicted: null, actual: null };
           const head = { units, [model.model === 'bgnbd' ? 'bgnbd' : 'paretoNbd']: model, gammaGamma: gg, ...(validation === undefined ? {} : { validation: aggregate }) };
           await sink.write(JSON.stringify(head).slice(0, -1) + ',"customers":');
-          await writeRecords(sink, 'json', columns(validation !== undefined), values);
+          await writeRecords(sink, 'json', columns(validation !== undefined), values());
           await sink.write('}\n');
         } else {
-          await writeRecords(sink, format, columns(validation !== undefined), values);
+          await writeRecords(sink, format, columns(validation !== undefined), values());
         }
       });
     }),

@@ -55,18 +55,37 @@ export function checkRow(row: BtydRow): void {
   }
 }
 
+/**
+ * A map keyed by (x, t_x, T) as numbers, nested: a string key would cost a double-to-text
+ * conversion per customer, the slowest part of a million-customer run.
+ */
+export class TripleMap<V> {
+  private readonly root = new Map<number, Map<number, Map<number, V>>>();
+
+  get(x: number, tx: number, T: number): V | undefined {
+    return this.root.get(x)?.get(tx)?.get(T);
+  }
+
+  set(x: number, tx: number, T: number, value: V): void {
+    let byTx = this.root.get(x);
+    if (byTx === undefined) this.root.set(x, (byTx = new Map()));
+    let byT = byTx.get(tx);
+    if (byT === undefined) byTx.set(tx, (byT = new Map()));
+    byT.set(T, value);
+  }
+}
+
 export function groupRows(rows: readonly BtydRow[]): GroupedRows {
-  const groups = new Map<string, number>();
+  const groups = new TripleMap<number>();
   const x: number[] = [];
   const tx: number[] = [];
   const T: number[] = [];
   const weight: number[] = [];
   for (const row of rows) {
-    const key = `${row.frequency} ${row.recency} ${row.T}`;
-    const g = groups.get(key);
+    const g = groups.get(row.frequency, row.recency, row.T);
     if (g !== undefined) weight[g]++;
     else {
-      groups.set(key, x.length);
+      groups.set(row.frequency, row.recency, row.T, x.length);
       x.push(row.frequency);
       tx.push(row.recency);
       T.push(row.T);
@@ -84,6 +103,19 @@ export function groupRows(rows: readonly BtydRow[]): GroupedRows {
     xs: Float64Array.from(xs),
     customers: rows.length,
   };
+}
+
+/**
+ * About SAMPLE_TERMS of the groups (every k-th), weights kept: its mean likelihood approximates
+ * the whole one, for the multi-start search; null when there are few groups.
+ */
+export function sampleGroups(data: GroupedRows, pick: Int32Array | null): GroupedRows | null {
+  if (pick === null) return null;
+  const take = (column: Float64Array) => Float64Array.from(pick, (g) => column[g]);
+  const weight = take(data.weight);
+  let customers = 0;
+  for (const w of weight) customers += w;
+  return { x: take(data.x), tx: take(data.tx), T: take(data.T), weight, xIndex: Int32Array.from(pick, (g) => data.xIndex[g]), xs: data.xs, customers };
 }
 
 /** log(e^p + e^q) without overflow. */

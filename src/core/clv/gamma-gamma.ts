@@ -4,10 +4,11 @@
  * Fitted on repeat buyers (frequency > 0) with a positive mean repeat spend.
  */
 import { gammaln } from 'simple-statistics';
+import { digamma } from './special.js';
 import { modelError } from '../errors.js';
 import type { Steps } from '../steps.js';
 import type { BtydRow } from './data.js';
-import { estimate, type FitOptions, type FitStats } from './fit-common.js';
+import { estimate, sampleIndices, type FitOptions, type FitStats } from './fit-common.js';
 
 export interface GammaGammaParams extends FitStats {
   model: 'gamma-gamma';
@@ -29,23 +30,66 @@ export function spendRows(rows: readonly BtydRow[]): BtydRow[] {
   return rows.filter((row) => row.frequency > 0 && row.monetaryValue > 0);
 }
 
-function meanNegLogLik(x: Float64Array, logM: Float64Array, m: Float64Array, theta: ArrayLike<number>): number {
+/** The repeat buyers' columns: x, log x, m, log m, and the index of each x among the distinct ones. */
+interface SpendData {
+  x: Float64Array;
+  logX: Float64Array;
+  m: Float64Array;
+  logM: Float64Array;
+  xs: Float64Array;
+  xIndex: Int32Array;
+}
+
+function spendData(buyers: readonly BtydRow[], pick: Int32Array | null = null): SpendData {
+  const rows = pick === null ? buyers : Array.from(pick, (i) => buyers[i]);
+  const x = Float64Array.from(rows, (r) => r.frequency);
+  const m = Float64Array.from(rows, (r) => r.monetaryValue);
+  const xs = Float64Array.from(new Set(x)).sort();
+  const position = new Map(Array.from(xs, (v, i) => [v, i]));
+  return { x, logX: x.map(Math.log), m, logM: m.map(Math.log), xs, xIndex: Int32Array.from(x, (v) => position.get(v)!) };
+}
+
+function meanNegLogLik(d: SpendData, theta: ArrayLike<number>): number {
   const [p, q, gamma] = [theta[0], theta[1], theta[2]];
   const lq = q * Math.log(gamma) - gammaln(q);
+  // Γ terms depend on x alone: once per distinct x.
+  const byX = Float64Array.from(d.xs, (x) => gammaln(p * x + q) - gammaln(p * x) + lq);
   let total = 0;
-  for (let i = 0; i < x.length; i++) {
-    const px = p * x[i];
-    total += gammaln(px + q) - gammaln(px) + lq + (px - 1) * logM[i] + px * Math.log(x[i]) - (px + q) * Math.log(x[i] * m[i] + gamma);
+  for (let i = 0; i < d.x.length; i++) {
+    const x = d.x[i];
+    const px = p * x;
+    total += byX[d.xIndex[i]] + (px - 1) * d.logM[i] + px * d.logX[i] - (px + q) * Math.log(x * d.m[i] + gamma);
   }
-  return -total / x.length;
+  return -total / d.x.length;
+}
+
+/** ∂(mean −LL)/∂(p, q, γ). */
+function meanNegLogLikGradient(d: SpendData, theta: ArrayLike<number>): Float64Array {
+  const [p, q, gamma] = [theta[0], theta[1], theta[2]];
+  const psiQ = digamma(q);
+  const psiPXQ = Float64Array.from(d.xs, (x) => digamma(p * x + q));
+  const psiPX = Float64Array.from(d.xs, (x) => digamma(p * x));
+  const logGamma = Math.log(gamma);
+  let gp = 0;
+  let gq = 0;
+  let gg = 0;
+  for (let i = 0; i < d.x.length; i++) {
+    const x = d.x[i];
+    const k = d.xIndex[i];
+    const s = x * d.m[i] + gamma;
+    const logS = Math.log(s);
+    gp += x * (psiPXQ[k] - psiPX[k] + d.logM[i] + d.logX[i] - logS);
+    gq += psiPXQ[k] - psiQ + logGamma - logS;
+    gg += q / gamma - (p * x + q) / s;
+  }
+  const n = -d.x.length;
+  return Float64Array.of(gp / n, gq / n, gg / n);
 }
 
 export function gammaGammaLogLikelihood(params: Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>, rows: readonly BtydRow[]): number {
   const buyers = spendRows(rows);
   if (buyers.length === 0) return 0;
-  const x = Float64Array.from(buyers, (r) => r.frequency);
-  const m = Float64Array.from(buyers, (r) => r.monetaryValue);
-  return -meanNegLogLik(x, m.map(Math.log), m, [params.p, params.q, params.gamma]) * buyers.length;
+  return -meanNegLogLik(spendData(buyers), [params.p, params.q, params.gamma]) * buyers.length;
 }
 
 function correlation(x: Float64Array, y: Float64Array): number {
@@ -74,9 +118,10 @@ export function* fitGammaGammaSteps(rows: readonly BtydRow[], options: FitOption
       hint: 'the spend model needs repeat buyers with a monetary value; give a longer log or a later --calibration-end',
     });
   }
-  const x = Float64Array.from(buyers, (r) => r.frequency);
-  const m = Float64Array.from(buyers, (r) => r.monetaryValue);
-  const logM = m.map(Math.log);
+  const data = spendData(buyers);
+  const pick = sampleIndices(buyers.length);
+  const sample = pick === null ? null : spendData(buyers, pick);
+  const { x, m } = data;
   let meanM = 0;
   for (const v of m) meanM += v / m.length;
   const starts = [
@@ -84,7 +129,16 @@ export function* fitGammaGammaSteps(rows: readonly BtydRow[], options: FitOption
     [Math.log(2), Math.log(2), Math.log(meanM)],
     [Math.log(5), Math.log(3), Math.log(meanM * 2)],
   ];
-  const fit = yield* estimate('Gamma-Gamma', ['p', 'q', 'gamma'], (theta) => meanNegLogLik(x, logM, m, theta), buyers.length, starts, options);
+  const fit = yield* estimate(
+    'Gamma-Gamma',
+    ['p', 'q', 'gamma'],
+    (theta) => meanNegLogLik(data, theta),
+    buyers.length,
+    starts,
+    options,
+    sample === null ? undefined : (theta) => meanNegLogLik(sample, theta),
+    (theta) => meanNegLogLikGradient(data, theta),
+  );
   const [p, q, gamma] = fit.params;
   const hint = 'try --penalizer 0.001 (or larger); check that monetary_value is the mean spend per repeat purchase';
   if (!(q > 1)) {

@@ -31,6 +31,7 @@ export {
   expectedSpend,
   pAlive,
   predictCustomers,
+  valuePredictor,
   type CustomerValue,
   type PurchaseModel,
   type ValueOptions,

@@ -23,6 +23,13 @@ export interface MinimizeOptions {
   /** Gradient infinity norm (log space) below which the result counts as converged. */
   gradientTolerance?: number;
   maxIterations?: number;
+  /**
+   * A cheaper approximation of the objective (the same likelihood on a sample of the customers)
+   * for the Nelder–Mead search from every start; BFGS then polishes on the objective itself.
+   */
+  coarse?: Objective;
+  /** The objective's gradient (log space), when known in closed form; else central differences. */
+  gradient?: (logParams: Float64Array) => Float64Array;
 }
 
 /** Largest |log parameter|: beyond it a parameter is at 0 or infinity, a boundary solution. */
@@ -61,7 +68,8 @@ function* nelderMead(f: Objective, start: readonly number[], maxIterations: numb
     }
     let size = 0;
     for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) size = Math.max(size, Math.abs(simplex[i][j] - simplex[0][j]));
-    if (size < 1e-9 || (Number.isFinite(values[n]) && values[n] - values[0] <= 1e-13 * (1 + Math.abs(values[0])) && size < 1e-6)) break;
+    // Coarse is enough: BFGS polishes the best of the starts.
+    if (size < 1e-4 || (Number.isFinite(values[n]) && values[n] - values[0] <= 1e-10 * (1 + Math.abs(values[0])) && size < 1e-3)) break;
     const centroid = new Float64Array(n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) centroid[j] += simplex[i][j] / n;
     const worst = simplex[n];
@@ -109,11 +117,18 @@ export function gradient(f: Objective, x: Float64Array): Float64Array {
 
 const norm = (g: Float64Array) => g.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
-function* bfgs(f: Objective, start: Float64Array, startValue: number, maxIterations: number, tolerance: number): Steps<{ x: Float64Array; value: number; g: Float64Array }> {
+function* bfgs(
+  f: Objective,
+  grad: (x: Float64Array) => Float64Array,
+  start: Float64Array,
+  startValue: number,
+  maxIterations: number,
+  tolerance: number,
+): Steps<{ x: Float64Array; value: number; g: Float64Array }> {
   const n = start.length;
   let x = Float64Array.from(start);
   let value = startValue;
-  let g = gradient(f, x);
+  let g = grad(x);
   // Inverse Hessian approximation, row-major.
   let H = new Float64Array(n * n);
   for (let i = 0; i < n; i++) H[i * n + i] = 1;
@@ -138,7 +153,7 @@ function* bfgs(f: Objective, start: Float64Array, startValue: number, maxIterati
       if (nextValue <= value + 1e-4 * step * slope) break;
     }
     if (!(nextValue < value)) break;
-    const nextG = gradient(f, next);
+    const nextG = grad(next);
     const s = new Float64Array(n);
     const y = new Float64Array(n);
     let sy = 0;
@@ -172,18 +187,22 @@ function* bfgs(f: Objective, start: Float64Array, startValue: number, maxIterati
 export function* minimize(objective: Objective, options: MinimizeOptions): Steps<MinimizeResult> {
   const counter = { n: 0 };
   const f = guarded(objective, counter);
-  const tolerance = options.gradientTolerance ?? 1e-6;
+  const tolerance = options.gradientTolerance ?? 1e-8;
+  const search = options.coarse === undefined ? f : guarded(options.coarse, counter);
   let best: { x: Float64Array; value: number } | undefined;
   for (const start of options.starts) {
-    const result = yield* nelderMead(f, start, options.maxIterations ?? 1500);
+    const result = yield* nelderMead(search, start, options.maxIterations ?? 1500);
     if (best === undefined || result.value < best.value) best = result;
   }
+  if (best !== undefined && options.coarse !== undefined) best = { x: best.x, value: f(best.x) };
   if (best === undefined || !Number.isFinite(best.value)) {
     return { logParams: Float64Array.from(options.starts[0] ?? []), value: Infinity, gradientNorm: Infinity, converged: false, evaluations: counter.n };
   }
-  const polished = yield* bfgs(f, best.x, best.value, 200, tolerance);
+  const exact = options.gradient;
+  const grad = exact === undefined ? (x: Float64Array) => gradient(f, x) : (x: Float64Array) => (counter.n++, exact(x));
+  const polished = yield* bfgs(f, grad, best.x, best.value, 200, tolerance);
   const gradientNorm = norm(polished.g);
-  return { logParams: polished.x, value: polished.value, gradientNorm, converged: gradientNorm <= tolerance * 10, evaluations: counter.n };
+  return { logParams: polished.x, value: polished.value, gradientNorm, converged: gradientNorm <= tolerance * 100, evaluations: counter.n };
 }
 
 /** Central-difference Hessian of `f` at x (n small: 2n² + 1 evaluations). */

@@ -7,8 +7,8 @@
 import { modelError } from '../errors.js';
 import type { Steps } from '../steps.js';
 import type { BtydPoint } from './bgnbd.js';
-import { groupRows, logAddExp, type BtydRow, type GroupedRows, type Period } from './data.js';
-import { estimate, type FitOptions, type FitStats } from './fit-common.js';
+import { groupRows, logAddExp, sampleGroups, type BtydRow, type GroupedRows, type Period } from './data.js';
+import { estimate, sampleIndices, type FitOptions, type FitStats } from './fit-common.js';
 import { logHyp2f1, logRising } from './special.js';
 
 export interface ParetoNbdParams extends FitStats {
@@ -72,7 +72,16 @@ export function* fitParetoNbdSteps(rows: readonly BtydRow[], period: Period, opt
     [Math.log(0.5), logT, Math.log(0.5), logT],
     [0, logT - 1, Math.log(2), logT + 1],
   ];
-  const fit = yield* estimate('Pareto/NBD', ['r', 'alpha', 's', 'beta'], (theta) => paretoMeanNegLogLik(data, theta), data.customers, starts, options);
+  const sample = sampleGroups(data, sampleIndices(data.x.length));
+  const fit = yield* estimate(
+    'Pareto/NBD',
+    ['r', 'alpha', 's', 'beta'],
+    (theta) => paretoMeanNegLogLik(data, theta),
+    data.customers,
+    starts,
+    options,
+    sample === null ? undefined : (theta) => paretoMeanNegLogLik(sample, theta),
+  );
   const [r, alpha, s, beta] = fit.params;
   return { model: 'pareto-nbd', period, r, alpha, s, beta, se: { r: fit.se[0], alpha: fit.se[1], s: fit.se[2], beta: fit.se[3] }, ...fit.stats };
 }

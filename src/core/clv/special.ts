@@ -21,6 +21,17 @@ export function gammaSign(x: number): number {
   return Math.floor(x) % 2 === 0 ? 1 : -1;
 }
 
+/** ψ(x) = d/dx log Γ(x) for x > 0: recurrence up to 6, then the asymptotic series. */
+export function digamma(x: number): number {
+  let result = 0;
+  while (x < 6) {
+    result -= 1 / x;
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  return result + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
+}
+
 /** log Γ(a + x) - log Γ(a) for a > 0 (the rising factorial), exact for small whole x. */
 export function logRising(a: number, x: number): number {
   if (x === 0) return 0;
@@ -111,12 +122,17 @@ function addSigned(x: Signed, y: Signed): Signed {
 /** Digits (as a log) a transformation may lose to cancellation before another way is used. */
 const MAX_LOSS = Math.log(100);
 
+let ratios = { a: NaN, b: NaN, c: NaN, first: { log: 0, sign: 0 } as Signed, second: { log: 0, sign: 0 } as Signed };
+
 /** Abramowitz & Stegun 15.3.6 (z → 1 - z); undefined when its terms cancel beyond MAX_LOSS. */
 function complement(a: number, b: number, c: number, z: number): Signed | undefined {
   const d = c - a - b;
   const w = 1 - z;
-  const first = signedGammaRatio([c, d], [c - a, c - b]);
-  const second = signedGammaRatio([c, -d], [a, b]);
+  // The Γ ratios depend on a, b, c only: a customer's horizons reuse them (one entry is enough).
+  if (a !== ratios.a || b !== ratios.b || c !== ratios.c) {
+    ratios = { a, b, c, first: signedGammaRatio([c, d], [c - a, c - b]), second: signedGammaRatio([c, -d], [a, b]) };
+  }
+  const { first, second } = ratios;
   let left: Signed = { log: -Infinity, sign: 0 };
   let right: Signed = { log: -Infinity, sign: 0 };
   let loss = 0;

@@ -6,7 +6,7 @@
  */
 import { modelError } from '../errors.js';
 import { bgnbdExpectedPurchases, bgnbdExpectedPurchasesNew, bgnbdPAlive, type BgNbdParams, type BtydPoint } from './bgnbd.js';
-import { PERIOD_DAYS, type BtydRow } from './data.js';
+import { PERIOD_DAYS, TripleMap, type BtydRow } from './data.js';
 import { gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
 import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, type ParetoNbdParams } from './pareto-nbd.js';
 
@@ -42,18 +42,27 @@ export interface ValueOptions {
   monthlyDiscount: number;
 }
 
-/** The discounted value over the horizon (see the file comment). */
-export function clv(model: ModelParams, gg: SpendParams, row: BtydPoint & SpendPoint, options: ValueOptions): number {
+/** E[Y(i months)] for i = 1..H. */
+function monthlyPurchases(model: ModelParams, row: BtydPoint, months: number): Float64Array {
   const periodsPerMonth = MONTH_DAYS / PERIOD_DAYS[model.period];
-  const spend = expectedSpend(gg, row);
+  return Float64Array.from({ length: months }, (_, i) => expectedPurchases(model, (i + 1) * periodsPerMonth, row));
+}
+
+function discounted(path: Float64Array, spend: number, monthlyDiscount: number): number {
   let total = 0;
   let previous = 0;
-  for (let i = 1; i <= options.horizonMonths; i++) {
-    const current = expectedPurchases(model, i * periodsPerMonth, row);
-    total += ((current - previous) * spend) / (1 + options.monthlyDiscount) ** i;
-    previous = current;
+  let factor = 1;
+  for (let i = 0; i < path.length; i++) {
+    factor /= 1 + monthlyDiscount;
+    total += (path[i] - previous) * spend * factor;
+    previous = path[i];
   }
   return total;
+}
+
+/** The discounted value over the horizon (see the file comment). */
+export function clv(model: ModelParams, gg: SpendParams, row: BtydPoint & SpendPoint, options: ValueOptions): number {
+  return discounted(monthlyPurchases(model, row, options.horizonMonths), expectedSpend(gg, row), options.monthlyDiscount);
 }
 
 export interface CustomerValue {
@@ -70,26 +79,46 @@ export interface CustomerValue {
   clv: number | null;
 }
 
-/** Every prediction for every row; a model error names the first customer whose numbers are not finite. */
-export function predictCustomers(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): CustomerValue[] {
-  const horizon = (options.horizonMonths * MONTH_DAYS) / PERIOD_DAYS[model.period];
-  return rows.map((row) => {
-    const value: CustomerValue = {
+/**
+ * A function giving every prediction for a row of `rows`, made after one pass that computes
+ * P(alive) and the expected purchases once per distinct (x, t_x, T) and checks they are finite
+ * (a model error names the first customer whose numbers are not), so that the rows can then be
+ * written one by one without holding a million result objects.
+ */
+export function valuePredictor(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): (row: BtydRow) => CustomerValue {
+  const memo = new TripleMap<{ pAlive: number; path: Float64Array }>();
+  const known = (row: BtydRow) => {
+    let entry = memo.get(row.frequency, row.recency, row.T);
+    if (entry === undefined) {
+      entry = { pAlive: pAlive(model, row), path: monthlyPurchases(model, row, options.horizonMonths) };
+      if (!(Number.isFinite(entry.pAlive) && entry.path.every(Number.isFinite))) {
+        throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
+          hint: 'the fitted parameters are extreme: try --penalizer 0.001, or another --model',
+        });
+      }
+      memo.set(row.frequency, row.recency, row.T, entry);
+    }
+    return entry;
+  };
+  for (const row of rows) known(row);
+  return (row) => {
+    const { pAlive: alive, path } = known(row);
+    const spend = gg === null ? null : expectedSpend(gg, row);
+    return {
       customerId: row.customerId,
       frequency: row.frequency,
       recency: row.recency,
       T: row.T,
       monetaryValue: row.monetaryValue,
-      pAlive: pAlive(model, row),
-      expectedPurchases: expectedPurchases(model, horizon, row),
-      expectedSpend: gg === null ? null : expectedSpend(gg, row),
-      clv: gg === null ? null : clv(model, gg, row, options),
+      pAlive: alive,
+      expectedPurchases: path[options.horizonMonths - 1],
+      expectedSpend: spend,
+      clv: spend === null ? null : discounted(path, spend, options.monthlyDiscount),
     };
-    if (![value.pAlive, value.expectedPurchases, value.expectedSpend ?? 0, value.clv ?? 0].every(Number.isFinite)) {
-      throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
-        hint: 'the fitted parameters are extreme: try --penalizer 0.001, or another --model',
-      });
-    }
-    return value;
-  });
+  };
+}
+
+/** Every prediction for every row (valuePredictor applied to each). */
+export function predictCustomers(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): CustomerValue[] {
+  return rows.map(valuePredictor(model, gg, rows, options));
 }
