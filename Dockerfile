@@ -21,6 +21,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
+COPY assets ./assets
 RUN npm run build
 COPY fixtures/cdnow/CDNOW_master.txt ./fixtures/cdnow/CDNOW_master.txt
 RUN mkdir -p /models \
@@ -35,6 +36,7 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
+COPY --from=build /app/assets ./assets
 COPY --from=build /models /models
 COPY docker/healthcheck.mjs ./docker/healthcheck.mjs
 # The package's bin on PATH, as a global npm install would link it.

@@ -8,7 +8,7 @@ import { valueNote } from '../render/value-note.js';
 import type { Context } from './context.js';
 import { loadOptions, type RawInputOptions } from './options.js';
 import { createdAt } from './version.js';
-import { dataError } from '../core/errors.js';
+import { dataError, usageError } from '../core/errors.js';
 import { warningText, type DropWarning } from '../io/drop-warnings.js';
 
 export function cleaningSummary(report: CleaningReport): string {
@@ -43,6 +43,13 @@ export async function writeReport(path: string, report: CleaningReport): Promise
   await withSink(await fileSink(path, { commitPoint: false }), (sink) => sink.write(JSON.stringify(report, null, 2) + '\n'));
 }
 
+/** --engine duckdb: loaded only then (io/duckdb-customers.ts); undefined for a CSV RFM table, which the default reader reads. */
+export async function readWithDuckdb(ctx: Context, path: string | undefined, options: LoadOptions): Promise<LoadedCustomers | undefined> {
+  if (path === undefined || path === '-') throw usageError('--engine duckdb reads a file, not stdin', 'give the file path, or drop --engine duckdb');
+  const [{ loadCustomersDuckdb }, { settingsFromEnv }] = await Promise.all([import('../io/duckdb-customers.js'), import('../io/duckdb.js')]);
+  return loadCustomersDuckdb({ path, settings: settingsFromEnv(ctx.streams.env) }, options);
+}
+
 export async function readCustomers(
   ctx: Context,
   input: string | undefined,
@@ -51,14 +58,16 @@ export async function readCustomers(
 ): Promise<LoadedCustomers> {
   // Flags first (a bad --as-of is a usage error), then the file.
   const options = loadOptions(raw);
-  const source = await ctx.openInput(input);
-  const spinner = ctx.spinner(`reading ${source.name}`);
+  const duckdb = raw.engine === 'duckdb';
+  // DuckDB reads the file itself: the default engine's source is opened only when it reads.
+  const source = duckdb ? undefined : await ctx.openInput(input);
+  const name = source?.name ?? input!;
+  const spinner = ctx.spinner(`reading ${name}`);
   try {
-    const loaded = await loadCustomers(source, {
-      ...options,
-      onProgress: (rows) => spinner.update(() => `reading ${source.name}: ${formatInt(rows)} rows`),
-      ...overrides,
-    });
+    const withOptions = { ...options, onProgress: (rows: number) => spinner.update(() => `reading ${name}: ${formatInt(rows)} rows`), ...overrides };
+    const loaded =
+      (duckdb ? await readWithDuckdb(ctx, input, withOptions) : undefined) ??
+      (await loadCustomers(source ?? (await ctx.openInput(input)), withOptions));
     spinner.stop();
     if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
     if (loaded.layouts !== null) {
@@ -68,14 +77,14 @@ export async function readCustomers(
     if (loaded.report !== null) {
       const report = loaded.report;
       ctx.info(() => cleaningSummary(report));
-      announceDrops(ctx, source.name, loaded.warnings, raw.strict === true);
+      announceDrops(ctx, name, loaded.warnings, raw.strict === true);
       if (raw.report !== undefined) await writeReport(raw.report, report);
     }
     // The default as-of follows the latest purchase, however far off: say so when that is in the future.
     const now = Date.parse(createdAt(ctx.streams.env));
     if (loaded.asOf !== null && raw.asOf === undefined && overrides.asOf === undefined && loaded.asOf - DAY_MS > now) {
       ctx.warn(
-        `the latest purchase in ${source.name} (${formatDate(loaded.asOf - DAY_MS)}) is in the future; recency is counted from ${formatDate(loaded.asOf)}: give --as-of DATE to count from another day`,
+        `the latest purchase in ${name} (${formatDate(loaded.asOf - DAY_MS)}) is in the future; recency is counted from ${formatDate(loaded.asOf)}: give --as-of DATE to count from another day`,
       );
     }
     return loaded;

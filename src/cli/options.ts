@@ -53,8 +53,22 @@ export function addInputOptions(command: Command): Command {
     .option('--columns <names>', 'with --no-header: one name per column, e.g. id,_,date,quantity,amount (_ skips a column)');
 }
 
+/**
+ * --engine: `duckdb` reads, cleans and aggregates a log in an embedded DuckDB (io/duckdb-customers.ts):
+ * CSV, .csv.gz and Parquet files, larger than memory too. Only the commands that read customers.
+ */
+export function addEngineOption(command: Command): Command {
+  return command.addOption(
+    new Option('--engine <engine>', 'default: the streaming reader; duckdb: an embedded DuckDB (files only; needed for Parquet, spills to disk past $RFM_DUCKDB_MEMORY, default 1GB)')
+      .choices(['default', 'duckdb'])
+      .default('default'),
+  );
+}
+
 export interface RawInputOptions {
   inputKind: InputKind;
+  /** --engine (commands with addEngineOption). */
+  engine?: 'default' | 'duckdb';
   customerCol?: string;
   invoiceCol?: string;
   dateCol?: string;

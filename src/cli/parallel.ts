@@ -11,7 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { elbowKs, elbowPoint, elbowPointSteps, elbowResult, type ElbowOptions, type ElbowPoint, type ElbowResult } from '../core/elbow.js';
-import { preparePoints, type PreparedPoints } from '../core/kmeans.js';
+import { bestRun, betterRun, clusteringOf, kmeansSteps, preparedFor, preparePoints, seedRuns, type KMeansOptions, type KMeansResult, type PreparedPoints, type RunOutcome } from '../core/kmeans.js';
 import { runSteps, type Steps } from '../core/steps.js';
 import { blockSums, silhouetteBlocks, silhouetteFromSums, silhouettePlan, type SilhouetteOptions, type SilhouettePlan } from '../core/silhouette.js';
 import { runInterruptibly } from './shutdown.js';
@@ -38,8 +38,19 @@ export interface SilhouetteJob {
   to: number;
 }
 
-export type Job = ElbowJob | SilhouetteJob;
-type Answer<J extends Job> = J extends ElbowJob ? ElbowPoint[] : Float64Array;
+/** Restarts of one k-means shared with this thread: the helper claims runs from `next` too. */
+export interface KMeansJob {
+  kind: 'kmeans';
+  /** The prepared points without x and order (only xs is read; it is in shared memory). */
+  points: Pick<PreparedPoints, 'xs' | 'n' | 'd' | 'variance'>;
+  seeds: Float64Array[];
+  options: Pick<KMeansOptions, 'k' | 'maxIter' | 'tol'>;
+  /** How many runs have been claimed, shared by both threads. */
+  next: Int32Array;
+}
+
+export type Job = ElbowJob | SilhouetteJob | KMeansJob;
+type Answer<J extends Job> = J extends ElbowJob ? ElbowPoint[] : J extends KMeansJob ? RunOutcome | undefined : Float64Array;
 
 export interface Helper {
   /** Runs the job on the helper's thread. One job at a time: await its answer before the next. */
@@ -130,8 +141,52 @@ export function* claimPoints(job: ElbowJob): Steps<ElbowPoint[]> {
  * What a helper's thread does with a job, in one go: a helper is stopped by terminating it
  * (main.ts exits, which ends its threads), so it has no signal to look out for.
  */
-export function work(job: Job): ElbowPoint[] | Float64Array {
+export function work(job: Job): ElbowPoint[] | Float64Array | RunOutcome | undefined {
+  if (job.kind === 'kmeans') return runSteps(bestRun(job.points, job.seeds, { ...job.options, claim: claimRun(job.next, job.seeds.length) }));
   return job.kind === 'elbow' ? runSteps(claimPoints(job)) : blockSums(job.plan, job.from, job.to);
+}
+
+/** The next unclaimed restart of a k-means shared between threads, in run order. */
+const claimRun = (next: Int32Array, runs: number) => (): number | undefined => {
+  const run = Atomics.add(next, 0, 1);
+  return run < runs ? run : undefined;
+};
+
+/**
+ * `kmeansSteps()` with its restarts shared with a helper: the seeds are drawn here (one random
+ * stream, as one thread draws them), then both threads take the next run until none is left, and
+ * the better of their bests wins (betterRun: the run one thread would keep). Same result as
+ * kmeansSteps, about twice as fast on two cores. While the helper finishes its last run, this
+ * thread sleeps a millisecond a step (Atomics.wait), so that it neither takes the helper's core
+ * nor stops the event loop's turns (runInterruptibly) that deliver the helper's answer or a
+ * signal. A helper that fails (it should not) has the whole k-means recomputed here. Run it with
+ * runInterruptibly: it waits for a turn of the event loop, which runSteps never gives.
+ */
+export function* kmeansParallelSteps(x: Float64Array, n: number, d: number, options: KMeansOptions, helpers: readonly Helper[]): Steps<KMeansResult> {
+  const helper = n >= PARALLEL_MIN_POINTS && options.nInit > 1 ? helpers[0] : undefined;
+  if (helper === undefined) return yield* kmeansSteps(x, n, d, options);
+  preparedFor(x, n, d, options);
+  const prepared = preparePoints(x, n, d);
+  yield;
+  const seeds = yield* seedRuns(prepared, options);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const { xs, variance } = prepared;
+  const { k, maxIter, tol } = options;
+  let theirs: RunOutcome | undefined;
+  let answered = false;
+  let failed = false;
+  helper.run({ kind: 'kmeans', points: { xs, n, d, variance }, seeds, options: { k, maxIter, tol }, next }).then(
+    (outcome) => void ((theirs = outcome), (answered = true)),
+    () => void ((failed = true), (answered = true)),
+  );
+  const mine = yield* bestRun(prepared, seeds, { k, maxIter, tol, claim: claimRun(next, seeds.length) });
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  while (!answered) {
+    Atomics.wait(nap, 0, 0, 1);
+    yield;
+  }
+  if (failed) return yield* kmeansSteps(x, n, d, options, prepared);
+  return clusteringOf(prepared, betterRun(mine, theirs)!);
 }
 
 /**

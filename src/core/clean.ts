@@ -50,7 +50,7 @@ export const DEFAULT_CLEANING: CleaningOptions = {
 };
 
 /** Values pandas' read_csv reads as missing (its default na_values), so ids match pandas. */
-const MISSING_TEXT = new Set([
+export const MISSING_TEXT: ReadonlySet<string> = new Set([
   '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN',
   '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
 ]);

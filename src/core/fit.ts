@@ -3,13 +3,14 @@
  * per-segment statistics. Pure: the caller adds the file metadata (source, dates, tool version).
  */
 import { dataError, usageError } from './errors.js';
-import { kmeansSteps, type KMeansResult } from './kmeans.js';
-import { describe, nameByGrid, nameFour, type CentroidView } from './naming.js';
+import { kmeansSteps, type KMeansOptions, type KMeansResult } from './kmeans.js';
+import { baseDistributionSteps, describeProfile, profileSegment } from './describe-segment.js';
+import { actionFor, nameSegments, type CentroidView } from './naming.js';
 import type { ModelParams, ModelSegment } from './model.js';
 import type { RfmRow } from './rfm.js';
-import { applyScaler, featureMatrix, fitScaler, type Scaler, type Transform } from './scale.js';
-import { quintileThresholds } from './scores.js';
+import { applyScaler, customerCount, featureMatrix, fitScaler, rfmColumns, type RfmColumns, type Scaler, type Transform } from './scale.js';
 import { segmentStatsSteps } from './segments.js';
+import { withNames } from './relabel.js';
 import { silhouette } from './silhouette.js';
 import { runSteps, type Steps } from './steps.js';
 
@@ -20,7 +21,7 @@ export const SILHOUETTE_SAMPLE = 10_000;
 
 export interface FitOptions {
   /** Names overriding the automatic ones, by cluster number. */
-  customNames?: Record<string, string>;
+  customNames?: ReadonlyMap<number, string>;
   /**
    * Compute the silhouette here (default true). The command line turns it off to compute it on
    * two threads (same value, see silhouetteBlocks) from what onLabels receives.
@@ -31,6 +32,11 @@ export interface FitOptions {
    * ran exactly this k-means); computed here otherwise.
    */
   clustering?: KMeansResult;
+  /**
+   * The k-means to run (default kmeansSteps): the command line shares the restarts with a
+   * helper thread (parallel.ts), with the same result.
+   */
+  kmeans?: (x: Float64Array, n: number, d: number, options: KMeansOptions) => Steps<KMeansResult>;
   /**
    * Called with the features and the final labels as soon as they are known, before the segments'
    * statistics: the command line starts the silhouette's helper thread there.
@@ -54,11 +60,18 @@ export function centroidInUnits(centroid: readonly number[], scaler: Scaler, tra
   return [units[0], units[1], units[2]];
 }
 
-/** Scaled features of the customers, with the scaler learned from them. */
-export function scaledFeatures(rows: readonly RfmRow[], transform: Transform): { x: Float64Array; scaler: Scaler } {
-  const raw = featureMatrix(rows, transform);
-  const scaler = fitScaler(raw, rows.length, 3);
-  return { x: applyScaler(raw, rows.length, 3, scaler), scaler };
+/**
+ * Customers to fit: rows (from a log), or the columns of an RFM table read as columns (no object
+ * per customer: what a million customers need). Either in the order of their ids.
+ */
+export type FitData = readonly RfmRow[] | RfmColumns;
+
+/** Scaled features of the customers, with the scaler learned from them (scaled in place: one n × 3 matrix). */
+export function scaledFeatures(rows: FitData, transform: Transform): { x: Float64Array; scaler: Scaler } {
+  const n = customerCount(rows);
+  const x = featureMatrix(rows, transform);
+  const scaler = fitScaler(x, n, 3);
+  return { x: applyScaler(x, n, 3, scaler, x), scaler };
 }
 
 /**
@@ -78,23 +91,24 @@ function distinctPoints(x: Float64Array, n: number, atMost: number): number {
   return seen.size;
 }
 
-export function fitSegments(rows: readonly RfmRow[], params: ModelParams, options: FitOptions = {}): FitResult {
+export function fitSegments(rows: FitData, params: ModelParams, options: FitOptions = {}): FitResult {
   return runSteps(fitSteps(rows, params, options));
 }
 
 /** `fitSegments` as steps (see steps.ts): those of its k-means. */
-export function* fitSteps(rows: readonly RfmRow[], params: ModelParams, options: FitOptions = {}): Steps<FitResult> {
+export function* fitSteps(rows: FitData, params: ModelParams, options: FitOptions = {}): Steps<FitResult> {
   const { customNames, silhouette: withSilhouette = true } = options;
-  const n = rows.length;
+  const columns = rfmColumns(rows);
+  const n = customerCount(rows);
   if (n < 2) throw dataError(`only ${n} customer: segmentation needs at least 2`, { hint: 'give a log with more customers' });
   if (!Number.isInteger(params.k) || params.k < 1 || params.k > n) {
     throw usageError(`-k ${params.k} is out of range: it must be between 1 and the number of customers (${n})`, 'choose a smaller k, or -k auto');
   }
   // A step after each phase that takes a while on a large input (each ~0.1 s at 350,000 customers).
-  const raw = featureMatrix(rows, params.transform);
+  const x = featureMatrix(columns, params.transform);
   yield;
-  const scaler = fitScaler(raw, n, 3);
-  const x = applyScaler(raw, n, 3, scaler);
+  const scaler = fitScaler(x, n, 3);
+  applyScaler(x, n, 3, scaler, x);
   yield;
   const distinct = distinctPoints(x, n, params.k);
   if (distinct < params.k) {
@@ -108,7 +122,7 @@ export function* fitSteps(rows: readonly RfmRow[], params: ModelParams, options:
   const result =
     known !== undefined && known.centroids.length === params.k && known.labels.length === n
       ? known
-      : yield* kmeansSteps(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
+      : yield* (options.kmeans ?? kmeansSteps)(x, n, 3, { k: params.k, nInit: params.nInit, maxIter: params.maxIter, tol: params.tol, seed: params.seed });
 
   const order = canonicalOrder(result.centroids);
   const newIndex = new Int32Array(params.k);
@@ -125,30 +139,22 @@ export function* fitSteps(rows: readonly RfmRow[], params: ModelParams, options:
     const [recency, frequency, monetary] = centroidInUnits(c, scaler, params.transform);
     return { recency, frequency, monetary, scaled: c };
   });
-  let names: string[];
-  if (k === 4) names = nameFour(views);
-  else {
-    const recency = quintileThresholds(rows.map((r) => r.recency));
-    yield;
-    const frequency = quintileThresholds(rows.map((r) => r.frequency));
-    yield;
-    const monetary = quintileThresholds(rows.map((r) => r.monetary));
-    yield;
-    names = nameByGrid(views, { recency, frequency, monetary });
-  }
-  if (customNames) {
-    for (const [cluster, name] of Object.entries(customNames)) names[Number(cluster)] = name;
-  }
-  yield;
-  const stats = yield* segmentStatsSteps(rows, labels, k);
-  const segments = stats.map((s, i): ModelSegment => {
+  const stats = (yield* segmentStatsSteps(columns, labels, k)).map((s, i) => {
     if (s.recency === null || s.frequency === null || s.monetary === null) {
       throw dataError(`cluster ${i} ended up empty: the data has fewer distinct customers than k = ${k}`, { hint: 'choose a smaller k' });
     }
-    return {
+    return { ...s, recency: s.recency, frequency: s.frequency, monetary: s.monetary };
+  });
+  // Names and descriptions from what each segment's means are among all customers.
+  const base = yield* baseDistributionSteps(columns);
+  const profiles = stats.map((s) => profileSegment({ recency: s.recency.mean, frequency: s.frequency.mean, monetary: s.monetary.mean }, base));
+  const names = nameSegments(views, profiles);
+  const automatic = stats.map(
+    (s, i): ModelSegment => ({
       cluster: i,
       name: names[i],
-      ...describe(names[i]),
+      description: describeProfile(profiles[i]),
+      action: actionFor(names[i]) ?? '',
       size: s.size,
       share: s.share,
       revenue: s.revenue,
@@ -157,7 +163,8 @@ export function* fitSteps(rows: readonly RfmRow[], params: ModelParams, options:
       frequency: s.frequency,
       monetary: s.monetary,
       centroid: { recency: views[i].recency, frequency: views[i].frequency, monetary: views[i].monetary },
-    };
-  });
+    }),
+  );
+  const segments = customNames ? withNames(automatic, customNames) : automatic;
   return { scaler, centroids, labels, inertia: result.inertia, silhouette: sil, segments };
 }

@@ -13,6 +13,8 @@
  * - Empty clusters take the point farthest from its centre (from a cluster of more than one point).
  * - Restarts: `nInit` runs drawing, in turn, from one seededRandom(seed) stream; the lowest inertia
  *   wins and the earliest run wins ties, so the same input and seed give an identical result.
+ *   The draws come first (seedRuns), so the runs themselves can be shared between threads
+ *   (bestRun; the command line's kmeansParallelSteps) with the same result.
  * - Large inputs: above SEED_SAMPLE rows, each restart seeds on a systematic sample of that size.
  * - Point order: the runs see the rows in Z-order (see `spatialOrder`), purely for speed; it changes
  *   which rows the random draws pick, not the method. Labels are returned in input order.
@@ -170,7 +172,8 @@ export function spatialOrder(x: Float64Array, n: number, d: number): Int32Array 
     }
     codes[i] = code;
   }
-  let order = Int32Array.from({ length: n }, (_, i) => i);
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   let spare = new Int32Array(n);
   const count = new Int32Array(1025);
   for (let shift = 0; shift < 30; shift += 10) {
@@ -186,8 +189,9 @@ export function spatialOrder(x: Float64Array, n: number, d: number): Int32Array 
   return order;
 }
 
+/** x's rows in `order`, in memory another thread can share (parallel restarts read it in place). */
 function permuteRows(x: Float64Array, n: number, d: number, order: Int32Array): Float64Array {
-  const out = new Float64Array(n * d);
+  const out = new Float64Array(new SharedArrayBuffer(n * d * Float64Array.BYTES_PER_ELEMENT));
   for (let i = 0, o = 0; i < n; i++) {
     const from = order[i]! * d;
     for (let f = 0; f < d; f++) out[o++] = x[from + f]!;
@@ -609,45 +613,105 @@ export function kmeans(x: Float64Array, n: number, d: number, options: KMeansOpt
 }
 
 /**
- * `kmeans` as steps (see steps.ts): one per k-means++ centre and per Lloyd iteration. Checks its
- * arguments when the first step runs.
+ * The initial centres of every restart, drawn in turn from one seededRandom(seed) stream: each
+ * run's sample (above SEED_SAMPLE rows) and then its k-means++ draws. Lloyd iterations draw
+ * nothing, so the centres are the same whether the runs come between the draws or after them.
  */
-export function* kmeansSteps(x: Float64Array, n: number, d: number, options: KMeansOptions, prepared?: PreparedPoints): Steps<KMeansResult> {
-  validate(x, n, d, options);
-  if (prepared !== undefined && (prepared.x !== x || prepared.n !== n || prepared.d !== d)) {
-    throw usageError('the prepared points are not those of this call', 'prepare them with preparePoints(x, n, d)');
-  }
-  const { order, xs, variance } = prepared ?? preparePoints(x, n, d);
-  if (prepared === undefined) yield;
-  const { k, nInit, maxIter } = options;
-  const tolAbs = options.tol * variance;
+export function* seedRuns(prepared: PreparedPoints, options: Pick<KMeansOptions, 'k' | 'nInit' | 'seed'>): Steps<Float64Array[]> {
+  const { n, d, xs } = prepared;
+  const { k, nInit } = options;
   const rng = seededRandom(options.seed);
-  const ws = workspace(n, d, k);
-  const closest = new Float64Array(Math.min(n, SEED_SAMPLE));
-  let best: { centres: Float64Array; labels: Int32Array; run: RunResult; index: number } | undefined;
   const m = Math.min(n, SEED_SAMPLE);
+  const closest = new Float64Array(m);
   const pool = m < n ? new Float64Array(m * d) : xs;
+  const seeds: Float64Array[] = [];
   for (let run = 0; run < nInit; run++) {
     if (m < n) sampleRows(xs, n, d, rng, pool, m);
-    const centres = yield* seedSteps(pool, m, d, k, rng, closest);
+    seeds.push(yield* seedSteps(pool, m, d, k, rng, closest));
+  }
+  return seeds;
+}
+
+/** A finished restart: its final centres, labels (in the prepared Z-order) and inertia. */
+export interface RunOutcome {
+  index: number;
+  centres: Float64Array;
+  labels: Int32Array;
+  iterations: number;
+  inertia: number;
+}
+
+/** The better of two restarts: the lower inertia, the earlier run on a tie (as one thread picks). */
+export function betterRun<R extends Pick<RunOutcome, 'index' | 'inertia'>>(a: R | undefined, b: R | undefined): R | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return b.inertia < a.inertia || (b.inertia === a.inertia && b.index < a.index) ? b : a;
+}
+
+export interface RunsOptions extends Pick<KMeansOptions, 'k' | 'maxIter' | 'tol' | 'onIteration'> {
+  /** The next run to do (an index into the seeds), or undefined when none is left. */
+  claim: () => number | undefined;
+}
+
+/**
+ * Lloyd iterations from the seeds of the runs that `claim` hands out, one after another, keeping
+ * the best (betterRun). Several threads can share the restarts of one fit, each with its own
+ * claim on a shared counter: each run's result depends only on its seed, so the best of the
+ * threads' bests is the run one thread doing them all would keep.
+ */
+export function* bestRun(prepared: Pick<PreparedPoints, 'xs' | 'n' | 'd' | 'variance'>, seeds: readonly Float64Array[], options: RunsOptions): Steps<RunOutcome | undefined> {
+  const { xs, n, d } = prepared;
+  const { k, maxIter } = options;
+  const tolAbs = options.tol * prepared.variance;
+  const ws = workspace(n, d, k);
+  const labels = new Int32Array(n); // the best run's so far
+  let best: RunOutcome | undefined;
+  for (let run = options.claim(); run !== undefined; run = options.claim()) {
+    const centres = seeds[run]!.slice();
     const on = options.onIteration;
     const report: Report | undefined = on ? (iteration, inertia, changed) => on({ run, iteration, inertia, changed }) : undefined;
     const result = yield* runLloyd(xs, n, d, k, centres, ws, maxIter, tolAbs, report);
     yield;
-    if (!best || result.inertia < best.run.inertia) {
-      best = { centres, labels: best ? best.labels : new Int32Array(n), run: result, index: run };
-      best.labels.set(ws.labels);
+    const outcome = { index: run, centres, labels, iterations: result.iterations, inertia: result.inertia };
+    if (betterRun(best, outcome) === outcome) {
+      best = outcome;
+      labels.set(ws.labels);
     }
   }
+  return best;
+}
+
+/** The k-means result of the best restart, labels back in input order. */
+export function clusteringOf(prepared: PreparedPoints, best: RunOutcome): KMeansResult {
+  const { n, d, order } = prepared;
+  const k = best.centres.length / d;
   const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) labels[order[i]!] = best!.labels[i]!;
-  return {
-    centroids: toRows(best!.centres, k, d),
-    labels,
-    inertia: best!.run.inertia,
-    iterations: best!.run.iterations,
-    nInitBest: best!.index,
-  };
+  for (let i = 0; i < n; i++) labels[order[i]!] = best.labels[i]!;
+  return { centroids: toRows(best.centres, k, d), labels, inertia: best.inertia, iterations: best.iterations, nInitBest: best.index };
+}
+
+/** kmeansSteps's checks of its arguments and prepared points; the prepared points to use. */
+export function preparedFor(x: Float64Array, n: number, d: number, options: KMeansOptions, prepared?: PreparedPoints): PreparedPoints | undefined {
+  validate(x, n, d, options);
+  if (prepared !== undefined && (prepared.x !== x || prepared.n !== n || prepared.d !== d)) {
+    throw usageError('the prepared points are not those of this call', 'prepare them with preparePoints(x, n, d)');
+  }
+  return prepared;
+}
+
+/**
+ * `kmeans` as steps (see steps.ts): one per k-means++ centre and per Lloyd iteration. Checks its
+ * arguments when the first step runs.
+ */
+export function* kmeansSteps(x: Float64Array, n: number, d: number, options: KMeansOptions, prepared?: PreparedPoints): Steps<KMeansResult> {
+  const given = preparedFor(x, n, d, options, prepared);
+  const points = given ?? preparePoints(x, n, d);
+  if (given === undefined) yield;
+  const seeds = yield* seedRuns(points, options);
+  let next = 0;
+  const claim = () => (next < options.nInit ? next++ : undefined);
+  const best = yield* bestRun(points, seeds, { ...options, claim });
+  return clusteringOf(points, best!);
 }
 
 /**

@@ -33,18 +33,23 @@ export const FEATURES = 3;
 
 const transformValue = (v: number, transform: Transform): number => (transform === 'log' ? Math.log1p(v) : v);
 
+/** The columns of `data`: themselves when they are columns, copied out of rows otherwise. */
+export function rfmColumns(data: readonly RfmValues[] | RfmColumns): RfmColumns {
+  if (!Array.isArray(data)) return data as RfmColumns;
+  const rows = data as readonly RfmValues[];
+  return { recency: rows.map((r) => r.recency), frequency: rows.map((r) => r.frequency), monetary: rows.map((r) => r.monetary) };
+}
+
+/** The number of customers in `data` (rows or columns). */
+export const customerCount = (data: readonly RfmValues[] | RfmColumns): number =>
+  Array.isArray(data) ? data.length : (data as RfmColumns).recency.length;
+
 /**
  * The n × 3 matrix [R, F, M] (log1p of each when `transform` is `log`), not yet z-scored.
  * Throws a data error if a value is not finite after the transform (e.g. log1p of a value below -1).
  */
 export function featureMatrix(data: readonly RfmValues[] | RfmColumns, transform: Transform): Float64Array {
-  const cols: RfmColumns = Array.isArray(data)
-    ? {
-        recency: (data as readonly RfmValues[]).map((r) => r.recency),
-        frequency: (data as readonly RfmValues[]).map((r) => r.frequency),
-        monetary: (data as readonly RfmValues[]).map((r) => r.monetary),
-      }
-    : (data as RfmColumns);
+  const cols = rfmColumns(data);
   const n = cols.recency.length;
   if (cols.frequency.length !== n || cols.monetary.length !== n) {
     throw dataError('recency, frequency and monetary columns have different lengths');
@@ -96,9 +101,8 @@ export function fitScaler(x: Float64Array, n: number, d: number): Scaler {
   return { mean, scale };
 }
 
-/** (x - mean) / scale, column by column, into a new array. */
-export function applyScaler(x: Float64Array, n: number, d: number, scaler: Scaler): Float64Array {
-  const out = new Float64Array(n * d);
+/** (x - mean) / scale, column by column, into a new array or `out` (which may be x itself). */
+export function applyScaler(x: Float64Array, n: number, d: number, scaler: Scaler, out: Float64Array = new Float64Array(n * d)): Float64Array {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) out[i * d + j] = (x[i * d + j]! - scaler.mean[j]!) / scaler.scale[j]!;
   }

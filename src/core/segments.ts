@@ -4,6 +4,7 @@
  */
 import { mean, medianSorted } from 'simple-statistics';
 import type { RfmRow } from './rfm.js';
+import type { RfmColumns } from './scale.js';
 import { runSteps, type Steps } from './steps.js';
 
 export interface Stats {
@@ -23,17 +24,24 @@ export interface SegmentStats {
   monetary: Stats | null;
 }
 
-function stats(values: number[]): Stats | null {
+/**
+ * The statistics of `values` (a group's values in input order), sorting them in place: the mean
+ * is taken before, in input order, so it is the same double as simple-statistics' over a copy.
+ */
+function statsInPlace(values: Float64Array): Stats | null {
   if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
-  return { mean: mean(values), median: medianSorted(Array.from(sorted)), min: sorted[0], max: sorted[sorted.length - 1] };
+  // simple-statistics reads any array-like by index; its types ask for number[].
+  const m = mean(values as unknown as number[]);
+  values.sort();
+  return { mean: m, median: medianSorted(values as unknown as number[]), min: values[0]!, max: values[values.length - 1]! };
 }
 
 /** Compensated sum, so revenue totals do not drift with the order of customers. */
-export function exactSum(values: readonly number[]): number {
+export function exactSum(values: ArrayLike<number>): number {
   let sum = 0;
   let c = 0;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     const t = sum + v;
     c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
     sum = t;
@@ -41,34 +49,62 @@ export function exactSum(values: readonly number[]): number {
   return sum + c;
 }
 
-export function segmentStats(rows: readonly RfmRow[], labels: ArrayLike<number>, k: number): SegmentStats[] {
+export function segmentStats(rows: readonly RfmRow[] | RfmColumns, labels: ArrayLike<number>, k: number): SegmentStats[] {
   return runSteps(segmentStatsSteps(rows, labels, k));
 }
 
-/** `segmentStats` as steps (see steps.ts): one after the grouping and one after each segment. */
-export function* segmentStatsSteps(rows: readonly RfmRow[], labels: ArrayLike<number>, k: number): Steps<SegmentStats[]> {
-  const groups = Array.from({ length: k }, () => ({ r: [] as number[], f: [] as number[], m: [] as number[] }));
-  rows.forEach((row, i) => {
-    const g = groups[labels[i]];
-    g.r.push(row.recency);
-    g.f.push(row.frequency);
-    g.m.push(row.monetary);
-  });
-  const total = rows.length;
-  const totalRevenue = exactSum(rows.map((r) => r.monetary));
-  const result: SegmentStats[] = [];
-  for (const g of groups) {
+/**
+ * `segmentStats` as steps (see steps.ts): one after each feature's grouping and one after each
+ * segment's statistics of it. Memory: one double per customer besides the input, whatever k is:
+ * the values of one feature are grouped by segment (a counting sort, input order kept within
+ * each segment) into one buffer, which the next feature reuses.
+ */
+export function* segmentStatsSteps(rows: readonly RfmRow[] | RfmColumns, labels: ArrayLike<number>, k: number): Steps<SegmentStats[]> {
+  const columns: RfmColumns = Array.isArray(rows)
+    ? {
+        recency: Float64Array.from(rows as readonly RfmRow[], (r) => r.recency),
+        frequency: Float64Array.from(rows as readonly RfmRow[], (r) => r.frequency),
+        monetary: Float64Array.from(rows as readonly RfmRow[], (r) => r.monetary),
+      }
+    : (rows as RfmColumns);
+  const total = columns.recency.length;
+  const start = new Int32Array(k + 1);
+  for (let i = 0; i < total; i++) start[labels[i]! + 1]!++;
+  for (let g = 0; g < k; g++) start[g + 1] += start[g]!;
+  const grouped = new Float64Array(total);
+  const group = (column: ArrayLike<number>) => {
+    const next = start.slice(0, k);
+    for (let i = 0; i < total; i++) grouped[next[labels[i]!]!++] = column[i]!;
+  };
+  const members = (g: number) => grouped.subarray(start[g]!, start[g + 1]!);
+
+  // Each group's values are consumed (sorted in place) before the next feature is grouped.
+  function* featureStats(column: ArrayLike<number>, withRevenue?: number[]): Steps<(Stats | null)[]> {
+    group(column);
     yield;
-    const revenue = exactSum(g.m);
-    result.push({
-      size: g.r.length,
-      share: total === 0 ? 0 : g.r.length / total,
-      revenue,
-      revenueShare: totalRevenue === 0 ? 0 : revenue / totalRevenue,
-      recency: stats(g.r),
-      frequency: stats(g.f),
-      monetary: stats(g.m),
-    });
+    const out: (Stats | null)[] = [];
+    for (let g = 0; g < k; g++) {
+      withRevenue?.push(exactSum(members(g)));
+      out.push(statsInPlace(members(g)));
+      yield;
+    }
+    return out;
   }
-  return result;
+  const totalRevenue = exactSum(columns.monetary);
+  const revenue: number[] = [];
+  const monetary = yield* featureStats(columns.monetary, revenue);
+  const recency = yield* featureStats(columns.recency);
+  const frequency = yield* featureStats(columns.frequency);
+  return Array.from({ length: k }, (_, g): SegmentStats => {
+    const size = start[g + 1]! - start[g]!;
+    return {
+      size,
+      share: total === 0 ? 0 : size / total,
+      revenue: revenue[g]!,
+      revenueShare: totalRevenue === 0 ? 0 : revenue[g]! / totalRevenue,
+      recency: recency[g]!,
+      frequency: frequency[g]!,
+      monetary: monetary[g]!,
+    };
+  });
 }

@@ -23,18 +23,27 @@ export interface SilhouetteOptions {
   seed?: number;
 }
 
-/** Which rows to use: all of them, or a seeded sample without replacement (partial Fisher–Yates). */
+/**
+ * Which rows to use: all of them, or a seeded sample without replacement (partial Fisher–Yates
+ * over the row numbers 0..n-1). The shuffled array is kept sparse — only the places a swap moved
+ * a number to — so a sample of 10,000 from 10,000,000 rows costs 10,000 entries, not n.
+ */
 function sampleRows(n: number, sampleSize: number, seed: number): Int32Array {
-  const rows = Int32Array.from({ length: n }, (_, i) => i);
-  if (n <= sampleSize) return rows;
+  if (n <= sampleSize) {
+    const rows = new Int32Array(n);
+    for (let i = 0; i < n; i++) rows[i] = i;
+    return rows;
+  }
   const rng = seededRandom(seed);
+  const moved = new Map<number, number>();
+  const sample = new Int32Array(sampleSize);
   for (let i = 0; i < sampleSize; i++) {
     const j = i + rng.int(n - i);
-    const t = rows[i]!;
-    rows[i] = rows[j]!;
-    rows[j] = t;
+    sample[i] = moved.get(j) ?? j;
+    // Place i is never read again (later draws are above it); j now holds what i held.
+    moved.set(j, moved.get(i) ?? i);
   }
-  return rows.slice(0, sampleSize);
+  return sample;
 }
 
 /**

@@ -29,6 +29,12 @@ export interface LoadOptions extends ScanOptions {
   /** --no-header --columns: the column names of a file without a header. */
   names?: readonly string[];
   /**
+   * An RFM table is read into `columns` (typed arrays, no object per customer) instead of
+   * `customers`: what a fit of millions of customers needs. A log is aggregated as always.
+   * `ids: false` keeps only the order of the ids (the values are sorted by them), not the ids.
+   */
+  columnar?: { ids: boolean };
+  /**
    * Further as-of instants aggregated from the same read (`rfm diff`): each gets its own table in
    * `snapshots`, from the same kept rows (a log only; an RFM table refuses them).
    */
@@ -37,10 +43,27 @@ export interface LoadOptions extends ScanOptions {
   onKept?: (row: ParsedRow) => void;
 }
 
+/**
+ * Customers as parallel columns, sorted by id as `customers` is: entry i of each is customer i.
+ * Memory is the id strings and three doubles per customer.
+ */
+export interface CustomerColumns {
+  /** Empty when read with `columnar: { ids: false }`. */
+  ids: string[];
+  recency: Float64Array;
+  frequency: Float64Array;
+  monetary: Float64Array;
+}
+
 export interface LoadedCustomers {
   kind: 'transactions' | 'rfm';
-  /** RFM rows sorted by customer id; from a log they also carry first and last purchase times. */
+  /**
+   * RFM rows sorted by customer id; from a log they also carry first and last purchase times.
+   * Empty for an RFM table read with `columnar` (see `columns`).
+   */
   customers: (RfmRow | RfmCustomer)[];
+  /** The RFM table's customers, sorted by id, when read with `columnar`. */
+  columns?: CustomerColumns;
   /** As-of instant of the aggregation; null for an RFM table. */
   asOf: number | null;
   /** Cleaning counts; null for an RFM table. */
@@ -95,6 +118,20 @@ export function parseRfmRows(batch: string[][], lines: number[], c: RfmColumns, 
 /** Rows per batch handed on by the fast path for an RFM table. */
 const RFM_BATCH = 4096;
 
+const NUMBER_HINT = 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount';
+
+function fieldCountError(view: RecordView, width: number, file: string) {
+  return dataError(`line ${view.line} has ${view.fieldCount} fields but the header has ${width}`, {
+    file,
+    line: view.line,
+    hint: 'every row needs customer_id,recency,frequency,monetary',
+  });
+}
+
+function numberError(view: RecordView, index: number, name: string, min: number, file: string) {
+  return dataError(`${name} "${view.text(index)}" on line ${view.line} is not a number >= ${min}`, { file, line: view.line, column: index + 1, hint: NUMBER_HINT });
+}
+
 /**
  * parseRfmRows for the fast path (fast-csv.ts), with the same values and errors: records read as
  * bytes, numbers read from the bytes when plain, rows handed to `deliver` RFM_BATCH at a time.
@@ -105,25 +142,12 @@ function rfmRecordSink(c: RfmColumns, width: number, file: string, deliver: (row
   const number = (view: RecordView, index: number, name: string, min: number) => {
     let value = view.decimal(index);
     if (value !== value) value = parseNumber(view.text(index).trim());
-    if (!(value >= min)) {
-      throw dataError(`${name} "${view.text(index)}" on line ${view.line} is not a number >= ${min}`, {
-        file,
-        line: view.line,
-        column: index + 1,
-        hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
-      });
-    }
+    if (!(value >= min)) throw numberError(view, index, name, min, file);
     return value;
   };
   return {
     record(view) {
-      if (view.fieldCount <= last) {
-        throw dataError(`line ${view.line} has ${view.fieldCount} fields but the header has ${width}`, {
-          file,
-          line: view.line,
-          hint: 'every row needs customer_id,recency,frequency,monetary',
-        });
-      }
+      if (view.fieldCount <= last) throw fieldCountError(view, width, file);
       batch.push({
         customerId: normalizeCustomerId(view.text(c.customer)),
         recency: number(view, c.recency, 'recency', 0),
@@ -138,6 +162,179 @@ function rfmRecordSink(c: RfmColumns, width: number, file: string, deliver: (row
       const rows = batch;
       batch = [];
       return deliver(rows);
+    },
+  };
+}
+
+const grow = <A extends Float64Array | Uint8Array>(a: A): A => {
+  const b = new (a.constructor as new (n: number) => A)(a.length * 2);
+  b.set(a);
+  return b;
+};
+
+/** Digits at most in an id kept as a number (11^15 < 2^53: every such code is an exact double). */
+const MAX_DIGITS = 15;
+
+/**
+ * Customer ids as they come, kept small: while every id is a string of at most MAX_DIGITS
+ * decimal digits (customer numbers, leading zeros included), as a number and a length — the digits
+ * in base 11 with 0 meaning "no character", so that codes padded to the same length order as the
+ * strings do — and as strings from the first id that is not.
+ */
+class IdColumn {
+  codes = new Float64Array(1024);
+  lengths = new Uint8Array(1024);
+  strings: string[] | undefined;
+  size = 0;
+
+  push(id: string): void {
+    if (this.strings !== undefined) {
+      this.strings.push(id);
+      this.size++;
+      return;
+    }
+    const n = id.length;
+    let code = 0;
+    for (let i = 0; i < n && code >= 0; i++) {
+      const digit = id.charCodeAt(i) - 48;
+      code = digit >= 0 && digit <= 9 ? code * 11 + digit + 1 : -1;
+    }
+    if (code < 0 || n > MAX_DIGITS) {
+      this.strings = this.all();
+      this.codes = new Float64Array(0);
+      this.lengths = new Uint8Array(0);
+      this.strings.push(id);
+      this.size++;
+      return;
+    }
+    if (this.size === this.codes.length) {
+      this.codes = grow(this.codes);
+      this.lengths = grow(this.lengths);
+    }
+    this.codes[this.size] = code;
+    this.lengths[this.size++] = n;
+  }
+
+  /** Every id as a string. */
+  all(): string[] {
+    if (this.strings !== undefined) return this.strings;
+    const ids: string[] = new Array(this.size);
+    for (let i = 0; i < this.size; i++) {
+      let code = this.codes[i]!;
+      let text = '';
+      for (let j = this.lengths[i]!; j > 0; j--) {
+        const c = code % 11;
+        text = String.fromCharCode(47 + c) + text;
+        code = (code - c) / 11;
+      }
+      ids[i] = text;
+    }
+    return ids;
+  }
+
+  /**
+   * The order that sorts the ids as strings (UTF-16 code units, as `<` compares), equal ids in
+   * input order, as Array.prototype.sort sorts `customers`; null when they are sorted already.
+   */
+  sortOrder(): ArrayLike<number> | null {
+    const n = this.size;
+    if (this.strings === undefined) {
+      let longest = 0;
+      for (let i = 0; i < n; i++) longest = Math.max(longest, this.lengths[i]!);
+      const scale = Array.from({ length: longest + 1 }, (_, j) => 11 ** (longest - j));
+      // Codes padded to the longest id, and the row number in the low part: one native sort
+      // of doubles, when code × n + row stays an exact integer.
+      if (11 ** longest * n < 2 ** 53) {
+        const keys = new Float64Array(n);
+        let sorted = true;
+        for (let i = 0; i < n; i++) {
+          keys[i] = this.codes[i]! * scale[this.lengths[i]!]! * n + i;
+          if (i > 0 && keys[i]! < keys[i - 1]!) sorted = false;
+        }
+        if (sorted) return null;
+        keys.sort();
+        const order = new Int32Array(n);
+        for (let i = 0; i < n; i++) order[i] = keys[i]! % n;
+        return order;
+      }
+    }
+    const ids = this.all();
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = !(ids[i - 1]! > ids[i]!);
+    if (sorted) return null;
+    const order = Array.from({ length: n }, (_, i) => i);
+    return order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+  }
+}
+
+/**
+ * Customers collected into growing columns (doubling typed arrays), then sorted by id: the
+ * `columnar` read of an RFM table, three doubles and an id (most often a number) per customer.
+ */
+class ColumnBuilder {
+  ids = new IdColumn();
+  recency = new Float64Array(1024);
+  frequency = new Float64Array(1024);
+  monetary = new Float64Array(1024);
+  size = 0;
+
+  /** The index the next customer goes to, with room for it. */
+  reserve(): number {
+    if (this.size === this.recency.length) {
+      this.recency = grow(this.recency);
+      this.frequency = grow(this.frequency);
+      this.monetary = grow(this.monetary);
+    }
+    return this.size;
+  }
+
+  push(row: RfmRow): void {
+    const at = this.reserve();
+    this.ids.push(row.customerId);
+    this.recency[at] = row.recency;
+    this.frequency[at] = row.frequency;
+    this.monetary[at] = row.monetary;
+    this.size++;
+  }
+
+  /** The columns sorted by id (see IdColumn.sortOrder); without the ids unless `withIds`. */
+  finish(withIds: boolean): CustomerColumns {
+    const { size } = this;
+    const order = this.ids.sortOrder();
+    const take = (column: Float64Array) => {
+      if (order === null) return column.slice(0, size);
+      const out = new Float64Array(size);
+      for (let i = 0; i < size; i++) out[i] = column[order[i]!]!;
+      return out;
+    };
+    let ids: string[] = [];
+    if (withIds) {
+      const all = this.ids.all();
+      ids = order === null ? all : Array.from(order, (i) => all[i]!);
+    }
+    this.ids = new IdColumn();
+    return { ids, recency: take(this.recency), frequency: take(this.frequency), monetary: take(this.monetary) };
+  }
+}
+
+/** rfmRecordSink for the `columnar` read: each number read from the bytes straight into its column. */
+function rfmColumnSink(c: RfmColumns, width: number, file: string, columns: ColumnBuilder): RecordSink {
+  const last = Math.max(c.customer, c.recency, c.frequency, c.monetary);
+  const number = (view: RecordView, index: number, name: string, column: Float64Array, at: number) => {
+    view.decimalInto(index, column, at);
+    let value = column[at]!;
+    if (value !== value) column[at] = value = parseNumber(view.text(index).trim());
+    if (!(value >= 0)) throw numberError(view, index, name, 0, file);
+  };
+  return {
+    record(view) {
+      if (view.fieldCount <= last) throw fieldCountError(view, width, file);
+      const at = columns.reserve();
+      columns.ids.push(normalizeCustomerId(view.text(c.customer)));
+      number(view, c.recency, 'recency', columns.recency, at);
+      number(view, c.frequency, 'frequency', columns.frequency, at);
+      number(view, c.monetary, 'monetary', columns.monetary, at);
+      columns.size++;
     },
   };
 }
@@ -157,6 +354,7 @@ export async function loadCustomers(
   let accumulator: RfmAccumulator | undefined;
   let snapshots: RfmAccumulator[] = [];
   const tableRows: RfmRow[] = [];
+  const columnar = options.columnar !== undefined && onRfmBatch === undefined ? new ColumnBuilder() : undefined;
   let streamed = 0;
   let onRows: TableHandler['rows'] = () => undefined;
   let addKept: (row: ParsedRow) => void = () => undefined;
@@ -179,10 +377,11 @@ export async function loadCustomers(
           const deliver = (parsed: RfmRow[]) => {
             streamed += parsed.length;
             if (onRfmBatch !== undefined) return onRfmBatch(parsed);
-            for (const row of parsed) tableRows.push(row);
+            if (columnar !== undefined) for (const row of parsed) columnar.push(row);
+            else for (const row of parsed) tableRows.push(row);
           };
           onRows = (rows, lines) => deliver(parseRfmRows(rows, lines, columns, fields.length, source.name));
-          rfmSink = rfmRecordSink(columns, fields.length, source.name, deliver);
+          rfmSink = columnar !== undefined ? rfmColumnSink(columns, fields.length, source.name, columnar) : rfmRecordSink(columns, fields.length, source.name, deliver);
           return;
         }
         scanner = transactionScanner(source, options, (_fields, row) => addKept(row));
@@ -214,10 +413,12 @@ export async function loadCustomers(
   );
 
   if (kind === 'rfm') {
+    if (columnar !== undefined) streamed = columnar.size;
     if (streamed === 0) {
       throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give an RFM table with at least one row' });
     }
     if (onRfmBatch !== undefined) return { kind: 'rfm', customers: [], asOf: null, report: null, layouts: null, warnings: [] };
+    if (columnar !== undefined) return { kind: 'rfm', customers: [], columns: columnar.finish(options.columnar!.ids), asOf: null, report: null, layouts: null, warnings: [] };
     tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
     return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null, warnings: [] };
   }

@@ -71,7 +71,7 @@ export function describeJsonError(text: string, message: string): { reason: stri
 }
 
 /** 1-based line and column of a character offset. */
-function lineAndColumn(text: string, position: number): { line: number; column: number } {
+export function lineAndColumn(text: string, position: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = text.indexOf('\n'); i >= 0 && i < position; i = text.indexOf('\n', i + 1)) {

@@ -65,7 +65,8 @@ export interface Sink {
   readonly isTerminal: boolean;
   /** The target file, or undefined for stdout. */
   readonly path?: string;
-  write(text: string): Promise<void>;
+  /** Text (UTF-8), or bytes as they are (a PDF). */
+  write(text: string | Uint8Array): Promise<void>;
   /** Finishes: flushes, and for a file renames the temp file over the target. */
   commit(): Promise<void>;
   /** Gives up: for a file removes the temp file; the target is untouched. */
@@ -95,7 +96,7 @@ export function writeError(error: unknown, path: string): RfmError {
   return inputError(`cannot write ${path}: ${reason}`, { file: path, hint: hint ?? (e.code === 'ENOTDIR' ? 'choose a path inside a directory' : undefined) });
 }
 
-function streamWrite(stream: Writable, text: string): Promise<void> {
+function streamWrite(stream: Writable, text: string | Uint8Array): Promise<void> {
   if (stream.write(text)) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onDrain = () => {
@@ -150,7 +151,7 @@ export function stdoutSink(stdout: NodeJS.WriteStream): Sink {
     isTerminal: terminal,
     async write(text) {
       try {
-        await (terminal && text.length > TERMINAL_PIECE ? writeToTerminal(stdout, text) : streamWrite(stdout, text));
+        await (terminal && typeof text === 'string' && text.length > TERMINAL_PIECE ? writeToTerminal(stdout, text) : streamWrite(stdout, text));
       } catch (error) {
         // A closed pipe ends quietly in cli/main.ts; any other failure (`> /dev/full`) is an IO error.
         if ((error as NodeJS.ErrnoException).code === 'EPIPE') throw error;
@@ -196,7 +197,7 @@ async function isSpecialFile(path: string): Promise<boolean> {
  * A write stream that remembers its first error: `write` throws it (or a failed write) as a write
  * error naming `path`; `end` flushes and closes, throwing the raw error for the caller to wrap.
  */
-function guardedStream(stream: WriteStream, path: string): { write(text: string): Promise<void>; end(): Promise<void> } {
+function guardedStream(stream: WriteStream, path: string): { write(text: string | Uint8Array): Promise<void>; end(): Promise<void> } {
   let failure: unknown;
   stream.on('error', (error) => {
     failure ??= error;
@@ -323,5 +324,33 @@ export async function withSink<T>(sink: Sink, work: (sink: Sink) => Promise<T>):
   } catch (error) {
     await sink.abort();
     throw error;
+  }
+}
+
+/**
+ * A file another writer produces (DuckDB's COPY … TO for `-o x.parquet`): `produce` writes the
+ * temp file beside the target, which is then renamed over it (the commit point, as fileSink's).
+ * On failure the temp file is removed and the target left as it was.
+ */
+export async function producedFile(path: string, produce: (temp: string) => Promise<void>): Promise<void> {
+  await checkWritable(path);
+  const target = await linkTarget(path);
+  if (target !== path) await checkWritable(target);
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  pendingTempFiles.add(temp);
+  try {
+    await produce(temp);
+    const renamed = holdExit();
+    try {
+      await rename(temp, target);
+      pendingTempFiles.delete(temp);
+      committed ??= path;
+    } finally {
+      renamed();
+    }
+  } catch (error) {
+    rmSync(temp, { force: true });
+    pendingTempFiles.delete(temp);
+    throw error instanceof RfmError ? error : writeError(error, path);
   }
 }

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { RfmError, inputError } from '../core/errors.js';
 import { decideFromFile, decidingChunks, EncodingDecision } from './encoding.js';
 import { prefixed } from './iterate.js';
+import { isParquetBytes, parquetNeedsDuckdb } from './duckdb.js';
 
 /** Longest physical line accepted, in characters. */
 export const MAX_LINE_CHARS = 1 << 20;
@@ -212,6 +213,10 @@ export async function openInput(path: string | undefined, stdin: Readable): Prom
     ({ head, all } = await peek(chunksOf(gunzip, name), 4));
   }
   if (isZip(head)) return { name, kind: 'xlsx', bytes: all, file };
+  if (isParquetBytes(head)) {
+    await file?.close();
+    throw parquetNeedsDuckdb(name);
+  }
   const encoding = new EncodingDecision();
   if (file !== undefined) await file.decideEncoding(encoding, head);
   else all = decidingChunks(all, encoding);

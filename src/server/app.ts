@@ -1,6 +1,7 @@
 /**
  * The HTTP API over one fitted model (`rfm serve`): GET /health, POST /segment (one customer or a
- * batch), GET /clusters/summary, GET /openapi.json and interactive docs at GET /docs.
+ * batch), GET /clusters/summary, GET /openapi.json, interactive docs at GET /docs, and a web page
+ * at GET / (page.ts: the report's sections and a lookup form, under a strict CSP).
  *
  * - POST /segment bodies are checked by validate.ts (every wrong field at once, case hints,
  *   `__proto__` as an ordinary unknown field); the JSON schemas in schemas.ts describe the same
@@ -35,6 +36,7 @@ import type { ConnectionGuard } from './connections.js';
 import { describeError, errorBody, HttpError, writeClientError, type ErrorBody, type FieldError } from './errors.js';
 import { BODY_LIMIT, MAX_BATCH, clvRouteSchema, errorSchema, healthSchema, segmentRouteSchema, summarySchema } from './schemas.js';
 import { answerClv } from './clv.js';
+import { registerPage } from './page.js';
 import { invalidBody, segmentAnswerer } from './segment.js';
 import { bodyShapeError, customerErrors } from './validate.js';
 
@@ -141,7 +143,7 @@ export function healthOf(model: RfmModel) {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
-const ROUTE_LIST = 'routes: GET /health, POST /segment, POST /clv, GET /clusters/summary, GET /openapi.json, GET /docs';
+const ROUTE_LIST = 'routes: GET / (web page), GET /health, POST /segment, POST /clv, GET /clusters/summary, GET /openapi.json, GET /docs';
 
 function sendError(reply: FastifyReply, body: ErrorBody): void {
   void reply.code(body.statusCode).type(JSON_TYPE).send(JSON.stringify(body));
@@ -393,6 +395,8 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
   app.get('/clusters/summary', { schema: { summary: 'Per-segment statistics (as `rfm summary --format json`)', response: { 200: summarySchema, 401: errorSchema } } }, (_request, reply) => {
     void reply.type(JSON_TYPE).send(summaryJson);
   });
+
+  await registerPage(app, model);
 
   let openapiJson: string | undefined;
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => {

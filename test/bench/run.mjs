@@ -51,13 +51,13 @@ const flag = (name) => {
   return i === -1 ? undefined : argv[i + 1];
 };
 if (argv.includes('--help') || argv.includes('-h')) {
-  process.stdout.write('usage: node test/bench/run.mjs [--only 1,2,3,4,5] [--runs N]\n');
+  process.stdout.write('usage: node test/bench/run.mjs [--only 1,2,3,4,5,6] [--runs N]\n');
   process.exit(0);
 }
 const RUNS = Number(flag('--runs') ?? 3);
-const ONLY = new Set((flag('--only') ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim())));
-if (!Number.isInteger(RUNS) || RUNS < 1 || [...ONLY].some((c) => !(c >= 1 && c <= 5))) {
-  process.stderr.write('run.mjs: --runs N (N >= 1), --only a comma-separated subset of 1..5\n');
+const ONLY = new Set((flag('--only') ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())));
+if (!Number.isInteger(RUNS) || RUNS < 1 || [...ONLY].some((c) => !(c >= 1 && c <= 6))) {
+  process.stderr.write('run.mjs: --runs N (N >= 1), --only a comma-separated subset of 1..6\n');
   process.exit(2);
 }
 if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
@@ -421,6 +421,48 @@ if (ONLY.has(5)) {
     '—',
     '≥ 1,000,000 rows/s',
     yes(rate >= 1e6),
+  ]);
+}
+
+if (ONLY.has(6)) {
+  // Read + clean + RFM on the 1M-row log: rfm rfm (both engines) beside pandas and DuckDB itself
+  // (test/bench/duckdb-rfm.mjs: the query `rfm sql rfm --dialect duckdb` prints, whole process
+  // through @duckdb/node-api). Each run alternates the four; the ratios are rfm rfm's.
+  const file = retailFile(1067371);
+  log('case 6: rfm rfm vs pandas read + clean + RFM vs DuckDB (the same query through @duckdb/node-api), 1,067,371 rows');
+  const sides = {
+    rfm: [process.execPath, [BIN, 'rfm', file, '-q', '--format', 'csv']],
+    rfmDuckdb: [process.execPath, [BIN, 'rfm', file, '-q', '--format', 'csv', '--engine', 'duckdb']],
+    duckdb: [process.execPath, [join(ROOT, 'test/bench/duckdb-rfm.mjs'), file]],
+    pandas: python !== null ? [PYTHON, [join(ROOT, 'test/bench/pandas_rfm.py'), file]] : undefined,
+  };
+  const runs = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
+  for (let r = 0; r < RUNS; r++) {
+    const order = Object.keys(sides).filter((k) => sides[k] !== undefined);
+    // Who goes first rotates from run to run (a warm page cache favours the later ones).
+    for (let i = 0; i < order.length; i++) {
+      const k = order[(i + r) % order.length];
+      runs[k].push(await measure(...sides[k]));
+    }
+    log(`  run ${r + 1}/${RUNS}: ${Object.entries(runs).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.at(-1).wall.toFixed(2)} s / ${Math.round(v.at(-1).rssMB)} MB`).join(', ')}`);
+  }
+  const sum = (xs) => (xs.length === 0 ? null : { wallMedian: median(xs.map((x) => x.wall)), rssMedianMB: median(xs.map((x) => x.rssMB)), walls: xs.map((x) => round(x.wall)), rssMB: xs.map((x) => round(x.rssMB, 1)) });
+  const c6 = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, sum(v)]));
+  results.cases[6] = c6;
+  const ratio = (a, b) => (a && b ? a.wallMedian / b.wallMedian : null);
+  const vsDuck = ratio(c6.rfm, c6.duckdb);
+  const vsPandas = ratio(c6.rfm, c6.pandas);
+  const memoryShare = c6.rfm && c6.duckdb ? c6.rfm.rssMedianMB / c6.duckdb.rssMedianMB : null;
+  rows.push([
+    '6',
+    `\`rfm rfm\` read + clean + RFM, 1,067,371 rows: vs DuckDB (same query, @duckdb/node-api) ${vsDuck === null ? '—' : `${vsDuck.toFixed(2)}×`}, memory ${memoryShare === null ? '—' : `${memoryShare.toFixed(2)}×`} of DuckDB's (DuckDB ${s(c6.duckdb.wallMedian)} / ${mb(c6.duckdb.rssMedianMB)}); \`--engine duckdb\` ${s(c6.rfmDuckdb.wallMedian)} / ${mb(c6.rfmDuckdb.rssMedianMB)}`,
+    s(c6.rfm.wallMedian),
+    c6.pandas ? s(c6.pandas.wallMedian) : '—',
+    vsPandas === null ? '—' : vsPandas.toFixed(2),
+    mb(c6.rfm.rssMedianMB),
+    c6.pandas ? mb(c6.pandas.rssMedianMB) : '—',
+    '≤ 1.0× DuckDB at ≤ 1/3 of its memory',
+    vsDuck === null ? '—' : yes(vsDuck <= 1 && memoryShare <= 1 / 3),
   ]);
 }
 

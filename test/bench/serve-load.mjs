@@ -29,11 +29,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { listeningPort } from '../server/listening-port.mjs';
 
 const HERE = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const HOST = '127.0.0.1';
@@ -57,17 +58,6 @@ const TARGETS = { segment: 11_470, summary: 1_540, p99: 10 };
 
 const tmp = mkdtempSync(join(tmpdir(), 'rfm-serve-load-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const server = createServer();
-    server.on('error', rej);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => res(port));
-    });
-  });
-}
 
 /** CPU time (user + system, ms) a process has used so far (Linux /proc; clock ticks of 10 ms). */
 function cpuMs(pid) {
@@ -106,11 +96,13 @@ async function waitForHealth(base) {
 /** Servers started and not yet exited: killed if the bench fails, so that it ends. */
 const servers = new Set();
 
+let started = 0;
 async function startServer(model, quiet) {
-  const port = await freePort();
-  const logFile = join(tmp, `server-${quiet ? 'quiet' : 'log'}-${port}.log`);
+  const logFile = join(tmp, `server-${quiet ? 'quiet' : 'log'}-${++started}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [BIN, 'serve', '-m', model, '--host', HOST, '--port', String(port), ...(quiet ? ['--quiet'] : [])], {
+  // Port 0: the server takes a free port itself, read back from its socket (no port picked
+  // beforehand that another process could take in between).
+  const child = spawn(process.execPath, [BIN, 'serve', '-m', model, '--host', HOST, '--port', '0', ...(quiet ? ['--quiet'] : [])], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', fd],
     env: { ...process.env, RFM_API_TOKEN: '' }, // empty: no token (whitespace only would be refused)
@@ -119,6 +111,7 @@ async function startServer(model, quiet) {
   servers.add(child);
   child.on('close', () => servers.delete(child));
   const exited = new Promise((res) => child.on('close', (code, signal) => res({ code, signal })));
+  const port = await listeningPort(child.pid);
   const base = `http://${HOST}:${port}`;
   await waitForHealth(base);
   return { child, base, logFile, exited };

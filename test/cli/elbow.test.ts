@@ -29,7 +29,9 @@ describe('rfm elbow', () => {
   });
 
   it('rejects bad k ranges', async () => {
-    expect((await runRfm(['elbow', SAMPLE, '--k-min', '0'])).code).toBe(2);
-    expect((await runRfm(['elbow', SAMPLE, '--k-min', '5', '--k-max', '3'])).code).toBe(2);
+    const zero = await runRfm(['elbow', SAMPLE, '--k-min', '0']);
+    expect([zero.code, zero.stderr, zero.stdout]).toEqual([2, 'rfm: error: --k-min "0" must be an integer >= 1\n', '']);
+    const empty = await runRfm(['elbow', SAMPLE, '--k-min', '5', '--k-max', '3']);
+    expect([empty.code, empty.stderr, empty.stdout]).toEqual([2, 'rfm: error: --k-max "3" must be an integer >= --k-min\n', '']);
   });
 });

@@ -155,7 +155,8 @@ describe('rfm fit errors', () => {
     const existing = tmp.path('keep.json');
     writeFileSync(existing, '{"precious": true}');
     const r = await runRfm(['fit', '-', '-m', existing], { stdin: 'customer_id,date,amount\n' });
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe('rfm: error: stdin has a header but no rows; give a log with at least one transaction\n');
     expect(readFileSync(existing, 'utf8')).toBe('{"precious": true}');
     expect(tmp.files().filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

@@ -1,13 +1,15 @@
 /**
  * Runs the BUILT binary (bin/rfm.js → dist/) as a child process, the way a user does. Shared by
  * every CLI test: `runRfm(['rfm', 'tx.csv'], { stdin, env, cwd })` resolves to {code, stdout, stderr}
- * and never rejects on a non-zero exit. Build first (`npm test` does; or `npx tsc -p tsconfig.json`).
+ * and never rejects on a non-zero exit. It refuses a dist/ older than src/ (test/build-state.ts);
+ * the vitest global setup rebuilds it first.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleBuild } from '../build-state.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'rfm.js');
@@ -46,10 +48,13 @@ function childEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
   return env;
 }
 
-function assertBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
-    throw new Error('dist/ is missing: build first with `npx tsc -p tsconfig.json` (npm test does it)');
-  }
+let builtChecked = false;
+/** Refuses to run the binary from a dist/ that is missing or older than src/ (checked once). */
+export function assertBuilt(): void {
+  if (builtChecked) return;
+  const why = staleBuild(ROOT);
+  if (why !== null) throw new Error(`${why}: build first with \`npx tsc -p tsconfig.json\` (npm test and the vitest global setup do it)`);
+  builtChecked = true;
 }
 
 function collect(command: string, args: string[], options: RunOptions): Promise<RunResult> {
@@ -147,14 +152,3 @@ export function rfmByCustomer(text: string): Map<string, Record<string, string |
 
 /** Matches ANSI escape sequences (colour codes). */
 export const ANSI = /\u001b\[[0-9;]*m/;
-
-/**
- * Compares `actual` with fixtures/golden/NAME. With UPDATE_GOLDEN=1 it (re)writes the file
- * instead: regenerate deliberately, then review the change as a diff before committing.
- */
-export function goldenText(name: string, actual: string): string {
-  const path = fixture('golden', name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
-  if (!existsSync(path)) throw new Error(`no golden file ${path}: run with UPDATE_GOLDEN=1 to create it, then review it`);
-  return readFileSync(path, 'utf8');
-}

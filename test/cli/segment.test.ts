@@ -122,5 +122,7 @@ describe('rfm segment, a batch', () => {
     writeFileSync(tmp.path('t.csv'), 'customer_id,recency,frequency,monetary\n1,1,1,1\n');
     const r = await runRfm(['segment', tmp.path('t.csv'), '-m', MODEL, '--recency', '1']);
     expect(r.code).toBe(2);
+    expect(r.stderr).toBe('rfm: error: give either --recency/--frequency/--monetary or an input file, not both\n');
+    expect(r.stdout).toBe('');
   });
 });

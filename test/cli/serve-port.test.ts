@@ -15,15 +15,21 @@ function listeningPort(args: string[], env: Record<string, string>): Promise<num
     delete childEnv.RFM_API_TOKEN;
     const child = spawn(process.execPath, [BIN, 'serve', '-m', MODEL, ...args], { cwd: ROOT, env: childEnv });
     let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`rfm serve printed no "listening on" line within 20 s; stderr: ${stderr}`));
+    }, 20_000);
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
       if (match !== null) {
+        clearTimeout(timer);
         child.kill('SIGTERM');
         resolve(Number(match[1]));
       }
     });
     child.on('exit', (code) => {
+      clearTimeout(timer);
       if (!/listening on/.test(stderr)) reject(new Error(`rfm serve exited ${code} before listening: ${stderr}`));
     });
   });

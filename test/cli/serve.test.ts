@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isListening, send, sendInTwoParts } from '../server/http.js';
 import { fitCdnow, killChildren, listeningPort, serve as serveModel, spawnServe, type Served } from '../server/spawn.js';
 import { fixture, runRfm, tempDir } from './helpers.js';
+import { waitUntil } from '../wait.js';
 
 const tmp = tempDir('rfm-serve-');
 const MODEL = tmp.path('model.json');
@@ -18,11 +19,7 @@ const serve = (args: string[], env: Record<string, string | undefined> = {}) => 
 
 /** Waits until the server stops accepting connections (it keeps running while requests finish). */
 async function waitUntilStopped(s: Served): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (await isListening(s.port)) {
-    if (Date.now() > deadline) throw new Error('the server still accepts connections');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitUntil(`rfm serve on port ${s.port} to stop accepting connections`, async () => !(await isListening(s.port)), 15_000, 25);
 }
 
 beforeAll(async () => {

@@ -95,6 +95,7 @@ describe('interrupted during a long read', () => {
     const r = await interrupt(['clean', BIG, '-o', 'clean.csv', '--report', 'drops.json'], () => tempFiles(tmp.dir).length > 0);
     expect(r.inTime).toBe(true);
     expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/^rfm: error: interrupted/m);
     expect(readFileSync(tmp.path('clean.csv'), 'utf8')).toBe('old clean\n');
     expect(existsSync(tmp.path('drops.json'))).toBe(false);
     expect(tempFiles(tmp.dir)).toEqual([]);
@@ -106,6 +107,7 @@ describe('interrupted during a long read', () => {
     const r = await interrupt(['fit', BIG, '-m', 'model.json'], (pid) => bytesRead(pid) > 40_000_000);
     expect(r.inTime).toBe(true);
     expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/^rfm: error: interrupted/m);
     expect(readFileSync(tmp.path('model.json'), 'utf8')).toBe(before);
     expect(tempFiles(tmp.dir)).toEqual([]);
   });
@@ -115,6 +117,7 @@ describe('interrupted during a long read', () => {
     const r = await interrupt(['rfm', BIG, '-o', 'out.csv'], () => tempFiles(tmp.dir).length > 0, 'SIGTERM');
     expect(r.inTime).toBe(true);
     expect(r.code).toBe(143);
+    expect(r.stderr).toMatch(/^rfm: error: terminated/m);
     expect(readFileSync(tmp.path('out.csv'), 'utf8')).toBe('the previous output\n');
     expect(tempFiles(tmp.dir)).toEqual([]);
   });

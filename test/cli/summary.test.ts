@@ -22,16 +22,21 @@ describe('rfm summary', () => {
 
   it('--no-charts prints the table alone', async () => {
     const r = await runRfm(['summary', '-m', MODEL, '--format', 'table', '--no-charts']);
+    expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('█');
     expect(r.stdout).toContain('Loyal High-Value');
   });
 
   it('colours piped output only on request: FORCE_COLOR=1 (for less -R), never with NO_COLOR', async () => {
     const piped = await runRfm(['summary', '-m', MODEL, '--format', 'table']);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain('Loyal High-Value');
     expect(piped.stdout).not.toMatch(ANSI);
     const forced = await runRfm(['summary', '-m', MODEL, '--format', 'table'], { env: { FORCE_COLOR: '1' } });
     expect(forced.stdout).toContain('\u001b[32mLoyal High-Value');
     const both = await runRfm(['summary', '-m', MODEL, '--format', 'table'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(both.code).toBe(0);
+    expect(both.stdout).toContain('Loyal High-Value');
     expect(both.stdout).not.toMatch(ANSI);
   });
 

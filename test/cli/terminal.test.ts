@@ -77,6 +77,19 @@ describe('long tables on a terminal: the first 20 rows and a line saying how man
     expect(r.stdout.replace(ESCAPES, '')).toContain(`… ${(model.training.rowsKept - 20).toLocaleString('en-US')} more rows — use --format csv, -o FILE or a pager (--all shows every row)`);
   });
 
+  it('rfm clean on 51 kept rows of 53: 20 rows and "… 31 more rows" (counted by hand: 2 rows dropped)', async () => {
+    const path = tmp.path('clean-53.csv');
+    const rows = ['Invoice,InvoiceDate,Quantity,Price,Customer ID'];
+    for (let i = 1; i <= 51; i++) rows.push(`${i},2011-12-01 10:00,1,2,c${String(i).padStart(3, '0')}`);
+    rows.push('C52,2011-12-01 10:00,1,2,c001', '53,2011-12-01 10:00,1,2,'); // a cancellation, no customer
+    writeFileSync(path, rows.join('\n') + '\n');
+    const r = await onTerminal(`clean '${path}' -q`, { cols: 120 });
+    expect(r.code, r.stdout).toBe(0);
+    expect(bodyLines(r.stdout)).toHaveLength(1 + 20);
+    expect(bodyLines(r.stdout)[20]).toMatch(/^│ 20 /);
+    expect(r.stdout.replace(ESCAPES, '')).toContain('… 31 more rows — use --format csv, -o FILE or a pager (--all shows every row)');
+  });
+
   it('piped, --format table draws every row (the limit is for a terminal)', async () => {
     const r = await runRfm(['segment', rfmTable(51), '-m', MODEL, '-q', '--format', 'table']);
     expect(r.code).toBe(0);

@@ -167,14 +167,29 @@ describe('kmeans properties', () => {
 });
 
 describe('lloyd', () => {
-  it('iterates from given centroids to the docstring optimum, monotonically', () => {
+  // The docstring points: (1,2) (1,4) (1,0) | (10,2) (10,4) (10,0). Worked by hand.
+  it('iterates from centroids either side of the two columns to the docstring optimum: inertia 16', () => {
+    const x = Float64Array.from((expected.docstring.points as number[][]).flat());
+    const r = lloyd(x, 6, 2, [[0, 2], [11, 2]]);
+    // x = 1 is nearer (0,2), x = 10 nearer (11,2); the means are (1,2) and (10,2), and each
+    // column adds 0 + 2² + 2² = 8.
+    expect([...r.labels]).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(r.centroids).toEqual([[1, 2], [10, 2]]);
+    expect(r.inertia).toBe(16);
+  });
+
+  it('from (1,0) and (1,4) stops in the local optimum split by height (inertia 125.5), never rising', () => {
     const x = Float64Array.from((expected.docstring.points as number[][]).flat());
     const seen: number[] = [];
     const r = lloyd(x, 6, 2, [[1, 0], [1, 4]], { onIteration: (s) => seen.push(s.inertia) });
-    // From (1,0) and (1,4) the x = 1 and x = 10 columns are split by height first, then settle.
-    expect(r.inertia).toBeLessThanOrEqual(seen[0]!);
+    // (1,2) and (10,2) are as far from both and go to the lower index: {(1,2) (1,0) (10,2) (10,0)}
+    // with mean (5.5,1) and {(1,4) (10,4)} with mean (5.5,4), which reassigns nobody.
+    // 4 × (4.5² + 1²) + 2 × 4.5² = 85 + 40.5.
+    expect([...r.labels]).toEqual([0, 1, 0, 0, 1, 0]);
+    expect(r.centroids).toEqual([[5.5, 1], [5.5, 4]]);
+    expect(r.inertia).toBe(125.5);
+    expect(seen.length).toBeGreaterThan(0);
     seen.forEach((v, i) => i > 0 && expect(v).toBeLessThanOrEqual(seen[i - 1]!));
-    expect(r.labels.length).toBe(6);
   });
 
   it('moves a point into a centroid that attracted none', () => {

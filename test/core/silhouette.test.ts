@@ -98,6 +98,6 @@ describe('silhouette', () => {
   it('refuses labels outside 0..k-1 and a bad sample size', () => {
     expect(() => silhouette(Float64Array.of(0, 1), 2, 1, [0, 2], 2)).toThrow(/outside/);
     expect(() => silhouette(Float64Array.of(0, 1), 2, 1, [0, 1], 2, { sampleSize: 1 })).toThrow(/sample size/);
-    expect(() => silhouette(Float64Array.of(0, 1), 2, 1, [0], 2)).toThrow();
+    expect(() => silhouette(Float64Array.of(0, 1), 2, 1, [0], 2)).toThrow('silhouette needs 2 labels and 2 × 1 values');
   });
 });

@@ -15,6 +15,7 @@ import { guessNewline, parseDecimalBytes } from '../../src/io/fast-csv.js';
 import { openInput, READ_CHUNK, type InputSource } from '../../src/io/source.js';
 import { readTable, type TableHandler } from '../../src/io/table.js';
 import { tempDir } from '../cli/helpers.js';
+import { waitUntil } from '../wait.js';
 
 type Outcome = { header: string[]; delimiter: string; rows: [number, ...string[]][] } | { error: string; kind: string };
 
@@ -217,8 +218,8 @@ describe('files: read in place into one reused buffer', () => {
     for (const fast of [true, false]) {
       const before = descriptors();
       expect(await read(await openInput(path, new PassThrough()), fast)).toMatchObject({ kind: 'input' });
-      // The close is asynchronous: give it a moment, not a garbage collection.
-      for (let wait = 0; wait < 50 && descriptors() > before; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+      // The close is asynchronous: wait for it (not for a garbage collection).
+      await waitUntil(`the ${fast ? 'fast' : 'general'} path to close the file (${descriptors()} descriptors open, ${before} before)`, () => descriptors() <= before, 2_000);
       expect(descriptors(), fast ? 'fast path' : 'general path').toBe(before);
     }
   });
@@ -249,7 +250,7 @@ describe('files: read in place into one reused buffer', () => {
     const error = await loadCustomers(await openInput(path, new PassThrough()), options).catch((e: RfmError) => e);
     expect(error).toBeInstanceOf(RfmError);
     expect((error as RfmError).message).toMatch(/has 7 fields but the header has 8/);
-    for (let wait = 0; wait < 50 && descriptors() > before; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(`the reader to close the file (${descriptors()} descriptors open, ${before} before)`, () => descriptors() <= before, 2_000);
     expect(descriptors()).toBe(before);
   });
 

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RfmError } from '../../src/core/errors.js';
 import { fileSink, withSink, type Sink } from '../../src/io/output.js';
@@ -106,7 +107,10 @@ describe('fileSink: atomic writes', () => {
       const sink = await fileSink(target);
       await sink.abort();
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A file created late (an open still pending when the temp file was removed) would be made by
+    // libuv's thread pool, which takes requests in order: once requests queued after the aborts
+    // have all come back, every earlier open has run.
+    await Promise.all(Array.from({ length: 64 }, () => stat(tmp.dir)));
     expect(readdirSync(tmp.dir).filter((f) => f.includes('early'))).toEqual([]);
   });
 

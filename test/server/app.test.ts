@@ -7,7 +7,8 @@ import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, onTestFinished } from 'vitest';
+import { waitUntil } from '../wait.js';
 import { assignCustomer } from '../../src/core/assign.js';
 import { validateModel, type RfmModel } from '../../src/core/model.js';
 import { summaryFromModel } from '../../src/core/summary.js';
@@ -384,12 +385,15 @@ describe('without a token', () => {
   });
 
   it('logs one JSON line per request: method, url, status, ms', async () => {
-    await new Promise((r) => setTimeout(r, 250)); // earlier tests' lines
-    logLines.length = 0;
+    // Lines are written in batches (every 100 ms): wait for a marker request's line, so that the
+    // earlier tests' lines are out of the way, then for the line of the last request.
+    const logged = (url: string) => () => logLines.findIndex((l) => JSON.parse(l).url === url) + 1;
+    await send(base, 'GET', '/health?marker=before');
+    const start = await waitUntil('the log line of GET /health?marker=before', logged('/health?marker=before'), 5_000);
     await send(base, 'POST', '/segment', { body: customer(30, 4, 2500) });
     await send(base, 'GET', '/nope?x="1"\\');
-    await new Promise((r) => setTimeout(r, 250)); // lines are written in batches every 100 ms
-    const lines = logLines.map((l) => JSON.parse(l));
+    const end = await waitUntil('the log line of GET /nope?x="1"\\', logged('/nope?x="1"\\'), 5_000);
+    const lines = logLines.slice(start, end).map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ level: 'info', method: 'POST', url: '/segment', status: 200 });
     expect(lines[1]).toMatchObject({ method: 'GET', url: '/nope?x="1"\\', status: 404 }); // quotes escaped
@@ -493,11 +497,14 @@ describe('batchedLines', () => {
   it('writes the lines of 100 ms in one call, at once past 64 KB, and on flush', async () => {
     const writes: string[] = [];
     const sink = { write: (text: string) => writes.push(text) } as unknown as NodeJS.WritableStream;
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
     const lines = batchedLines(sink);
     lines.write('a');
     lines.write('b');
+    vi.advanceTimersByTime(99);
     expect(writes).toEqual([]);
-    await new Promise((r) => setTimeout(r, 150));
+    vi.advanceTimersByTime(1);
     expect(writes).toEqual(['a\nb\n']);
     lines.write('x'.repeat(70_000));
     expect(writes).toHaveLength(2);

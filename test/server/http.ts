@@ -18,6 +18,8 @@ export interface SendOptions {
   /** A value to send as JSON (sets content-type), or raw text/bytes with `raw`. */
   body?: unknown;
   raw?: string | Buffer;
+  /** Fail after this long without a whole answer (default 30 s). */
+  timeoutMs?: number;
 }
 
 function parse(text: string): unknown {
@@ -40,19 +42,41 @@ export function send(base: string, method: string, path: string, options: SendOp
     payload = Buffer.isBuffer(options.raw) ? options.raw : Buffer.from(options.raw);
   }
   if (payload !== undefined) headers['content-length'] = String(payload.length);
+  const what = `${method} ${path}`;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
+    let answered = false;
+    let reset: string | undefined;
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`${what}: waited ${timeoutMs} ms for an answer`));
+    }, timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
     const req = httpRequest({ host: hostname, port, path, method, headers, agent: false }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
+        clearTimeout(timer);
         const text = Buffer.concat(chunks).toString('utf8');
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: parse(text) });
       });
-      res.on('error', reject);
+      res.on('error', fail);
+      res.on('close', () => {
+        if (!res.complete) fail(new Error(`${what}: the connection closed in the middle of the answer (status ${res.statusCode})`));
+      });
     });
-    // The server may answer (413) and close before the whole body is written: not our failure.
+    // The server may answer (413) and close before the whole body is written: the answer counts,
+    // but a reset with no answer at all is a failure, not a promise that never settles.
     req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET') reset = error.code;
+      else fail(error);
+    });
+    req.on('close', () => {
+      if (!answered) fail(new Error(`${what}: the connection ${reset === undefined ? 'closed' : `was reset (${reset})`} before any answer`));
     });
     req.end(payload);
   });

@@ -2,18 +2,18 @@
  * `rfm serve` from the BUILT binary as a child process, for the tests that need the real HTTP
  * transport (timeouts, the connection cap, shutdown under load, raw sockets). It listens on
  * 127.0.0.1 port 0 and the tests use the port it prints: `serve()` resolves on the listening line
- * (an event on stderr, no polling and no sleeps). Build first (`npm test` does).
+ * (an event on stderr, no polling and no sleeps). Refuses a dist/ older than src/ (helpers.ts).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { BIN, ROOT, runRfm } from '../cli/helpers.js';
+import { BIN, ROOT, assertBuilt, runRfm } from '../cli/helpers.js';
 
 export interface Spawned {
   child: ChildProcessWithoutNullStreams;
   stderr: () => string;
   stdout: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves when stderr has matched `pattern` (rejects if the process exits first). */
-  waitForStderr: (pattern: RegExp) => Promise<RegExpExecArray>;
+  /** Resolves when stderr has matched `pattern`; rejects if the process exits first or after `timeoutMs`. */
+  waitForStderr: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
 }
 
 export interface Served extends Spawned {
@@ -24,6 +24,7 @@ export interface Served extends Spawned {
 const children: ChildProcessWithoutNullStreams[] = [];
 
 export function spawnServe(args: string[], env: Record<string, string | undefined> = {}): Spawned {
+  assertBuilt();
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['RFM_MODEL', 'RFM_API_TOKEN', 'NO_COLOR', 'FORCE_COLOR']) delete childEnv[name];
   for (const [k, v] of Object.entries(env)) {
@@ -45,12 +46,22 @@ export function spawnServe(args: string[], env: Record<string, string | undefine
   });
   child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  const waitForStderr = (pattern: RegExp) =>
+  const waitForStderr = (pattern: RegExp, timeoutMs = 20_000) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
       const match = pattern.exec(err);
       if (match) return resolve(match);
-      watchers.push({ pattern, resolve });
-      void exited.then((how) => reject(new Error(`rfm serve exited (${JSON.stringify(how)}) before printing ${pattern}:\n${err}`)));
+      const timer = setTimeout(() => reject(new Error(`rfm serve printed no ${pattern} on stderr within ${timeoutMs} ms; stderr so far:\n${err}`)), timeoutMs);
+      watchers.push({
+        pattern,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
+      void exited.then((how) => {
+        clearTimeout(timer);
+        reject(new Error(`rfm serve exited (${JSON.stringify(how)}) before printing ${pattern}:\n${err}`));
+      });
     });
   return { child, stderr: () => err, stdout: () => out, exited, waitForStderr };
 }
@@ -75,26 +86,6 @@ export async function fitCdnow(path: string, fixturePath: string): Promise<void>
 
 /**
  * The TCP port a process listens on, read from Linux's /proc (for `--quiet`, which prints no
- * port): its socket inodes, matched with the LISTEN entries of /proc/net/tcp. Waits for it to appear.
+ * port); shared with the serve benchmark (listening-port.mjs).
  */
-export async function listeningPort(pid: number, timeoutMs = 20_000): Promise<number> {
-  const { readFileSync, readdirSync, readlinkSync } = await import('node:fs');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const inodes = new Set<string>();
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      try {
-        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
-      } catch {
-        // closed meanwhile
-      }
-    }
-    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f[3] === '0A' && inodes.has(f[9])) return parseInt(f[1].split(':')[1], 16);
-    }
-    if (Date.now() > deadline) throw new Error(`process ${pid} does not listen`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { listeningPort } from './listening-port.mjs';

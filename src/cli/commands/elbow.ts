@@ -12,7 +12,7 @@ import { elbowChart, elbowTable } from '../../render/elbow.js';
 import type { Context } from '../context.js';
 import { elbowParallel, startHelpers } from '../parallel.js';
 import { readCustomers } from '../load.js';
-import { addCommonOptions, addInputOptions, checkLargeK, parseInteger, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addEngineOption, addInputOptions, checkLargeK, parseInteger, type RawInputOptions } from '../options.js';
 import { addModelingOptions, modelingParams, type ModelingOptions } from './fit.js';
 import type { RunWrapper } from './index.js';
 
@@ -32,6 +32,7 @@ export function elbowCommand(run: RunWrapper): Command {
     .option('--k-max <k>', 'largest k', '10');
   addModelingOptions(command);
   addInputOptions(command);
+  addEngineOption(command);
   addCommonOptions(command, ['table', 'json', 'csv', 'tsv']);
   command.addHelpText(
     'after',

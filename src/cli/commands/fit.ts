@@ -7,8 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { RfmError, usageError } from '../../core/errors.js';
 import { DEFAULT_PARAMS, fitSteps, scaledFeatures, SILHOUETTE_SAMPLE, type FitResult } from '../../core/fit.js';
-import type { KMeansResult } from '../../core/kmeans.js';
+import type { KMeansOptions, KMeansResult } from '../../core/kmeans.js';
 import { MODEL_SCHEMA, MODEL_VERSION, type ModelParams, type RfmModel } from '../../core/model.js';
+import { readLabels as labelsFromJson } from '../../core/relabel.js';
 import { summaryFromModel } from '../../core/summary.js';
 import { formatTimestamp } from '../../io/dates.js';
 import { modelPath, withoutBom, writeModel } from '../../io/model-file.js';
@@ -17,11 +18,11 @@ import { writeRecords } from '../../io/records.js';
 import { formatFixed, formatInt } from '../../render/numbers.js';
 import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
 import type { Context } from '../context.js';
-import { elbowParallel, startHelpers, startSilhouette } from '../parallel.js';
+import { elbowParallel, kmeansParallelSteps, startHelpers, startSilhouette } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
 import { addClvFitOptions, clvFit, type ClvFitFlags } from '../fit-clv.js';
 import { readCustomers } from '../load.js';
-import { addCommonOptions, addInputOptions, addModelOption, checkLargeK, LARGE_K, parseInteger, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addEngineOption, addInputOptions, addModelOption, checkLargeK, LARGE_K, parseInteger, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
 import type { RunWrapper } from './index.js';
 import { SEGMENT_COLUMNS } from './summary.js';
@@ -61,24 +62,14 @@ export function modelingParams(o: ModelingOptions, k: number): ModelParams {
   };
 }
 
-async function readLabels(path: string, k: number): Promise<Record<string, string>> {
+async function readLabels(path: string, k: number): Promise<Map<number, string>> {
   let json: unknown;
   try {
     json = JSON.parse(withoutBom(await readFile(path, 'utf8')));
   } catch (error) {
     throw usageError(`--labels ${path}: ${(error as Error).message}`, 'give a JSON object like {"0": "VIP", "1": "Regulars"}');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw usageError(`--labels ${path} must be a JSON object like {"0": "VIP"}`);
-  }
-  const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(json)) {
-    const cluster = Number(key);
-    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= k) throw usageError(`--labels ${path}: key "${key}" is not a cluster 0..${k - 1}`);
-    if (typeof value !== 'string' || value.trim() === '') throw usageError(`--labels ${path}: the name for cluster ${key} must be a non-empty string`);
-    labels[String(cluster)] = value.trim();
-  }
-  return labels;
+  return labelsFromJson(json, `--labels ${path}`, k);
 }
 
 export function fitCommand(run: RunWrapper): Command {
@@ -91,6 +82,7 @@ export function fitCommand(run: RunWrapper): Command {
   addModelingOptions(command);
   addClvFitOptions(command);
   addInputOptions(command);
+  addEngineOption(command);
   addCommonOptions(command, ['table', 'json', 'csv', 'tsv']);
   command.addHelpText(
     'after',
@@ -115,18 +107,21 @@ Example:
       // Started before the read so that their start-up overlaps it (see parallel.ts).
       const helpers = startHelpers(auto ? 9 : 1);
       try {
-        const loaded = await readCustomers(ctx, input, o, clv?.load);
-        const rows = loaded.customers;
+        // An RFM table comes as columns, sorted by id but without the ids, which a fit does not need
+        // (no object per customer: a million customers fit in a few hundred MB).
+        const loaded = await readCustomers(ctx, input, o, { columnar: { ids: false }, ...clv?.load });
+        const rows = loaded.columns ?? loaded.customers;
+        const customers = loaded.columns?.recency.length ?? loaded.customers.length;
         let clustering: KMeansResult | undefined;
         if (auto) {
           const { x } = scaledFeatures(rows, params.transform);
           // The elbow runs the very k-means the fit needs: its result for the chosen k is kept, up
           // to a size where ten clusterings' labels are a few MB.
-          const keepClusterings = rows.length <= KEEP_CLUSTERINGS_UP_TO;
+          const keepClusterings = customers <= KEEP_CLUSTERINGS_UP_TO;
           const { nInit, maxIter, tol, seed } = params;
-          const result = await elbowParallel(x, rows.length, 3, { kMin: 1, kMax: Math.min(10, rows.length), nInit, maxIter, tol, seed, silhouettes: false, keepClusterings }, helpers);
+          const result = await elbowParallel(x, customers, 3, { kMin: 1, kMax: Math.min(10, customers), nInit, maxIter, tol, seed, silhouettes: false, keepClusterings }, helpers);
           // Without a knee, the default k — or every customer its own segment when there are fewer.
-          params.k = result.suggestedK ?? Math.min(4, rows.length);
+          params.k = result.suggestedK ?? Math.min(4, customers);
           clustering = result.points.find((p) => p.k === params.k)?.clustering;
           if (result.suggestedK === null) ctx.warn(`the elbow curve has no clear knee; using k = ${params.k}`);
           else ctx.info(`elbow knee: k = ${params.k}`);
@@ -140,9 +135,10 @@ Example:
           let silhouette: (() => Promise<number>) | undefined;
           const onLabels = (features: Float64Array, final: Int32Array) => {
             const options = { sampleSize: SILHOUETTE_SAMPLE, seed: params.seed };
-            if (params.k >= 2) silhouette = startSilhouette(features, rows.length, 3, final, params.k, options, helpers);
+            if (params.k >= 2) silhouette = startSilhouette(features, customers, 3, final, params.k, options, helpers);
           };
-          fit = await runInterruptibly(fitSteps(rows, params, { customNames: labels, silhouette: false, clustering, onLabels }));
+          const kmeans = (x: Float64Array, n: number, d: number, options: KMeansOptions) => kmeansParallelSteps(x, n, d, options, helpers);
+          fit = await runInterruptibly(fitSteps(rows, params, { customNames: labels, silhouette: false, clustering, onLabels, kmeans }));
           if (silhouette !== undefined) fit.silhouette = await silhouette();
         } catch (error) {
           // A data error of the fit (one customer, too few distinct ones) is about this input: name it.
@@ -163,7 +159,7 @@ Example:
             rowsRead: report?.rowsRead ?? null,
             rowsKept: report?.rowsKept ?? null,
             dropped: report?.dropped ?? null,
-            customers: rows.length,
+            customers,
           },
           params,
           scaler: fit.scaler,
@@ -172,9 +168,9 @@ Example:
           silhouette: fit.silhouette,
           segments: fit.segments,
         };
-        if (clv !== undefined) model.clv = await clv.finish(ctx, loaded.kind, rows, fit.labels, params.k);
+        if (clv !== undefined) model.clv = await clv.finish(ctx, loaded.kind, loaded.customers, fit.labels, params.k);
         await writeModel(path, model);
-        ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(rows.length)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
+        ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(customers)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
         const summary = summaryFromModel(model);
         await withSink(await ctx.openOutput(), async (out) => {
           if (format === 'json' || format === 'ndjson') {

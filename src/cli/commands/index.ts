@@ -6,9 +6,12 @@ import { diffCommand } from './diff.js';
 import { elbowCommand } from './elbow.js';
 import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
+import { relabelCommand } from './relabel.js';
+import { reportCommand } from './report.js';
 import { segmentCommand } from './segment.js';
 import { serveCommand } from './serve.js';
+import { sqlCommand } from './sql.js';
 import { summaryCommand } from './summary.js';
 
 export type RunWrapper = (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, segmentCommand, diffCommand, summaryCommand, clvCommand, serveCommand];
+export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, relabelCommand, segmentCommand, diffCommand, summaryCommand, clvCommand, reportCommand, sqlCommand, serveCommand];

@@ -3,7 +3,10 @@
  * --scores adds R/F/M quintile scores and the R/F grid segment; --extended adds purchase dates,
  * tenure and average order value.
  */
+import { extname } from 'node:path';
 import { Command } from 'commander';
+import { usageError } from '../../core/errors.js';
+import { settingsFromEnv } from '../../io/duckdb.js';
 import { DAY_MS, type RfmCustomer, type RfmRow } from '../../core/rfm.js';
 import { computeScores, METRICS, type CustomerScores } from '../../core/scores.js';
 import { formatTimestamp } from '../../io/dates.js';
@@ -13,7 +16,7 @@ import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords } from '../../render/table.js';
 import type { Context } from '../context.js';
 import { readCustomers } from '../load.js';
-import { addCommonOptions, addInputOptions, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addEngineOption, addInputOptions, type RawInputOptions } from '../options.js';
 
 interface OutputRow {
   row: RfmRow & Partial<RfmCustomer>;
@@ -52,6 +55,20 @@ function columnsFor(scores: boolean, extended: boolean, asOf: number | null): Co
   return columns;
 }
 
+/** True for `-o FILE.parquet`, which needs --engine duckdb and takes no other --format. */
+export function parquetOutput(ctx: Context, engine: string | undefined): boolean {
+  const file = ctx.options.output;
+  if (file === undefined || extname(file).toLowerCase() !== '.parquet') return false;
+  if (engine !== 'duckdb') {
+    throw usageError(
+      `-o ${file}: cannot write .parquet files without --engine duckdb (Parquet is written through DuckDB)`,
+      'add --engine duckdb, or give a file ending in .csv, .tsv, .json, .ndjson or .jsonl, or say which format with --format',
+    );
+  }
+  if (ctx.options.format !== undefined) throw usageError(`-o ${file} is written as Parquet: --format ${ctx.options.format} does not apply`, 'drop --format, or give another file name');
+  return true;
+}
+
 export function rfmCommand(run: (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>): Command {
   const command = new Command('rfm')
     .description('one Recency/Frequency/Monetary row per customer')
@@ -60,6 +77,7 @@ export function rfmCommand(run: (action: (ctx: Context) => Promise<void>) => (..
     .option('--extended', 'add first/last purchase, tenure_days and avg_order_value')
     .option('--report <file>', 'also write the per-rule drop counts as JSON to FILE');
   addInputOptions(command);
+  addEngineOption(command);
   addCommonOptions(command);
   command.addHelpText(
     'after',
@@ -75,9 +93,13 @@ Example:
   return command.action(
     run(async (ctx) => {
       const [input] = command.args;
-      const raw = command.opts<RawInputOptions & { scores?: boolean; extended?: boolean; report?: string }>();
-      const format = ctx.format('csv');
-      const sink = await ctx.openOutput();
+      const raw = command.opts<RawInputOptions & { scores?: boolean; extended?: boolean; report?: string; engine?: string }>();
+      // -o x.parquet: CSV records copied into Parquet by DuckDB (io/duckdb.ts parquetSink).
+      const parquet = parquetOutput(ctx, raw.engine);
+      const format = parquet ? 'csv' : ctx.format('csv');
+      const sink = parquet
+        ? await (await import('../../io/duckdb.js')).parquetSink(ctx.options.output!, columnsFor(raw.scores === true, raw.extended === true, null), settingsFromEnv(ctx.streams.env))
+        : await ctx.openOutput();
       await withSink(sink, async () => {
         const loaded = await readCustomers(ctx, input, raw);
         let rows: OutputRow[] = loaded.customers.map((row) => ({ row }));

@@ -20,8 +20,8 @@ import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords, renderWindow, RowWindow } from '../../render/table.js';
 import { escapeControl } from '../../render/text.js';
 import type { Context, Format } from '../context.js';
-import { announceDrops, cleaningSummary } from '../load.js';
-import { addCommonOptions, addInputOptions, addModelOption, loadOptions, type RawInputOptions } from '../options.js';
+import { announceDrops, cleaningSummary, readWithDuckdb } from '../load.js';
+import { addCommonOptions, addEngineOption, addInputOptions, addModelOption, loadOptions, type RawInputOptions } from '../options.js';
 import type { RunWrapper } from './index.js';
 
 interface SegmentOptions extends RawInputOptions {
@@ -209,26 +209,29 @@ async function segmentBatch(ctx: Context, model: RfmModel, input: string | undef
   // A log is aggregated with the model's as-of date unless --as-of is given.
   const asOfGiven = options.asOf !== undefined;
   const format = ctx.format('csv');
-  const source = await ctx.openInput(input, {
-    also: 'give --recency, --frequency and --monetary',
-    example: 'rfm segment customers.csv, or rfm segment --recency 30 --frequency 4 --monetary 2500',
-  });
+  const open = () =>
+    ctx.openInput(input, {
+      also: 'give --recency, --frequency and --monetary',
+      example: 'rfm segment customers.csv, or rfm segment --recency 30 --frequency 4 --monetary 2500',
+    });
+  // --engine duckdb reads the file itself (a CSV RFM table is still read by the default reader).
+  const source = o.engine === 'duckdb' ? undefined : await open();
+  const name = source?.name ?? input!;
   await withSink(await ctx.openOutput(), async (out) => {
     const writer = batchWriter(ctx, out, format, model);
     let streamed = 0;
-    const loaded = await loadCustomers(
-      source,
-      { ...options, asOf: options.asOf ?? (model.training.asOf === null ? undefined : parseTimestamp(model.training.asOf)), asOfFromModel: !asOfGiven },
-      (rows) => {
-        streamed += rows.length;
-        return writer.write(rows);
-      },
-    );
+    const withAsOf = { ...options, asOf: options.asOf ?? (model.training.asOf === null ? undefined : parseTimestamp(model.training.asOf)), asOfFromModel: !asOfGiven };
+    const onBatch = (rows: RfmRow[]) => {
+      streamed += rows.length;
+      return writer.write(rows);
+    };
+    const loaded = (o.engine === 'duckdb' ? await readWithDuckdb(ctx, input, withAsOf) : undefined) ?? (await loadCustomers(source ?? (await open()), withAsOf, onBatch));
+    if (loaded.kind === 'rfm' && loaded.customers.length > 0) await onBatch(loaded.customers);
     if (loaded.kind === 'transactions') {
       const report = loaded.report;
       if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
       if (report) ctx.info(() => cleaningSummary(report));
-      announceDrops(ctx, source.name, loaded.warnings, o.strict === true);
+      announceDrops(ctx, name, loaded.warnings, o.strict === true);
       // A model fitted on an RFM table has no as-of date: the log's own default applies then, as it
       // does for a log newer than the model (scored as of its own latest purchase + 1 day).
       const newer = loaded.newerThanModel;
@@ -262,6 +265,7 @@ export function segmentCommand(run: RunWrapper): Command {
     .option('--btyd-monetary <m>', 'with --explain: mean value per repeat purchase day (0 for a one-time buyer)');
   addModelOption(command);
   addInputOptions(command);
+  addEngineOption(command);
   addCommonOptions(command);
   command.addHelpText(
     'after',

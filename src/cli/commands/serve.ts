@@ -113,7 +113,7 @@ function nonEmpty(text: string | undefined): string | undefined {
 
 export function serveCommand(run: RunWrapper): Command {
   const command = new Command('serve')
-    .description('serve the model over HTTP: /health, /segment, /clv, /clusters/summary, /openapi.json, /docs')
+    .description('serve the model over HTTP: a web page at /, /health, /segment, /clv, /clusters/summary, /openapi.json, /docs')
     .option('--port <port>', 'TCP port (0 picks a free one; default $PORT, else 8000)')
     .option('--host <host>', 'address to bind (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--token <token>', 'require "Authorization: Bearer <token>" on every route but /health (default: $RFM_API_TOKEN)')
@@ -140,8 +140,9 @@ Example:
   {"cluster":1,"segment":"Potential Loyalists"}
   $ RFM_API_TOKEN=s3cret rfm serve --host 0.0.0.0   # every route but /health needs the token
   $ rfm serve --cors https://app.example.com --max-connections 2000 --request-timeout 60
-  Interactive docs at http://127.0.0.1:8000/docs (open without the token; its Authorize button
-  takes it), the OpenAPI document at /openapi.json. Bodies may be gzip (Content-Encoding: gzip).`,
+  A web page at http://127.0.0.1:8000/ shows the segments and looks a customer up (with a token
+  it needs the header, like the API). Interactive docs at /docs (open without the token; its
+  Authorize button takes it), the OpenAPI document at /openapi.json. Bodies may be gzip (Content-Encoding: gzip).`,
   );
   return command.action(
     run(async (ctx: Context) => {
@@ -181,7 +182,7 @@ Example:
       const url = urlOf(app.server.address() as AddressInfo);
       ctx.info(
         `rfm serve: listening on ${url} — model ${path} (k = ${model.params.k}, ${model.training.customers} customers), ` +
-          `docs at ${url}/docs, ${token === undefined ? 'no token' : 'bearer token required'}; Ctrl-C to stop`,
+          `page at ${url}/, docs at ${url}/docs, ${token === undefined ? 'no token' : 'bearer token required'}; Ctrl-C to stop`,
       );
 
       const { cut } = await new Promise<{ cut: number }>((resolve, reject) => {

@@ -1,0 +1,446 @@
+/**
+ * `--engine duckdb`: the read, the cleaning rules and the RFM aggregation of a transaction log
+ * run in an embedded DuckDB (duckdb.ts), from CSV, .csv.gz or Parquet, with the default engine's
+ * results. What decides how the file is read stays the default engine's own code: the header and
+ * its delimiter (table.ts), the columns (columns.ts), the forced or known date order and decimal
+ * marks (value-layouts.ts), and every value SQL does not read itself (duckdb-values.ts `other`).
+ * Where the two engines could read a file differently, this refuses with the reason and the way
+ * out (drop --engine duckdb) instead.
+ *
+ * Two passes over the file: one counts the values of each class (to decide the date order and
+ * the decimal marks from the whole column, as value-layouts.ts does), one applies the rules and
+ * aggregates. Row numbers (and so lines) are computed only when a message or a decision needs them.
+ */
+import { isAscii } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Utf8Tracker } from './encoding.js';
+import { RULE_ORDER, emptyDropCounts, type CleaningReport, type DropRule, type ParsedRow } from '../core/clean.js';
+import { dataError, inputError, usageError } from '../core/errors.js';
+import { DAY_MS, type RfmCustomer, type RfmRow } from '../core/rfm.js';
+import { detectColumns, detectRfmColumns, isRfmHeader, type ColumnMapping } from './columns.js';
+import type { LoadedCustomers, LoadOptions } from './customers.js';
+import { dropWarnings, firstBadColumn, type FirstBad } from './drop-warnings.js';
+import {
+  DuckSession,
+  csvColumn,
+  readCsvSql,
+  readError,
+  readParquetSql,
+  sqlIdentifier,
+  withDuckdb,
+  isParquetFile,
+  type DuckSettings,
+} from './duckdb.js';
+import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsSql, datePartsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
+import { needsRowPath } from './export-layouts.js';
+import { NUMBER_ROLES, checkOthers, decide, firstRow, lineOf, otherValues, refusal, type ClassCount, type ColumnType, type Decisions, type Relation } from './duckdb-decide.js';
+import { dialect } from '../core/sql/dialects.js';
+import { isCancellationSql, isMissingCustomerSql, isNonpositivePriceSql, isNonpositiveQuantitySql } from '../core/sql/rules.js';
+import { readTable, type Delimiter } from './table.js';
+import { nothingKeptError } from './transactions.js';
+
+/** 2^80 and 2^126, as text DuckDB reads into exact doubles. */
+const SCALE = (2n ** 80n).toString();
+const LIMIT = (2n ** 126n).toString();
+
+
+/** What the default engine's reader decides from the first line of a text file. */
+interface TextHeader {
+  fields: string[];
+  delimiter: Delimiter | 'xlsx';
+}
+
+const STOP = Symbol('header read');
+
+/** Bytes read for the header line (and the magic numbers). */
+const HEAD_BYTES = 1 << 20;
+
+async function readTextHeader(path: string): Promise<{ header: TextHeader; gzip: boolean }> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw inputError(error.code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${error.message}`, { file: path, hint: 'check the path' });
+  });
+  const magic = Buffer.alloc(4);
+  try {
+    await handle.read(magic, 0, 4, 0);
+  } finally {
+    await handle.close();
+  }
+  const gzip = magic[0] === 0x1f && magic[1] === 0x8b;
+  // The first bytes (decompressed), read apart from DuckDB's own read of the file.
+  const raw = createReadStream(path, { highWaterMark: 1 << 16 });
+  const stream = gzip ? raw.pipe(createGunzip()) : raw;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= HEAD_BYTES) break;
+    }
+  } catch (error) {
+    throw inputError(`cannot read ${path}: ${(error as Error).message}`, { file: path, hint: gzip ? 'check that the download is complete' : 'check the file' });
+  } finally {
+    raw.destroy();
+    stream.destroy();
+  }
+  const head = Buffer.concat(chunks);
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x504b0304) throw refusal(path, 'it is an .xlsx workbook, which DuckDB does not read here');
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || head.subarray(0, 4096).includes(0)) {
+    throw refusal(path, 'it is UTF-16 text (or holds NUL bytes)');
+  }
+  // The default engine's reader decides the header and its delimiter from these bytes.
+  let header: TextHeader | undefined;
+  try {
+    await readTable({ name: path, kind: 'text', bytes: Readable.from([head]) }, {
+      header(fields, delimiter) {
+        header = { fields, delimiter };
+        throw STOP;
+      },
+      rows: () => undefined,
+    });
+  } catch (error) {
+    if (error !== STOP) throw error;
+  }
+  return { header: header!, gzip };
+}
+
+/**
+ * The encoding the default engine reads the file in (encoding.ts): UTF-8, or latin1 from the first
+ * byte when it is not valid UTF-8 anywhere. Decided here, by one pass over the (decompressed)
+ * bytes, because DuckDB's reader fails on the first invalid byte instead; UTF-16 is refused.
+ */
+async function textEncoding(path: string, gzip: boolean): Promise<'utf-8' | 'latin1'> {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const bytes = gzip ? raw.pipe(createGunzip()) : raw;
+  const tracker = new Utf8Tracker();
+  try {
+    for await (const chunk of bytes as AsyncIterable<Buffer>) {
+      if (isAscii(chunk) && tracker.end()) continue;
+      if (!tracker.accept(chunk)) return 'latin1';
+    }
+    return tracker.end() ? 'utf-8' : 'latin1';
+  } finally {
+    raw.destroy();
+  }
+}
+
+function parquetType(duckType: string): ColumnType {
+  const t = duckType.toUpperCase();
+  if (t === 'VARCHAR' || t.startsWith('VARCHAR')) return 'text';
+  if (t === 'DATE') return 'date';
+  if (t.startsWith('TIMESTAMP')) return 'timestamp';
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return 'number';
+  return 'text';
+}
+
+async function parquetRelation(db: DuckSession, path: string): Promise<Relation> {
+  const from = readParquetSql(path);
+  let described: Record<string, unknown>[];
+  try {
+    described = await db.rows(`DESCRIBE SELECT * FROM ${from}`);
+  } catch (error) {
+    throw readError(error, path);
+  }
+  const header = described.map((r) => String(r.column_name));
+  const types = described.map((r) => parquetType(String(r.column_type)));
+  return { from, header, column: (i) => sqlIdentifier(header[i]), type: (i) => types[i], delimiter: 'parquet', encoding: 'utf-8' };
+}
+
+/** A role's text for the value expressions: a text column trimmed as JavaScript trims, a typed one as text. */
+const textOf = (r: Relation, i: number) => (r.type(i) === 'text' ? jsTrimSql(r.column(i)) : `CAST(${r.column(i)} AS VARCHAR)`);
+
+/** The per-row columns every pass reads: raw texts, classes, and the date parts. */
+function classedSql(r: Relation, m: ColumnMapping): string {
+  const c = m.columns;
+  const select = [
+    `${customerIdSql('customer_text')} AS customer_id`,
+    `${c.invoice < 0 ? "''" : r.type(c.invoice) === 'text' ? `coalesce(${r.column(c.invoice)}, '')` : `coalesce(CAST(${r.column(c.invoice)} AS VARCHAR), '')`} AS invoice`,
+  ];
+  const dateType = r.type(c.date);
+  select.push(`${dateType === 'text' ? jsTrimSql(r.column(c.date)) : `CAST(${r.column(c.date)} AS VARCHAR)`} AS date_text`);
+  if (dateType === 'date') select.push(`CAST(epoch_ms(CAST(${r.column(c.date)} AS TIMESTAMP)) AS DOUBLE) AS date_typed`);
+  else if (dateType === 'timestamp') select.push(`CAST(epoch_ms(${r.column(c.date)}) AS DOUBLE) AS date_typed`);
+  for (const role of NUMBER_ROLES) {
+    const i = c[role];
+    if (i < 0) continue;
+    if (r.type(i) === 'number') select.push(`CAST(${r.column(i)} AS VARCHAR) AS ${role}_text, (CASE WHEN isfinite(CAST(${r.column(i)} AS DOUBLE)) THEN CAST(${r.column(i)} AS DOUBLE) END) AS ${role}_typed`);
+    else select.push(`${textOf(r, i)} AS ${role}_text`);
+  }
+  const classes = [dateType === 'text' ? `${dateClassSql('date_text')} AS date_class` : `(CASE WHEN date_typed IS NULL THEN 'empty' ELSE 'typed' END) AS date_class`];
+  for (const role of NUMBER_ROLES) {
+    const i = c[role];
+    if (i < 0) continue;
+    classes.push(r.type(i) === 'number' ? `(CASE WHEN ${role}_typed IS NULL THEN 'empty' ELSE 'typed' END) AS ${role}_class` : `${numberClassSql(`${role}_text`)} AS ${role}_class`);
+  }
+  const parts = dateType === 'text' ? `, ${dateFieldsSql('date_text')}` : '';
+  const customerText = r.type(c.customer) === 'text' ? jsTrimSql(r.column(c.customer)) : jsTrimSql(`CAST(${r.column(c.customer)} AS VARCHAR)`);
+  return (
+    `source AS (SELECT ${customerText} AS customer_text, * FROM ${r.from}),\n` +
+    `raw AS (SELECT ${select.join(', ')} FROM source),\n` +
+    `parts AS (SELECT *${parts} FROM raw),\n` +
+    `classed AS (SELECT *, ${classes.join(', ')}${dateType === 'text' ? `, ${orderEvidenceSql('date_class')} AS evidence` : ', NULL AS evidence'} FROM parts)`
+  );
+}
+
+/**
+ * The rule (in RULE_ORDER) that drops a typed row, as clean.ts dropRule; NULL when it is kept. The
+ * conditions are the SQL twins of the rules (core/sql/rules.ts); here they are tried in order, so
+ * that each drop is counted under its first rule, as the default engine counts it.
+ */
+function ruleSql(m: ColumnMapping, options: LoadOptions): string {
+  const d = dialect('duckdb');
+  const c = m.columns;
+  const o = options.cleaning;
+  const hasAmount = c.amount >= 0;
+  const hasQuantity = c.quantity >= 0;
+  const whens = [`WHEN ${isMissingCustomerSql('customer_id')} THEN 'missing_customer'`];
+  // (Only an invoice starting with C or whitespace can be one: the regex is skipped for the others.)
+  if (!o.keepCancelled) whens.push(`WHEN (left(invoice, 1) = 'C' OR ascii(invoice) <= 32) AND ${isCancellationSql(d, 'invoice')} THEN 'cancelled'`);
+  // invalid_date and invalid_number: a value the column's layout does not read is NULL.
+  whens.push(`WHEN ms IS NULL THEN 'invalid_date'`);
+  whens.push(hasAmount ? `WHEN amount IS NULL THEN 'invalid_number'` : `WHEN quantity IS NULL OR price IS NULL THEN 'invalid_number'`);
+  if (hasQuantity && !o.keepNonpositiveQuantity) {
+    whens.push(`WHEN quantity IS NULL THEN 'invalid_number'`, `WHEN ${isNonpositiveQuantitySql('quantity')} THEN 'nonpositive_quantity'`);
+  }
+  if (!o.keepNonpositivePrice) whens.push(`WHEN ${isNonpositivePriceSql(hasAmount ? 'amount' : 'price')} THEN 'nonpositive_price'`);
+  if (options.asOf !== undefined && options.asOfFromModel !== true) whens.push(`WHEN ms > ${Math.trunc(options.asOf)} THEN 'after_as_of'`);
+  return `(CASE ${whens.join(' ')} END)`;
+}
+
+function typedSql(r: Relation, m: ColumnMapping, d: Decisions): string {
+  const c = m.columns;
+  const text = r.type(c.date) === 'text';
+  const ms = text ? dateMsSql('date_class', d.order) : 'date_typed';
+  const select = ['customer_id', 'invoice', 'date_text', `${ms} AS ms`];
+  for (const role of NUMBER_ROLES) {
+    const i = c[role];
+    if (i < 0) continue;
+    select.push(`${role}_text`, r.type(i) === 'number' ? `${role}_typed AS ${role}` : `${numberValueSql(`${role}_text`, `${role}_class`, d.marks[role]!)} AS ${role}`);
+  }
+  const dated = text ? `dated AS (SELECT *, ${datePartsSql('date_class', d.order)} FROM classed)` : 'dated AS (SELECT * FROM classed)';
+  return `${dated},\ntyped AS (SELECT ${select.join(', ')} FROM dated)`;
+}
+
+export interface DuckLoad {
+  /** The file (a path: DuckDB reads files, not stdin). */
+  path: string;
+  settings: DuckSettings;
+}
+
+/**
+ * Reads customers through DuckDB; undefined for a CSV RFM table (nothing to aggregate: the caller
+ * reads it with the default engine, which gives the same rows by definition).
+ */
+export async function loadCustomersDuckdb(load: DuckLoad, options: LoadOptions): Promise<LoadedCustomers | undefined> {
+  const name = load.path;
+  if (options.names !== undefined) throw refusal(name, 'it has no header line (--no-header)');
+  if (options.cleaning.dedupe) throw refusal(name, '--dedupe compares whole lines as the default reader splits them');
+  const parquet = await isParquetFile(name);
+  let text: { header: TextHeader; gzip: boolean } | undefined;
+  if (!parquet) {
+    text = await readTextHeader(name);
+    if (text.header.delimiter === 'whitespace') throw refusal(name, 'its columns are separated by spaces (a CDNOW-style text file)');
+    if (text.header.delimiter === 'xlsx') throw refusal(name, 'it is an .xlsx workbook');
+  }
+  return withDuckdb(load.settings, async (db) => {
+    for (const macro of VALUE_MACROS) await db.run(macro);
+    let relation: Relation;
+    if (parquet) relation = await parquetRelation(db, name);
+    else {
+      const { header, gzip } = text!;
+      const encoding = await textEncoding(name, gzip);
+      const from = readCsvSql({ path: name, delimiter: header.delimiter as ',' | ';' | '\t', columnCount: header.fields.length, gzip, encoding: encoding === 'latin1' ? 'latin-1' : 'utf-8' });
+      relation = { from, header: header.fields, column: (i) => sqlIdentifier(csvColumn(i)), type: () => 'text', delimiter: header.delimiter, encoding };
+    }
+    try {
+      return await aggregate(db, name, relation, options);
+    } catch (error) {
+      throw readError(error, name);
+    }
+  });
+}
+
+async function aggregate(db: DuckSession, name: string, r: Relation, options: LoadOptions): Promise<LoadedCustomers | undefined> {
+  const kind = options.inputKind === 'auto' ? (isRfmHeader(r.header) ? 'rfm' : 'transactions') : options.inputKind;
+  if (kind === 'rfm') {
+    if (r.delimiter !== 'parquet') return undefined;
+    return rfmTable(db, name, r, options);
+  }
+  const m = detectColumns(r.header, options.columns, name);
+  if (needsRowPath(m)) {
+    const what = m.layout !== null ? `it is a ${m.layout}, whose status, refund or order-level columns` : 'its status column';
+    throw refusal(name, `${what} are read row by row in file order`);
+  }
+  const classed = classedSql(r, m);
+  const classRows = await db.rows(
+    `WITH ${classed}\nSELECT customer_id <> '' AS has_customer, date_class, evidence${NUMBER_ROLES.filter((x) => m.columns[x] >= 0).map((x) => `, ${x}_class`).join('')}, count(*) AS n FROM classed GROUP BY ALL`,
+  );
+  const counts: ClassCount[] = classRows.map((row) => ({
+    hasCustomer: row.has_customer === true,
+    dateClass: String(row.date_class),
+    evidence: row.evidence === null ? null : String(row.evidence),
+    classes: Object.fromEntries(NUMBER_ROLES.filter((x) => m.columns[x] >= 0).map((x) => [x, String(row[`${x}_class`])])),
+    n: Number(row.n),
+  }));
+  const others = await otherValues(db, classed, name, m, counts);
+  checkOthers(name, r, m, options, others);
+  const decisions = await decide(db, classed, name, r, m, options, counts, others);
+
+  const byInvoice = m.columns.invoice >= 0;
+  const key = byInvoice ? 'invoice' : `floor(ms / ${DAY_MS})`;
+  const value = m.columns.amount >= 0 ? 'amount' : 'quantity * price';
+  const ruled = `${classed},\n${typedSql(r, m, decisions)},\nruled AS (SELECT *, ${ruleSql(m, options)} AS rule FROM typed)`;
+  // Monetary is summed exactly: each line value (a double) times 2^80 is an integer (for values
+  // from 2^-28 to 2^46 at least), summed as HUGEINT in any order, and rounded once to a double in
+  // JavaScript, which is the sum the default engine's compensated sum gives. Values outside that
+  // range are counted, and refused.
+  const scaled = `(CASE WHEN rule IS NULL THEN ${value} * CAST('${SCALE}' AS DOUBLE) END)`;
+  const ctes =
+    `${ruled},\n` +
+    // One group per customer and invoice (or day) first: each is small, and spills to disk when many.
+    `grouped AS MATERIALIZED (SELECT rule, CASE WHEN rule IS NULL THEN customer_id END AS customer_id, CASE WHEN rule IS NULL THEN ${key} END AS k, ` +
+    `count(*) AS n, min(ms) AS first_ms, max(ms) AS last_ms, sum(CAST(${scaled} AS HUGEINT)) AS monetary, ` +
+    `count(*) FILTER (WHERE ${scaled} <> floor(${scaled}) OR abs(${scaled}) >= CAST('${LIMIT}' AS DOUBLE)) AS inexact FROM ruled GROUP BY ALL)`;
+  const result = await db.columns(
+    `WITH ${ctes}\n` +
+      `SELECT rule, NULL AS customer_id, CAST(sum(n) AS DOUBLE) AS n, NULL::DOUBLE AS first_ms, NULL::DOUBLE AS last_ms, NULL::DOUBLE AS frequency, NULL::HUGEINT AS monetary, CAST(sum(inexact) AS DOUBLE) AS inexact FROM grouped WHERE rule IS NOT NULL GROUP BY rule\n` +
+      `UNION ALL SELECT NULL, customer_id, CAST(sum(n) AS DOUBLE), min(first_ms), max(last_ms), CAST(count(*) AS DOUBLE), sum(monetary), CAST(sum(inexact) AS DOUBLE) FROM grouped WHERE rule IS NULL GROUP BY customer_id`,
+  );
+  if ((result.inexact as number[]).some((x) => x > 0)) {
+    throw refusal(name, 'some line values are too small (below 4e-9) or too large (above 7e13) to be summed exactly in SQL');
+  }
+  const dropped = emptyDropCounts();
+  const ids: string[] = [];
+  const rows: number[] = [];
+  let rowsRead = 0;
+  let latest = -Infinity;
+  const n = result.n.length;
+  for (let i = 0; i < n; i++) {
+    const count = result.n[i] as number;
+    rowsRead += count;
+    const rule = result.rule[i] as DropRule | 'after_as_of' | null;
+    if (rule !== null) {
+      dropped[rule] = count;
+      continue;
+    }
+    ids.push(result.customer_id[i] as string);
+    rows.push(i);
+    const last = result.last_ms[i] as number;
+    if (last > latest) latest = last;
+  }
+  const report: CleaningReport = { source: name, rowsRead, rowsKept: rowsRead - Object.values(dropped).reduce((a, b) => a + b, 0), dropped };
+  if (report.rowsKept + dropped.after_as_of === 0) throw nothingKeptError({ ...report, dropped: { ...dropped, after_as_of: 0 } });
+  if (ids.length === 0) throw dataError(`every kept row of ${name} is after the as-of date`, { file: name, hint: 'choose a later --as-of' });
+
+  // As-of as loadCustomers decides it (a model's as-of gives way to a newer log).
+  const modelAsOf = options.asOfFromModel === true ? options.asOf : undefined;
+  const newer = modelAsOf !== undefined && latest > modelAsOf;
+  const asOf = (newer ? undefined : modelAsOf) ?? (options.asOfFromModel === true ? undefined : options.asOf) ?? latest + DAY_MS;
+  // Code-unit order of the ids, as RfmAccumulator.finish (DuckDB sorts by bytes).
+  const order = ids.map((_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  const customers: RfmCustomer[] = order.map((j) => {
+    const i = rows[j];
+    const last = result.last_ms[i] as number;
+    return {
+      customerId: ids[j],
+      recency: Math.floor((asOf - last) / DAY_MS),
+      frequency: result.frequency[i] as number,
+      monetary: Number(result.monetary[i] as bigint) / 2 ** 80,
+      firstPurchase: result.first_ms[i] as number,
+      lastPurchase: last,
+    };
+  });
+  const overflow = customers.find((x) => !Number.isFinite(x.monetary));
+  if (overflow !== undefined) {
+    throw dataError(`the monetary total of customer ${overflow.customerId.slice(0, 40)} in ${name} is too large to represent (beyond 1.8e308)`, {
+      file: name,
+      hint: 'check the quantity and price (or amount) columns: they hold values no sale has',
+    });
+  }
+  const firstBad = await firstBadValues(db, ruled, r, m, report);
+  return {
+    kind: 'transactions',
+    customers,
+    asOf,
+    report,
+    layouts: decisions.layouts,
+    newerThanModel: newer ? { latestPurchase: latest, modelAsOf: modelAsOf! } : undefined,
+    columnsNotice: m.notice,
+    warnings: dropWarnings(report, firstBad),
+  };
+}
+
+/** The first dropped row of each rule a warning will name (drop-warnings.ts): its line, column and value. */
+async function firstBadValues(db: DuckSession, ctes: string, r: Relation, m: ColumnMapping, report: CleaningReport): Promise<FirstBad> {
+  // Which rules warn does not depend on the row: ask dropWarnings with a placeholder for each.
+  const placeholder: FirstBad = {};
+  for (const rule of RULE_ORDER) if (report.dropped[rule] > 0) placeholder[rule] = { line: 0, column: 'x', value: 'x' };
+  const rules = dropWarnings(report, placeholder).map((w) => w.rule);
+  if (rules.length === 0) return {};
+  const c = m.columns;
+  const texts = ['customer_id', 'invoice', 'date_text', ...NUMBER_ROLES.filter((x) => c[x] >= 0).flatMap((x) => [`${x}_text`, x])].join(', ');
+  const found: { rule: DropRule; rn: number; row: Record<string, unknown> }[] = [];
+  for (const rule of rules) {
+    const first = await firstRow(db, ctes, 'ruled', `rule = '${rule}'`, texts);
+    if (first !== undefined) found.push({ rule, rn: first.row, row: first.values });
+  }
+  const firstBad: FirstBad = {};
+  for (const f of found) {
+    const { rule, row } = f;
+    const parsed: ParsedRow = {
+      customerId: String(row.customer_id ?? ''),
+      invoice: String(row.invoice ?? ''),
+      time: NaN,
+      quantity: row.quantity === null || row.quantity === undefined ? NaN : Number(row.quantity),
+      price: row.price === null || row.price === undefined ? NaN : Number(row.price),
+      amount: row.amount === null || row.amount === undefined ? NaN : Number(row.amount),
+      hasQuantity: c.quantity >= 0,
+      hasPrice: c.price >= 0,
+      hasAmount: c.amount >= 0,
+    };
+    const column = firstBadColumn(rule, parsed, m);
+    const textOfColumn = (i: number): string => {
+      if (i === c.customer) return String(row.customer_id ?? '');
+      if (i === c.invoice) return String(row.invoice ?? '');
+      if (i === c.date) return String(row.date_text ?? '');
+      for (const role of NUMBER_ROLES) if (i === c[role]) return String(row[`${role}_text`] ?? '');
+      return '';
+    };
+    // A Parquet file has rows, not lines: its row number stands for the line.
+    firstBad[rule] = { line: r.delimiter === 'parquet' ? Number(f.rn) : lineOf(Number(f.rn)), column: column < 0 ? '' : r.header[column], value: column < 0 ? '' : textOfColumn(column) };
+  }
+  return firstBad;
+}
+
+/** An RFM table in Parquet: its four columns, checked as parseRfmRows checks a CSV one. */
+async function rfmTable(db: DuckSession, name: string, r: Relation, options: LoadOptions): Promise<LoadedCustomers> {
+  if (options.asOf !== undefined && options.asOfFromModel !== true) {
+    throw usageError(`--as-of applies to transaction logs, but ${name} is an RFM table`, 'drop --as-of, or give the transaction log');
+  }
+  const c = detectRfmColumns(r.header, options.columns, name);
+  const id = customerIdSql(jsTrimSql(r.type(c.customer) === 'text' ? r.column(c.customer) : `CAST(${r.column(c.customer)} AS VARCHAR)`));
+  const number = (i: number) => (r.type(i) === 'number' ? `CAST(${r.column(i)} AS DOUBLE)` : `TRY_CAST(${jsTrimSql(r.column(i))} AS DOUBLE)`);
+  const result = await db.columns(`SELECT ${id} AS customer_id, ${number(c.recency)} AS recency, ${number(c.frequency)} AS frequency, ${number(c.monetary)} AS monetary FROM ${r.from}`);
+  const n = result.customer_id.length;
+  if (n === 0) throw dataError(`${name} has a header but no customers`, { file: name, hint: 'give an RFM table with at least one row' });
+  const customers: RfmRow[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const check = (metric: 'recency' | 'frequency' | 'monetary', index: number) => {
+      const v = result[metric][i] as number | null;
+      if (v === null || !(v >= 0) || !Number.isFinite(v)) {
+        throw dataError(`${metric} of row ${i + 1} of ${name} is not a number >= 0`, {
+          file: name,
+          column: index + 1,
+          hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
+        });
+      }
+      return v;
+    };
+    customers[i] = { customerId: String(result.customer_id[i]), recency: check('recency', c.recency), frequency: check('frequency', c.frequency), monetary: check('monetary', c.monetary) };
+  }
+  customers.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+  return { kind: 'rfm', customers, asOf: null, report: null, layouts: null, warnings: [] };
+}
