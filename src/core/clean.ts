@@ -36,6 +36,8 @@ export interface CleaningOptions {
   keepStatus: boolean;
   /** Do not subtract a refunded amount (Stripe's `Amount Refunded`) from the amount. */
   keepRefunds: boolean;
+  /** Keep rows whose price (or amount) is exactly 0, still dropping negatives: `rfm clv` counts them as purchases. */
+  keepZeroPrice?: boolean;
 }
 
 export const DEFAULT_CLEANING: CleaningOptions = {
@@ -164,7 +166,7 @@ export function dropRule(row: ParsedRow, options: CleaningOptions): DropRule | n
   }
   if (!options.keepNonpositivePrice) {
     const value = row.hasAmount ? row.amount : row.price;
-    if (isNonpositivePrice(value)) return 'nonpositive_price';
+    if (isNonpositivePrice(value) && !(value === 0 && options.keepZeroPrice === true)) return 'nonpositive_price';
   }
   return null;
 }

@@ -7,9 +7,52 @@ import { modelError } from './errors.js';
 import type { DropCounts } from './clean.js';
 import type { Transform } from './scale.js';
 import type { Stats } from './segments.js';
+import type { Period } from './clv/index.js';
 
 export const MODEL_SCHEMA = 'rfm-model';
-export const MODEL_VERSION = 1;
+/** 2: the optional `clv` section (rfm fit --clv). Version-1 files are read as they are. */
+export const MODEL_VERSION = 2;
+
+type StandardErrors<K extends string> = Record<K, number | null>;
+
+/** What a fitted BTYD model keeps: its parameters, their standard errors and the fit's statistics. */
+interface FittedPart<K extends string> {
+  logLikelihood: number;
+  customers: number;
+  se: StandardErrors<K>;
+}
+
+/** A segment's lifetime-value figures: means over its customers, and the segment's total CLV. */
+export interface SegmentClv {
+  cluster: number;
+  /** Customers of the segment in the BTYD summary (first purchase by the calibration end). */
+  customers: number;
+  pAlive: number;
+  /** Purchases expected over the horizon. */
+  expectedPurchases: number;
+  /** Gamma-Gamma expected spend per purchase. */
+  expectedSpend: number;
+  clv: number;
+  clvTotal: number;
+}
+
+/** `rfm fit --clv`: BG/NBD, Pareto/NBD and Gamma-Gamma fitted on the training log's BTYD summary. */
+export interface ModelClv {
+  /** Time unit of recency, T and the purchase rates: a week is 7 days, a month 30. */
+  period: Period;
+  /** Last day of the calibration period (YYYY-MM-DD, inclusive). */
+  calibrationEnd: string;
+  /** The horizon (months of 30 days) and monthly discount rate of the stored CLV figures. */
+  horizonMonths: number;
+  monthlyDiscount: number;
+  /** The purchase model the predictions use. */
+  purchaseModel: 'bgnbd' | 'paretoNbd';
+  bgnbd: { r: number; alpha: number; a: number; b: number } & FittedPart<'r' | 'alpha' | 'a' | 'b'>;
+  paretoNbd: { r: number; alpha: number; s: number; beta: number } & FittedPart<'r' | 'alpha' | 's' | 'beta'>;
+  gammaGamma: { p: number; q: number; gamma: number } & FittedPart<'p' | 'q' | 'gamma'>;
+  /** In cluster order, one per segment. */
+  segments: SegmentClv[];
+}
 
 export interface ModelSegment {
   cluster: number;
@@ -57,6 +100,8 @@ export interface RfmModel {
   inertia: number;
   silhouette: number | null;
   segments: ModelSegment[];
+  /** Lifetime-value models (rfm fit --clv); absent otherwise. */
+  clv?: ModelClv;
 }
 
 type Json = unknown;
@@ -109,8 +154,61 @@ class Checker {
   }
 }
 
-/** Upgrades older model versions to the current one. Version 1 is the first; none exist yet. */
-const MIGRATIONS: Record<number, (model: Record<string, Json>) => Record<string, Json>> = {};
+/** Upgrades older model versions to the current one, one version at a time. */
+const MIGRATIONS: Record<number, (model: Record<string, Json>) => Record<string, Json>> = {
+  // Version 2 only added the optional clv section: a version-1 model is a version-2 model without it.
+  1: (model) => ({ ...model, version: 2 }),
+};
+
+/** The clv section, each number checked where a wrong one would give wrong predictions. */
+function checkClv(c: Checker, value: Json, k: number): ModelClv {
+  const o = c.object(value, 'clv');
+  const positive = (v: Json, path: string) => c.number(v, path, (n) => n > 0, '> 0');
+  const part = <K extends string>(name: string, keys: readonly K[]) => {
+    const p = c.object(o[name], `clv.${name}`);
+    const se = c.object(p.se, `clv.${name}.se`);
+    const params = Object.fromEntries(keys.map((key) => [key, positive(p[key], `clv.${name}.${key}`)])) as Record<K, number>;
+    const errors = Object.fromEntries(keys.map((key) => [key, se[key] === null ? null : c.number(se[key], `clv.${name}.se.${key}`)])) as StandardErrors<K>;
+    return {
+      ...params,
+      logLikelihood: c.number(p.logLikelihood, `clv.${name}.logLikelihood`),
+      customers: c.number(p.customers, `clv.${name}.customers`, (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0'),
+      se: errors,
+    };
+  };
+  if (o.period !== 'day' && o.period !== 'week' && o.period !== 'month') c.fail('clv.period', 'must be "day", "week" or "month"');
+  const calibrationEnd = c.string(o.calibrationEnd, 'clv.calibrationEnd');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(calibrationEnd) || Number.isNaN(Date.parse(calibrationEnd))) c.fail('clv.calibrationEnd', 'must be a date YYYY-MM-DD');
+  if (o.purchaseModel !== 'bgnbd' && o.purchaseModel !== 'paretoNbd') c.fail('clv.purchaseModel', 'must be "bgnbd" or "paretoNbd"');
+  const segments = c.array(o.segments, 'clv.segments', k).map((s, i): SegmentClv => {
+    const path = `clv.segments[${i}]`;
+    const segment = c.object(s, path);
+    const cluster = c.number(segment.cluster, `${path}.cluster`);
+    if (cluster !== i) c.fail(`${path}.cluster`, `must be ${i} (segments are listed in cluster order)`);
+    const share = (name: string) => c.number(segment[name], `${path}.${name}`, (n) => n >= 0 && n <= 1, 'between 0 and 1');
+    const nonNegative = (name: string) => c.number(segment[name], `${path}.${name}`, (n) => n >= 0, '>= 0');
+    return {
+      cluster,
+      customers: c.number(segment.customers, `${path}.customers`, (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0'),
+      pAlive: share('pAlive'),
+      expectedPurchases: nonNegative('expectedPurchases'),
+      expectedSpend: nonNegative('expectedSpend'),
+      clv: nonNegative('clv'),
+      clvTotal: nonNegative('clvTotal'),
+    };
+  });
+  return {
+    period: o.period as Period,
+    calibrationEnd,
+    horizonMonths: c.number(o.horizonMonths, 'clv.horizonMonths', (n) => Number.isInteger(n) && n >= 1, 'a whole number of months >= 1'),
+    monthlyDiscount: c.number(o.monthlyDiscount, 'clv.monthlyDiscount', (n) => n >= 0, '>= 0'),
+    purchaseModel: o.purchaseModel as ModelClv['purchaseModel'],
+    bgnbd: part('bgnbd', ['r', 'alpha', 'a', 'b'] as const),
+    paretoNbd: part('paretoNbd', ['r', 'alpha', 's', 'beta'] as const),
+    gammaGamma: part('gammaGamma', ['p', 'q', 'gamma'] as const),
+    segments,
+  };
+}
 
 /**
  * Checks that `value` (parsed JSON) is a model this version of rfm can use, migrating an older
@@ -195,5 +293,6 @@ export function validateModel(value: Json, file?: string): RfmModel {
     inertia: c.number(m.inertia, 'inertia'),
     silhouette: m.silhouette === null ? null : c.number(m.silhouette, 'silhouette'),
     segments,
+    ...(m.clv === undefined ? {} : { clv: checkClv(c, m.clv, k) }),
   };
 }

@@ -3,7 +3,7 @@
  * model's stored statistics, or recomputed for new customers assigned with the model.
  */
 import { assignRows } from './assign.js';
-import type { RfmModel } from './model.js';
+import type { ModelClv, RfmModel, SegmentClv } from './model.js';
 import type { RfmRow } from './rfm.js';
 import { segmentStats, type Stats } from './segments.js';
 
@@ -35,6 +35,22 @@ export interface Summary {
   /** Where the statistics come from: the model's training customers, or new data. */
   data: { source: string; customers: number; asOf: string | null };
   segments: SegmentSummary[];
+  /** The training customers' lifetime-value figures per segment, when the model has them (rfm fit --clv). */
+  clv?: ClvSummary;
+}
+
+export interface ClvSummary {
+  period: ModelClv['period'];
+  calibrationEnd: string;
+  horizonMonths: number;
+  monthlyDiscount: number;
+  purchaseModel: ModelClv['purchaseModel'];
+  segments: (SegmentClv & { name: string })[];
+}
+
+function clvSummary(clv: ModelClv, model: RfmModel): ClvSummary {
+  const { period, calibrationEnd, horizonMonths, monthlyDiscount, purchaseModel } = clv;
+  return { period, calibrationEnd, horizonMonths, monthlyDiscount, purchaseModel, segments: clv.segments.map((s) => ({ ...s, name: model.segments[s.cluster].name })) };
 }
 
 function modelHeader(model: RfmModel): Summary['model'] {
@@ -67,6 +83,7 @@ export function summaryFromModel(model: RfmModel): Summary {
       frequency: s.frequency,
       monetary: s.monetary,
     })),
+    ...(model.clv === undefined ? {} : { clv: clvSummary(model.clv, model) }),
   };
 }
 

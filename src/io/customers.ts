@@ -3,9 +3,9 @@
  * and aggregated to RFM) or an RFM table (customer_id,recency,frequency,monetary), telling them apart
  * by the header unless --input-kind says which.
  */
-import { normalizeCustomerId, type CleaningReport } from '../core/clean.js';
+import { normalizeCustomerId, type CleaningReport, type ParsedRow } from '../core/clean.js';
 import { dataError, usageError } from '../core/errors.js';
-import { RfmAccumulator, type RfmCustomer, type RfmRow } from '../core/rfm.js';
+import { RfmAccumulator, type RfmCustomer, type RfmRow, type RfmTable } from '../core/rfm.js';
 import { detectRfmColumns, isRfmHeader, type RfmColumns } from './columns.js';
 import type { InputSource } from './source.js';
 import type { RecordSink, RecordView } from './fast-csv.js';
@@ -34,6 +34,13 @@ export interface LoadOptions extends ScanOptions {
    * `ids: false` keeps only the order of the ids (the values are sorted by them), not the ids.
    */
   columnar?: { ids: boolean };
+  /**
+   * Further as-of instants aggregated from the same read (`rfm diff`): each gets its own table in
+   * `snapshots`, from the same kept rows (a log only; an RFM table refuses them).
+   */
+  snapshotAsOf?: readonly number[];
+  /** Sees every kept row of a log too, before any as-of (`rfm fit --clv` builds its BTYD summary so). */
+  onKept?: (row: ParsedRow) => void;
 }
 
 /**
@@ -69,6 +76,8 @@ export interface LoadedCustomers {
   columnsNotice?: string;
   /** Drops to announce (drop-warnings.ts); empty for an RFM table. */
   warnings: DropWarning[];
+  /** From a log: the tables at `snapshotAsOf`, in its order (empty without it); a table may have no customers. */
+  snapshots?: RfmTable[];
 }
 
 /** Parses a batch of RFM-table rows, validating each number with its line and column. */
@@ -343,10 +352,12 @@ export async function loadCustomers(
   let kind: 'transactions' | 'rfm' | undefined;
   let scanner: TransactionScanner | undefined;
   let accumulator: RfmAccumulator | undefined;
+  let snapshots: RfmAccumulator[] = [];
   const tableRows: RfmRow[] = [];
   const columnar = options.columnar !== undefined && onRfmBatch === undefined ? new ColumnBuilder() : undefined;
   let streamed = 0;
   let onRows: TableHandler['rows'] = () => undefined;
+  let addKept: (row: ParsedRow) => void = () => undefined;
   let rfmSink: RecordSink | undefined;
 
   await readTable(
@@ -356,6 +367,9 @@ export async function loadCustomers(
         const looksRfm = isRfmHeader(fields);
         kind = options.inputKind === 'auto' ? (looksRfm ? 'rfm' : 'transactions') : options.inputKind;
         if (kind === 'rfm') {
+          if (options.snapshotAsOf !== undefined) {
+            throw usageError(`${source.name} is an RFM table, which holds one as-of date`, 'give the transaction log, or two files as rfm segment writes them: rfm diff a.csv b.csv');
+          }
           if (options.asOf !== undefined && options.asOfFromModel !== true) {
             throw usageError(`--as-of applies to transaction logs, but ${source.name} is an RFM table`, 'drop --as-of, or give the transaction log');
           }
@@ -370,10 +384,22 @@ export async function loadCustomers(
           rfmSink = columnar !== undefined ? rfmColumnSink(columns, fields.length, source.name, columnar) : rfmRecordSink(columns, fields.length, source.name, deliver);
           return;
         }
-        scanner = transactionScanner(source, options, (_fields, row) => accumulator!.addRow(row));
+        scanner = transactionScanner(source, options, (_fields, row) => addKept(row));
         const columns = scanner.header(fields, delimiter);
         // A model's as-of is applied at the end, once it is known whether the log is newer than it.
         accumulator = new RfmAccumulator(options.asOfFromModel === true ? undefined : options.asOf, columns.invoice >= 0);
+        snapshots = (options.snapshotAsOf ?? []).map((asOf) => new RfmAccumulator(asOf, columns.invoice >= 0));
+        const main = accumulator;
+        const others: ((row: ParsedRow) => unknown)[] = snapshots.map((snapshot) => (row: ParsedRow) => snapshot.addRow(row));
+        if (options.onKept !== undefined) others.push(options.onKept);
+        // Without snapshots or onKept each kept row costs one call, as before.
+        addKept =
+          others.length === 0
+            ? (row) => main.addRow(row)
+            : (row) => {
+                main.addRow(row);
+                for (const other of others) other(row);
+              };
         onRows = (rows, lines) => scanner!.rows(rows, lines);
       },
       rows: (rows, lines) => onRows(rows, lines),
@@ -381,7 +407,7 @@ export async function loadCustomers(
       // the parsed values of each row, never the row itself, and an RFM table only four fields.
       fast: () =>
         rfmSink ??
-        scanner?.fastSink((row) => accumulator!.addRow(row)),
+        scanner?.fastSink(addKept),
     },
     { sheet: options.sheet, names: options.names },
   );
@@ -406,8 +432,9 @@ export async function loadCustomers(
   if (result.customers.length === 0) {
     throw dataError(`every kept row of ${source.name} is after the as-of date`, { file: source.name, hint: 'choose a later --as-of' });
   }
+  const snapshotTables = snapshots.map((snapshot) => snapshot.finish());
   // Each quantity and price is finite, but their product or sum can still overflow to Infinity.
-  const overflow = result.customers.find((c) => !Number.isFinite(c.monetary));
+  const overflow = [result, ...snapshotTables].flatMap((table) => table.customers.find((c) => !Number.isFinite(c.monetary)) ?? [])[0];
   if (overflow !== undefined) {
     const id = overflow.customerId.length > 40 ? `${overflow.customerId.slice(0, 40)}…` : overflow.customerId;
     throw dataError(`the monetary total of customer ${id} in ${source.name} is too large to represent (beyond 1.8e308)`, {
@@ -425,5 +452,6 @@ export async function loadCustomers(
     newerThanModel,
     columnsNotice: scanner!.mapping().notice,
     warnings: dropWarnings(report, scanner!.firstBad()),
+    snapshots: snapshotTables,
   };
 }

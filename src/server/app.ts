@@ -28,13 +28,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type HTTPMethods } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods, type RequestPayload } from 'fastify';
 import type { RfmModel } from '../core/model.js';
 import { summaryFromModel } from '../core/summary.js';
 import { BatchPool } from './batch-pool.js';
 import type { ConnectionGuard } from './connections.js';
 import { describeError, errorBody, HttpError, writeClientError, type ErrorBody, type FieldError } from './errors.js';
-import { BODY_LIMIT, MAX_BATCH, errorSchema, healthSchema, segmentRouteSchema, summarySchema } from './schemas.js';
+import { BODY_LIMIT, MAX_BATCH, clvRouteSchema, errorSchema, healthSchema, segmentRouteSchema, summarySchema } from './schemas.js';
+import { answerClv } from './clv.js';
 import { registerPage } from './page.js';
 import { invalidBody, segmentAnswerer } from './segment.js';
 import { bodyShapeError, customerErrors } from './validate.js';
@@ -142,7 +143,7 @@ export function healthOf(model: RfmModel) {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
-const ROUTE_LIST = 'routes: GET / (web page), GET /health, POST /segment, GET /clusters/summary, GET /openapi.json, GET /docs';
+const ROUTE_LIST = 'routes: GET / (web page), GET /health, POST /segment, POST /clv, GET /clusters/summary, GET /openapi.json, GET /docs';
 
 function sendError(reply: FastifyReply, body: ErrorBody): void {
   void reply.code(body.statusCode).type(JSON_TYPE).send(JSON.stringify(body));
@@ -321,25 +322,28 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
 
   const segment = segmentAnswerer(model);
 
+  /** A gzip body (Content-Encoding) inflated on the way in, for POST /segment and POST /clv. */
+  const gunzipBody = (request: FastifyRequest, reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, body?: RequestPayload) => void) => {
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding === undefined || encoding === '' || encoding === 'identity') return done(null, payload);
+    if (encoding !== 'gzip' && encoding !== 'x-gzip') return done(unsupportedEncoding(request.headers['content-encoding'] ?? ''));
+    const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
+    // Fastify compares this with Content-Length, and the decompressed length with the body limit.
+    payload.on('data', (chunk: Buffer) => (gunzip.receivedEncodedLength += chunk.length));
+    payload.on('error', (error: Error) => gunzip.destroy(error));
+    // Past the limit (a gzip bomb) Fastify answers 413 and stops reading: stop inflating too.
+    reply.raw.once('close', () => gunzip.destroy());
+    payload.pipe(gunzip);
+    done(null, gunzip);
+  };
+
   app.post(
     '/segment',
     {
       schema: segmentRouteSchema,
       // The schema documents the body; validate.ts checks it (all errors at once, in chunks).
       validatorCompiler: () => () => true,
-      preParsing: (request, reply, payload, done) => {
-        const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-        if (encoding === undefined || encoding === '' || encoding === 'identity') return done(null, payload);
-        if (encoding !== 'gzip' && encoding !== 'x-gzip') return done(unsupportedEncoding(request.headers['content-encoding'] ?? ''));
-        const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
-        // Fastify compares this with Content-Length, and the decompressed length with the body limit.
-        payload.on('data', (chunk: Buffer) => (gunzip.receivedEncodedLength += chunk.length));
-        payload.on('error', (error) => gunzip.destroy(error));
-        // Past the limit (a gzip bomb) Fastify answers 413 and stops reading: stop inflating too.
-        reply.raw.once('close', () => gunzip.destroy());
-        payload.pipe(gunzip);
-        done(null, gunzip);
-      },
+      preParsing: gunzipBody,
     },
     (request, reply) => {
       const body = request.body;
@@ -361,6 +365,27 @@ export async function buildApp(model: RfmModel, options: AppOptions): Promise<Fa
       }
       segment
         .batch(body).then(
+        (answer) => (typeof answer === 'string' ? void reply.type(JSON_TYPE).send(answer) : sendError(reply, answer)),
+        (error: Error) => reply.send(error),
+      );
+    },
+  );
+
+  app.post(
+    '/clv',
+    // The schema documents the body; server/clv.ts checks it as validate.ts checks /segment's.
+    { schema: clvRouteSchema, validatorCompiler: () => () => true, preParsing: gunzipBody },
+    (request, reply) => {
+      let body = request.body;
+      if (body instanceof RawBatch) {
+        // A large array kept as text for the /segment worker: parsed here (it fits the body limit).
+        try {
+          body = JSON.parse(body.text);
+        } catch {
+          return sendError(reply, errorBody(400, 'invalid_json', 'the body is not valid JSON'));
+        }
+      }
+      answerClv(model.clv, body).then(
         (answer) => (typeof answer === 'string' ? void reply.type(JSON_TYPE).send(answer) : sendError(reply, answer)),
         (error: Error) => reply.send(error),
       );

@@ -138,6 +138,33 @@ export const summarySchema = {
         },
       },
     },
+    clv: {
+      type: 'object',
+      description: 'Only for a model fitted with rfm fit --clv: the training customers\' mean P(alive), expected purchases, spend and CLV per segment.',
+      properties: {
+        period: { type: 'string', enum: ['day', 'week', 'month'] },
+        calibrationEnd: { type: 'string' },
+        horizonMonths: { type: 'integer' },
+        monthlyDiscount: { type: 'number' },
+        purchaseModel: { type: 'string', enum: ['bgnbd', 'paretoNbd'] },
+        segments: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              cluster: { type: 'integer' },
+              name: { type: 'string' },
+              customers: { type: 'integer' },
+              pAlive: { type: 'number' },
+              expectedPurchases: { type: 'number' },
+              expectedSpend: { type: 'number' },
+              clv: { type: 'number' },
+              clvTotal: { type: 'number' },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
 
@@ -178,5 +205,50 @@ export const segmentRouteSchema = {
     413: errorSchema,
     415: errorSchema,
     503: errorSchema,
+  },
+} as const;
+
+export const btydCustomerSchema = {
+  type: 'object',
+  description: "One customer's BTYD summary, in the time unit of the model's clv section (`rfm fit --clv --period`, default weeks).",
+  additionalProperties: false,
+  required: ['frequency', 'recency', 'T', 'monetary_value'],
+  properties: {
+    frequency: { type: 'integer', minimum: 0, description: 'Repeat purchase days (distinct purchase days − 1).', example: 2 },
+    recency: { type: 'number', minimum: 0, description: 'Time from the first to the last purchase day (<= T; 0 when frequency is 0).', example: 30.43 },
+    T: { type: 'number', minimum: 0, description: 'Time from the first purchase day to the end of the calibration period.', example: 38.86 },
+    monetary_value: { type: 'number', minimum: 0, description: 'Mean value per repeat purchase day (0 for a one-time buyer).', example: 22.35 },
+    customer_id: idSchema('customer_id'),
+    id: idSchema('id'),
+  },
+} as const;
+
+const clvAnswerSchema = {
+  type: 'object',
+  required: ['p_alive', 'expected_purchases', 'expected_spend', 'clv'],
+  properties: {
+    customer_id: { oneOf: [{ type: 'string' }, { type: 'number' }], description: "The request's customer_id, when it had one." },
+    id: { oneOf: [{ type: 'string' }, { type: 'number' }], description: "The request's id, when it had one." },
+    p_alive: { type: 'number', description: 'Probability that the customer is still active (BG/NBD).', example: 0.7266 },
+    expected_purchases: { type: 'number', description: "Purchases expected over the model's horizon (clv.horizonMonths months of 30 days).", example: 1.545 },
+    expected_spend: { type: 'number', description: 'Gamma-Gamma expected value of one purchase.', example: 24.66 },
+    clv: { type: 'number', description: "Discounted value over the horizon at the model's monthly discount rate.", example: 35.88 },
+  },
+} as const;
+
+export const clvRouteSchema = {
+  summary: 'Lifetime value of one customer, or a batch (models fitted with rfm fit --clv)',
+  description:
+    `A customer object answers \`{"p_alive", "expected_purchases", "expected_spend", "clv"}\`; an array of up to ${MAX_BATCH} customers answers an array in the same order. ` +
+    "Values are JSON numbers in the model's clv period; frequency is a whole number >= 0, 0 <= recency <= T, recency is 0 when frequency is 0, monetary_value >= 0; " +
+    'an optional `customer_id` or `id` is echoed. A model without a clv section answers 404. Gzip bodies are accepted as for /segment.',
+  body: { oneOf: [btydCustomerSchema, { type: 'array', maxItems: MAX_BATCH, items: btydCustomerSchema }] },
+  response: {
+    200: { oneOf: [clvAnswerSchema, { type: 'array', items: clvAnswerSchema }] },
+    400: errorSchema,
+    401: errorSchema,
+    404: errorSchema,
+    413: errorSchema,
+    415: errorSchema,
   },
 } as const;

@@ -31,7 +31,7 @@ describe('rfm fit on the Online-Retail-shaped sample (k = 4, defaults)', () => {
     const m = JSON.parse(readFileSync(model, 'utf8'));
     expect(Object.keys(m)).toEqual(['schema', 'version', 'createdAt', 'tool', 'training', 'params', 'scaler', 'centroids', 'inertia', 'silhouette', 'segments']);
     expect(m.schema).toBe('rfm-model');
-    expect(m.version).toBe(1);
+    expect(m.version).toBe(2);
     expect(m.createdAt).toBe('2025-12-02T00:00:00.000Z');
     expect(m.training).toMatchObject({ rowsRead: 44000, rowsKept: 32306, customers: 4339, asOf: '2011-12-10T12:45:00Z' });
     expect(m.params).toEqual({ k: 4, transform: 'log', nInit: 10, maxIter: 300, tol: 0.0001, seed: 42 });
@@ -167,11 +167,11 @@ describe('rfm fit errors', () => {
     expect(trunc.code).toBe(5);
     expect(trunc.stderr).toMatch(/not valid JSON/);
     const future = JSON.parse(readFileSync(model, 'utf8'));
-    future.version = 2;
+    future.version = 3;
     writeFileSync(tmp.path('future.json'), JSON.stringify(future));
     const f = await runRfm(['summary', '-m', tmp.path('future.json')]);
     expect(f.code).toBe(5);
-    expect(f.stderr).toMatch(/version 2, newer than this rfm understands/);
+    expect(f.stderr).toMatch(/version 3, newer than this rfm understands/);
     const missing = await runRfm(['summary'], { cwd: tmp.dir });
     expect(missing.code).toBe(5);
     expect(missing.stderr).toMatch(/rfm fit/);

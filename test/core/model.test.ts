@@ -22,7 +22,7 @@ const segment = (cluster: number, name: string) => ({
 export function tinyModel(): RfmModel {
   return {
     schema: 'rfm-model',
-    version: 1,
+    version: 2,
     createdAt: '2026-01-01T00:00:00.000Z',
     tool: { name: 'rfm', version: '0.1.0' },
     training: { source: 'x.csv', asOf: '2011-12-10T00:00:00Z', rowsRead: 3, rowsKept: 3, dropped: null, customers: 20 },
@@ -73,8 +73,8 @@ describe('validateModel', () => {
   });
 
   it('refuses a newer version with a hint to upgrade', () => {
-    const message = problem(broken((m) => (m.version = 2)));
-    expect(message).toMatch(/version 2, newer than this rfm understands \(1\)/);
+    const message = problem(broken((m) => (m.version = 3)));
+    expect(message).toMatch(/version 3, newer than this rfm understands \(2\)/);
   });
 
   it('refuses an unknown older version', () => {

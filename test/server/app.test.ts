@@ -159,11 +159,11 @@ describe('without a token', () => {
     expect(r.json).toEqual(JSON.parse(JSON.stringify(summaryFromModel(MODEL))));
   });
 
-  it('GET /openapi.json describes the three API routes and the body rules', async () => {
+  it('GET /openapi.json describes the API routes and the body rules', async () => {
     const r = await send(base, 'GET', '/openapi.json');
     expect(r.status).toBe(200);
     expect(r.json.openapi).toBe('3.0.3');
-    expect(Object.keys(r.json.paths).sort()).toEqual(['/clusters/summary', '/health', '/segment']);
+    expect(Object.keys(r.json.paths).sort()).toEqual(['/clusters/summary', '/clv', '/health', '/segment']);
     const body = r.json.paths['/segment'].post.requestBody.content['application/json'].schema;
     const one = body.oneOf[0];
     expect(one.required).toEqual(['recency', 'frequency', 'monetary']);

@@ -20,6 +20,7 @@ import { actionsList, segmentChart, segmentTable } from '../../render/segments.j
 import type { Context } from '../context.js';
 import { elbowParallel, kmeansParallelSteps, startHelpers, startSilhouette } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
+import { addClvFitOptions, clvFit, type ClvFitFlags } from '../fit-clv.js';
 import { readCustomers } from '../load.js';
 import { addCommonOptions, addEngineOption, addInputOptions, addModelOption, checkLargeK, LARGE_K, parseInteger, type RawInputOptions } from '../options.js';
 import { createdAt, TOOL } from '../version.js';
@@ -79,6 +80,7 @@ export function fitCommand(run: RunWrapper): Command {
     .option('--labels <file>', 'JSON {"0": "VIP", ...} overriding segment names');
   addModelOption(command);
   addModelingOptions(command);
+  addClvFitOptions(command);
   addInputOptions(command);
   addEngineOption(command);
   addCommonOptions(command, ['table', 'json', 'csv', 'tsv']);
@@ -93,7 +95,8 @@ Example:
   return command.action(
     run(async (ctx: Context) => {
       const [input] = command.args;
-      const o = command.opts<RawInputOptions & ModelingOptions & { clusters: string; labels?: string; model?: string; report?: string }>();
+      const o = command.opts<RawInputOptions & ModelingOptions & ClvFitFlags & { clusters: string; labels?: string; model?: string; report?: string }>();
+      const clv = clvFit(o, command);
       const path = modelPath(o.model, ctx.streams.env);
       const auto = o.clusters === 'auto';
       const params = modelingParams(o, auto ? 1 : parseInteger(o.clusters, '-k', 1));
@@ -106,7 +109,7 @@ Example:
       try {
         // An RFM table comes as columns, sorted by id but without the ids, which a fit does not need
         // (no object per customer: a million customers fit in a few hundred MB).
-        const loaded = await readCustomers(ctx, input, o, { columnar: { ids: false } });
+        const loaded = await readCustomers(ctx, input, o, { columnar: { ids: false }, ...clv?.load });
         const rows = loaded.columns ?? loaded.customers;
         const customers = loaded.columns?.recency.length ?? loaded.customers.length;
         let clustering: KMeansResult | undefined;
@@ -165,6 +168,7 @@ Example:
           silhouette: fit.silhouette,
           segments: fit.segments,
         };
+        if (clv !== undefined) model.clv = await clv.finish(ctx, loaded.kind, loaded.customers, fit.labels, params.k);
         await writeModel(path, model);
         ctx.info(`model written to ${path} (k = ${params.k}, ${formatInt(customers)} customers, inertia ${formatFixed(fit.inertia, 2)})`);
         const summary = summaryFromModel(model);

@@ -1,6 +1,8 @@
 /** Commands beyond clean and rfm, registered in the order --help lists them. */
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
+import { clvCommand } from './clv.js';
+import { diffCommand } from './diff.js';
 import { elbowCommand } from './elbow.js';
 import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
@@ -12,4 +14,4 @@ import { sqlCommand } from './sql.js';
 import { summaryCommand } from './summary.js';
 
 export type RunWrapper = (action: (ctx: Context) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, relabelCommand, segmentCommand, summaryCommand, reportCommand, sqlCommand, serveCommand];
+export const commandList: ((run: RunWrapper) => Command)[] = [inspectCommand, elbowCommand, fitCommand, relabelCommand, segmentCommand, diffCommand, summaryCommand, clvCommand, reportCommand, sqlCommand, serveCommand];

@@ -5,7 +5,8 @@
  */
 import { Command } from 'commander';
 import { batchAssigner, explain, valueProblems, type CustomerValues } from '../../core/assign.js';
-import { usageError } from '../../core/errors.js';
+import { BTYD_FIELDS, btydProblems, predictClv, type BtydField, type BtydValues, type ClvPrediction } from '../../core/clv-model.js';
+import { modelError, usageError } from '../../core/errors.js';
 import type { RfmModel } from '../../core/model.js';
 import type { RfmRow } from '../../core/rfm.js';
 import { loadCustomers } from '../../io/customers.js';
@@ -14,6 +15,7 @@ import { formatDate, formatTimestamp, parseTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import { withSink, type Sink } from '../../io/output.js';
 import { delimited, numberText, writeRecords, type Cell, type Column, type MachineFormat } from '../../io/records.js';
+import { clvLine } from '../../render/clv-summary.js';
 import { formatNumber, plural } from '../../render/numbers.js';
 import { renderRecords, renderWindow, RowWindow } from '../../render/table.js';
 import { escapeControl } from '../../render/text.js';
@@ -28,6 +30,42 @@ interface SegmentOptions extends RawInputOptions {
   frequency?: string;
   monetary?: string;
   explain?: boolean;
+  btydFrequency?: string;
+  btydRecency?: string;
+  btydT?: string;
+  btydMonetary?: string;
+}
+
+const BTYD_FLAGS: Record<BtydField, keyof SegmentOptions & `btyd${string}`> = {
+  frequency: 'btydFrequency',
+  recency: 'btydRecency',
+  T: 'btydT',
+  monetaryValue: 'btydMonetary',
+};
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/**
+ * With --explain and the --btyd-* flags: the customer's P(alive), expected purchases, spend and CLV
+ * from the model's clv section. Undefined without the flags; a usage error when they are partial
+ * or impossible, a model error when the model has no clv section.
+ */
+function btydPrediction(model: RfmModel, path: string, o: SegmentOptions): ClvPrediction | undefined {
+  const given = BTYD_FIELDS.filter((field) => o[BTYD_FLAGS[field]] !== undefined);
+  if (given.length === 0) return undefined;
+  const example = 'e.g. --btyd-frequency 2 --btyd-recency 30.43 --btyd-t 38.86 --btyd-monetary 22.35 (in the model\'s clv period)';
+  if (!o.explain) throw usageError(`${flagName(BTYD_FLAGS[given[0]])} is for --explain`, 'add --explain');
+  const parse = (text: string | undefined) => (text === undefined ? undefined : parseNumber(text.trim()));
+  const values = Object.fromEntries(BTYD_FIELDS.map((field) => [field, parse(o[BTYD_FLAGS[field]])]));
+  const problems = btydProblems(values);
+  if (problems.length > 0) {
+    const [field, requirement] = problems[0];
+    const text = o[BTYD_FLAGS[field]];
+    throw usageError(`${flagName(BTYD_FLAGS[field])} ${requirement}${text === undefined ? '' : ` (got "${text}")`}`, example);
+  }
+  if (model.clv === undefined) {
+    throw modelError(`model ${path} has no lifetime-value models`, { file: path, hint: 'fit them with: rfm fit <transactions> --clv' });
+  }
+  return predictClv(model.clv, values as unknown as BtydValues);
 }
 
 interface Scored {
@@ -51,9 +89,10 @@ function flagValues(o: SegmentOptions): CustomerValues {
   return values as CustomerValues;
 }
 
-async function segmentOne(ctx: Context, model: RfmModel, o: SegmentOptions): Promise<void> {
+async function segmentOne(ctx: Context, model: RfmModel, path: string, o: SegmentOptions): Promise<void> {
   const values = flagValues(o);
   const result = explain(model, values);
+  const clv = btydPrediction(model, path, o);
   const format = ctx.format('json');
   await withSink(await ctx.openOutput(), async (out) => {
     if (format === 'table') {
@@ -66,7 +105,8 @@ async function segmentOne(ctx: Context, model: RfmModel, o: SegmentOptions): Pro
       const segment = escapeControl(result.segment, false);
       const head = `recency ${formatNumber(values.recency)}, frequency ${formatNumber(values.frequency)}, monetary ${formatNumber(values.monetary)} → ${ctx.style.chalk.bold(segment)} (cluster ${result.cluster})\n`;
       // k is at most a few dozen: the explanation is shown whole.
-      await out.write(head + (o.explain ? renderRecords(columns, model.segments.map((s) => s.cluster), ctx.style, { ...ctx.view, limitRows: false }) : ''));
+      const lifetime = clv === undefined ? '' : clvLine(clv, model.clv!);
+      await out.write(head + lifetime + (o.explain ? renderRecords(columns, model.segments.map((s) => s.cluster), ctx.style, { ...ctx.view, limitRows: false }) : ''));
       return;
     }
     if (format === 'csv' || format === 'tsv') {
@@ -82,6 +122,9 @@ async function segmentOne(ctx: Context, model: RfmModel, o: SegmentOptions): Pro
         (['recency', 'frequency', 'monetary'] as const).forEach((name, i) => row.push([`scaled_${name}`, result.scaled[i]]));
         for (const s of model.segments) row.push([`distance_${s.cluster}`, result.distances[s.cluster]]);
       }
+      if (clv !== undefined) {
+        row.push(['p_alive', clv.pAlive], ['expected_purchases', clv.expectedPurchases], ['expected_spend', clv.expectedSpend], ['clv', clv.clv]);
+      }
       const columns: Column<null>[] = row.map(([header, value]) => ({ header, value: () => value }));
       await writeRecords(out, format, columns, [null]);
       return;
@@ -92,6 +135,7 @@ async function segmentOne(ctx: Context, model: RfmModel, o: SegmentOptions): Pro
           segment: result.segment,
           scaled: { recency: result.scaled[0], frequency: result.scaled[1], monetary: result.scaled[2] },
           distances: model.segments.map((s) => ({ cluster: s.cluster, segment: s.name, distance: result.distances[s.cluster] })),
+          ...(clv === undefined ? {} : { clv: { ...clv, period: model.clv!.period, horizonMonths: model.clv!.horizonMonths, monthlyDiscount: model.clv!.monthlyDiscount } }),
         }
       : { cluster: result.cluster, segment: result.segment };
     await out.write(JSON.stringify(object) + '\n');
@@ -214,7 +258,11 @@ export function segmentCommand(run: RunWrapper): Command {
     .option('--recency <days>', 'days since the last purchase (>= 0)')
     .option('--frequency <n>', 'number of purchases (>= 1)')
     .option('--monetary <amount>', 'total spend (>= 0)')
-    .option('--explain', 'add the scaled features and the distance to every centroid');
+    .option('--explain', 'add the scaled features and the distance to every centroid')
+    .option('--btyd-frequency <x>', "with --explain and a model fitted with --clv: repeat purchase days (BTYD frequency)")
+    .option('--btyd-recency <t>', "with --explain: time from the first to the last purchase day, in the model's clv period")
+    .option('--btyd-t <T>', "with --explain: time from the first purchase day to the calibration end, in the model's clv period")
+    .option('--btyd-monetary <m>', 'with --explain: mean value per repeat purchase day (0 for a one-time buyer)');
   addModelOption(command);
   addInputOptions(command);
   addEngineOption(command);
@@ -233,8 +281,12 @@ Example:
       const o = command.opts<SegmentOptions>();
       const single = o.recency !== undefined || o.frequency !== undefined || o.monetary !== undefined;
       if (single && input !== undefined) throw usageError('give either --recency/--frequency/--monetary or an input file, not both');
-      const model = await readModel(modelPath(o.model, ctx.streams.env));
-      if (single) await segmentOne(ctx, model, o);
+      const path = modelPath(o.model, ctx.streams.env);
+      const model = await readModel(path);
+      if (!single && BTYD_FIELDS.some((field) => o[BTYD_FLAGS[field]] !== undefined)) {
+        throw usageError('the --btyd-* flags explain one customer', 'give --recency, --frequency and --monetary too, with --explain');
+      }
+      if (single) await segmentOne(ctx, model, path, o);
       else await segmentBatch(ctx, model, input, o);
     }),
   );

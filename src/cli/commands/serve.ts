@@ -113,7 +113,7 @@ function nonEmpty(text: string | undefined): string | undefined {
 
 export function serveCommand(run: RunWrapper): Command {
   const command = new Command('serve')
-    .description('serve the model over HTTP: a web page at /, /health, /segment, /clusters/summary, /openapi.json, /docs')
+    .description('serve the model over HTTP: a web page at /, /health, /segment, /clv, /clusters/summary, /openapi.json, /docs')
     .option('--port <port>', 'TCP port (0 picks a free one; default $PORT, else 8000)')
     .option('--host <host>', 'address to bind (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--token <token>', 'require "Authorization: Bearer <token>" on every route but /health (default: $RFM_API_TOKEN)')

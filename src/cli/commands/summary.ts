@@ -4,12 +4,13 @@
  * recomputed for new customers assigned with the saved model.
  */
 import { Command } from 'commander';
-import { summaryForData, summaryFromModel, type SegmentSummary, type Summary } from '../../core/summary.js';
+import { summaryForData, summaryFromModel, type ClvSummary, type SegmentSummary, type Summary } from '../../core/summary.js';
 import { formatDate, formatTimestamp, parseTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import { withSink } from '../../io/output.js';
 import { writeRecords, type Column } from '../../io/records.js';
 import { formatInt } from '../../render/numbers.js';
+import { clvTable } from '../../render/clv-summary.js';
 import { actionsList, allCharts, segmentTable } from '../../render/segments.js';
 import { escapeControl, wrapWords } from '../../render/text.js';
 import type { Context } from '../context.js';
@@ -36,6 +37,18 @@ export const SEGMENT_COLUMNS: Column<SegmentSummary>[] = [
   { header: 'description', value: (s) => s.description },
   { header: 'action', value: (s) => s.action },
 ];
+
+/** With a clv section (rfm fit --clv): its per-segment figures after the segment columns. */
+function clvColumns(clv: ClvSummary): Column<SegmentSummary>[] {
+  const of = (s: SegmentSummary) => clv.segments[s.cluster];
+  return [
+    { header: 'p_alive_mean', value: (s) => of(s).pAlive },
+    { header: 'expected_purchases_mean', value: (s) => of(s).expectedPurchases },
+    { header: 'expected_spend_mean', value: (s) => of(s).expectedSpend },
+    { header: 'clv_mean', value: (s) => of(s).clv },
+    { header: 'clv_total', value: (s) => of(s).clvTotal },
+  ];
+}
 
 function heading(summary: Summary, path: string, ctx: Context): string {
   const m = summary.model;
@@ -86,10 +99,11 @@ Example:
         if (format === 'json' || format === 'ndjson') {
           await out.write(JSON.stringify(summary, null, format === 'json' ? 2 : undefined) + '\n');
         } else if (format === 'csv' || format === 'tsv') {
-          await writeRecords(out, format, SEGMENT_COLUMNS, summary.segments);
+          await writeRecords(out, format, summary.clv === undefined ? SEGMENT_COLUMNS : [...SEGMENT_COLUMNS, ...clvColumns(summary.clv)], summary.segments);
         } else {
           const width = ctx.view.width;
           let text = heading(summary, path, ctx) + segmentTable(summary.segments, ctx.style, ctx.view);
+          if (summary.clv !== undefined) text += '\n' + clvTable(summary.clv, ctx.style, ctx.view);
           if (o.charts) text += '\n' + allCharts(summary.segments, ctx.style, Math.min(width ?? 80, 80));
           text += '\n' + actionsList(summary.segments, ctx.style, width);
           await out.write(text);

@@ -1,0 +1,194 @@
+/**
+ * rfm clv <tx|btyd-summary> — customer lifetime value: the BTYD summary, a purchase model (BG/NBD or
+ * Pareto/NBD), the Gamma-Gamma spend model and per customer P(alive), expected purchases, expected
+ * spend and the discounted CLV; with --holdout-end the holdout validation.
+ */
+import { Command, Option } from 'commander';
+import {
+  fitBgNbdSteps,
+  fitGammaGammaSteps,
+  fitParetoNbdSteps,
+  MONTH_DAYS,
+  PERIOD_DAYS,
+  valuePredictor,
+  validate,
+  type CustomerValue,
+  type GammaGammaParams,
+  type Period,
+  type PurchaseModel,
+  type Validation,
+} from '../../core/clv/index.js';
+import { usageError } from '../../core/errors.js';
+import { loadBtyd } from '../../io/btyd.js';
+import { DAY_MS, formatDate, parseTimestamp } from '../../io/dates.js';
+import { withSink } from '../../io/output.js';
+import { writeRecords, type Column } from '../../io/records.js';
+import { decileTable, modelLines, topCustomersTable, unitsLines, validationText, type ClvUnits } from '../../render/clv.js';
+import { formatInt, plural } from '../../render/numbers.js';
+import type { Context } from '../context.js';
+import { announceDrops, cleaningSummary } from '../load.js';
+import { addCommonOptions, addInputOptions, loadOptions, parseInteger, type RawInputOptions } from '../options.js';
+import { runInterruptibly } from '../shutdown.js';
+import type { RunWrapper } from './index.js';
+
+interface ClvFlags extends RawInputOptions {
+  model: 'bgnbd' | 'pareto-nbd';
+  period: Period;
+  calibrationEnd?: string;
+  holdoutEnd?: string;
+  horizon: string;
+  discount: string;
+  penalizer: string;
+  top: string;
+}
+
+type Row = CustomerValue & { holdoutActual?: number; holdoutPredicted?: number };
+
+function day(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseTimestamp(text, 'ymd');
+  if (Number.isNaN(ms)) throw usageError(`${flag} "${text}" is not a date`, 'use YYYY-MM-DD (a whole UTC day, inclusive)');
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
+function rate(text: string, flag: string, max: number): number {
+  const value = /^[0-9]*\.?[0-9]+(e-?[0-9]+)?$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 0 && value <= max)) throw usageError(`${flag} "${text}" is not a number from 0 to ${max}`, `e.g. ${flag} 0.01`);
+  return value;
+}
+
+function columns(validation: boolean): Column<Row>[] {
+  const list: Column<Row>[] = [
+    { header: 'customer_id', value: (r) => r.customerId },
+    { header: 'frequency', value: (r) => r.frequency, kind: 'int' },
+    { header: 'recency', value: (r) => r.recency, kind: 'number' },
+    { header: 'T', value: (r) => r.T, kind: 'number' },
+    { header: 'monetary_value', value: (r) => (Number.isNaN(r.monetaryValue) ? null : r.monetaryValue), kind: 'money' },
+    { header: 'p_alive', value: (r) => r.pAlive, kind: 'number' },
+    { header: 'expected_purchases', value: (r) => r.expectedPurchases, kind: 'number' },
+    { header: 'expected_spend', value: (r) => r.expectedSpend, kind: 'money' },
+    { header: 'clv', value: (r) => r.clv, kind: 'money' },
+  ];
+  if (validation) {
+    list.push({ header: 'holdout_actual', value: (r) => r.holdoutActual ?? null, kind: 'int' });
+    list.push({ header: 'holdout_predicted', value: (r) => r.holdoutPredicted ?? null, kind: 'number' });
+  }
+  return list;
+}
+
+export function clvCommand(run: RunWrapper): Command {
+  const command = new Command('clv')
+    .description('customer lifetime value: BG/NBD or Pareto/NBD purchases, Gamma-Gamma spend, discounted CLV')
+    .argument('[input]', 'transaction log, or a BTYD summary (columns frequency, recency, T, optional monetary_value, id); - for stdin')
+    .addOption(new Option('--model <model>', 'purchase model').choices(['bgnbd', 'pareto-nbd']).default('bgnbd'))
+    .addOption(new Option('--period <unit>', 'time unit of recency and T (week = 7 days, month = 30 days)').choices(['day', 'week', 'month']).default('week'))
+    .option('--calibration-end <date>', 'last day of the calibration period, inclusive (default: the as-of date − 1 day, i.e. the latest purchase day)')
+    .option('--holdout-end <date>', 'last day of a holdout period after --calibration-end: validate the predictions against it')
+    .option('--horizon <months>', 'months ahead for expected purchases and CLV (a month = 30 days)', '12')
+    .option('--discount <rate>', 'monthly discount rate of the CLV sum', '0.01')
+    .option('--penalizer <coef>', 'L2 penalty on the parameters (coef × Σ θ² on the mean log-likelihood), for fits that do not converge', '0')
+    .option('--top <n>', 'customers in the table of top customers', '20');
+  addInputOptions(command);
+  addCommonOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Example:
+  $ rfm clv fixtures/cdnow/cdnow_customers_summary.csv -q --format json | jq -c '.bgnbd | [.r, .alpha, .a, .b] | map(. * 1000 | round / 1000)'
+  [0.243,4.414,0.793,2.426]
+
+  $ rfm clv tx.csv --calibration-end 1997-09-30 --holdout-end 1998-06-30`,
+  );
+  return command.action(
+    run(async (ctx) => {
+      const [input] = command.args;
+      const flags = command.opts<ClvFlags>();
+      const horizonMonths = parseInteger(flags.horizon, '--horizon', 1);
+      const monthlyDiscount = rate(flags.discount, '--discount', 1);
+      const penalizer = rate(flags.penalizer, '--penalizer', 1e6);
+      const top = parseInteger(flags.top, '--top', 1);
+      const calibrationEnd = day(flags.calibrationEnd, '--calibration-end');
+      const holdoutEnd = day(flags.holdoutEnd, '--holdout-end');
+      if (holdoutEnd !== undefined && (calibrationEnd === undefined || holdoutEnd <= calibrationEnd)) {
+        throw usageError('--holdout-end needs a --calibration-end before it', 'e.g. --calibration-end 1997-09-30 --holdout-end 1998-06-30');
+      }
+      const format = ctx.format('csv');
+      const options = { ...loadOptions(flags), period: flags.period, calibrationEnd, holdoutEnd };
+      const source = await ctx.openInput(input);
+      const spinner = ctx.spinner(`reading ${source.name}`);
+      const loaded = await loadBtyd(source, options).finally(() => spinner.stop());
+      const summary = loaded.summary;
+      if (loaded.kind === 'btyd-summary') {
+        ctx.info(`${source.name} is a BTYD summary table (${loaded.tableColumns}); recency and T read as ${flags.period}s (--period)`);
+      } else {
+        if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
+        // Rows after the last day read are counted as after_as_of; here that day is the calibration (or holdout) end.
+        const end = holdoutEnd === undefined ? 'after the calibration end' : 'after the holdout end';
+        ctx.info(() => `${cleaningSummary(loaded.report!).replace('after the as-of date', end)}; $0 amounts kept as purchases`);
+        announceDrops(ctx, source.name, loaded.warnings, flags.strict === true);
+        const left = summary.firstAfterCalibration > 0 ? `; ${plural(summary.firstAfterCalibration, 'customer')} first bought after it and are left out` : '';
+        ctx.info(`${source.name} is a transaction log: BTYD summary of ${plural(summary.rows.length, 'customer')} to ${formatDate(summary.calibrationEnd)}${left}`);
+      }
+      const units: ClvUnits = {
+        period: flags.period,
+        periodDays: PERIOD_DAYS[flags.period],
+        calibrationEnd: Number.isNaN(summary.calibrationEnd) ? null : formatDate(summary.calibrationEnd),
+        holdoutEnd: summary.holdoutEnd === null ? null : formatDate(summary.holdoutEnd),
+        horizonMonths,
+        monthDays: MONTH_DAYS,
+        monthlyDiscount,
+        definitions: {
+          frequency: 'repeat purchase days in the calibration period (distinct purchase days − 1)',
+          recency: `${flags.period}s from the first to the last purchase day`,
+          T: `${flags.period}s from the first purchase day to the end of the calibration period`,
+          monetary_value: 'mean value per repeat purchase day, the first purchase excluded (0 for one-time buyers); $0 purchases count',
+          expected_purchases: `E[Y(${horizonMonths} months) | frequency, recency, T]`,
+          expected_spend: 'Gamma-Gamma conditional mean value per purchase',
+          clv: `Σ_{i=1..${horizonMonths}} (E[Y(i months)] − E[Y(i−1 months)]) × expected_spend / (1 + ${monthlyDiscount})^i, a month = ${MONTH_DAYS} days`,
+        },
+      };
+      for (const line of unitsLines(units)) ctx.info(line);
+      const rows = summary.rows;
+      const model: PurchaseModel =
+        flags.model === 'bgnbd' ? await runInterruptibly(fitBgNbdSteps(rows, flags.period, { penalizer })) : await runInterruptibly(fitParetoNbdSteps(rows, flags.period, { penalizer }));
+      const gg: GammaGammaParams | null = loaded.hasMonetary ? await runInterruptibly(fitGammaGammaSteps(rows, { penalizer })) : null;
+      if (!loaded.hasMonetary) ctx.warn(`${source.name} has no monetary_value column: expected_spend and clv are left empty`);
+      for (const line of modelLines(model, gg)) ctx.info(line);
+      for (const warning of [...model.warnings, ...(gg?.warnings ?? [])]) ctx.warn(warning);
+      const predict = valuePredictor(model, gg, rows, { horizonMonths, monthlyDiscount });
+      const validation: Validation | undefined = summary.holdoutEnd === null ? undefined : validate(model, summary);
+      if (validation !== undefined) {
+        const v = validation;
+        ctx.info(`holdout: ${formatInt(v.actualTotal)} repeat purchases, ${v.predictedTotal.toFixed(1)} predicted; MAE ${v.mae.toFixed(4)}, RMSE ${v.rmse.toFixed(4)}`);
+      }
+      // One row at a time: a million customers are not held twice.
+      function* values(): Generator<Row> {
+        for (let i = 0; i < rows.length; i++) {
+          const row: Row = predict(rows[i]);
+          if (validation !== undefined) {
+            row.holdoutActual = validation.actual[i];
+            row.holdoutPredicted = validation.predicted[i];
+          }
+          yield row;
+        }
+      }
+      const sink = await ctx.openOutput();
+      await withSink(sink, async () => {
+        if (format === 'table') {
+          const all = [...values()];
+          const parts = [...unitsLines(units), ...modelLines(model, gg), '', topCustomersTable(all, top, ctx.style, ctx.view), decileTable(all, ctx.style, ctx.view)];
+          if (validation !== undefined) parts.push(validationText(validation, flags.period, ctx.style, ctx.view.width));
+          await sink.write(parts.join('\n'));
+        } else if (format === 'json') {
+          const { predicted: _p, actual: _a, ...aggregate } = validation ?? { predicted: null, actual: null };
+          const head = { units, [model.model === 'bgnbd' ? 'bgnbd' : 'paretoNbd']: model, gammaGamma: gg, ...(validation === undefined ? {} : { validation: aggregate }) };
+          await sink.write(JSON.stringify(head).slice(0, -1) + ',"customers":');
+          await writeRecords(sink, 'json', columns(validation !== undefined), values());
+          await sink.write('}\n');
+        } else {
+          await writeRecords(sink, format, columns(validation !== undefined), values());
+        }
+      });
+    }),
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * Customer lifetime value: the public API of src/core/clv (other modules import from here only).
+ *
+ * - BTYD summary: `BtydAccumulator` (one pass over kept rows) → `BtydSummary` with `BtydRow`s.
+ * - Fits (plain-JSON results with se, logLikelihood, customers, period, warnings):
+ *   `fitBgNbd`, `fitParetoNbd`, `fitGammaGamma`, and their `…Steps` generators (steps.ts) for
+ *   interruptible runs.
+ * - Predictions: `pAlive(model, row)`, `expectedPurchases(model, t, row)` (t in the model's period),
+ *   `expectedSpend(gg, row)`, `clv(model, gg, row, { horizonMonths, monthlyDiscount })`,
+ *   `predictCustomers(model, gg | null, rows, options)`.
+ */
+import { runSteps } from '../steps.js';
+import { fitBgNbdSteps, type BgNbdParams } from './bgnbd.js';
+import type { BtydRow, Period } from './data.js';
+import type { FitOptions } from './fit-common.js';
+import { fitGammaGammaSteps, type GammaGammaParams } from './gamma-gamma.js';
+import { fitParetoNbdSteps, type ParetoNbdParams } from './pareto-nbd.js';
+
+export type { BtydRow, Period } from './data.js';
+export { PERIOD_DAYS, checkRow } from './data.js';
+export type { FitOptions, FitStats } from './fit-common.js';
+export type { BgNbdParams, BtydPoint } from './bgnbd.js';
+export type { ParetoNbdParams } from './pareto-nbd.js';
+export type { GammaGammaParams, SpendPoint } from './gamma-gamma.js';
+export { BtydAccumulator, type BtydSummary, type SummaryOptions } from './summary.js';
+export {
+  MONTH_DAYS,
+  clv,
+  expectedPurchases,
+  expectedPurchasesNew,
+  expectedSpend,
+  pAlive,
+  predictCustomers,
+  valuePredictor,
+  type CustomerValue,
+  type PurchaseModel,
+  type ValueOptions,
+} from './value.js';
+export { fitBgNbdSteps, bgnbdLogLikelihood, bgnbdProbability } from './bgnbd.js';
+export { fitParetoNbdSteps, paretoLogLikelihood } from './pareto-nbd.js';
+export { fitGammaGammaSteps, gammaGammaLogLikelihood, spendRows } from './gamma-gamma.js';
+
+export type ClvModelName = 'bgnbd' | 'pareto-nbd';
+
+export function fitBgNbd(rows: readonly BtydRow[], period: Period, options: FitOptions = {}): BgNbdParams {
+  return runSteps(fitBgNbdSteps(rows, period, options));
+}
+
+export function fitParetoNbd(rows: readonly BtydRow[], period: Period, options: FitOptions = {}): ParetoNbdParams {
+  return runSteps(fitParetoNbdSteps(rows, period, options));
+}
+
+/** Fits on the repeat buyers with a positive monetary value (spendRows). */
+export function fitGammaGamma(rows: readonly BtydRow[], options: FitOptions = {}): GammaGammaParams {
+  return runSteps(fitGammaGammaSteps(rows, options));
+}
+
+/** The purchase model named, fitted: for callers that take --model. */
+export function fitPurchaseModel(model: ClvModelName, rows: readonly BtydRow[], period: Period, options: FitOptions = {}) {
+  return model === 'bgnbd' ? fitBgNbd(rows, period, options) : fitParetoNbd(rows, period, options);
+}
+export { validate, type HistogramBin, type TrackingPoint, type Validation } from './validation.js';

@@ -1,0 +1,116 @@
+/**
+ * The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) in the form of Fader & Hardie's note
+ * "A Note on Deriving the Pareto/NBD Model and Related Expressions" (2005): purchases at rate
+ * λ ~ Gamma(r, α) while alive, lifetimes exponential with rate μ ~ Gamma(s, β). The likelihood's
+ * A₀ is a difference of two 2F1 terms, computed in log space.
+ */
+import { modelError } from '../errors.js';
+import type { Steps } from '../steps.js';
+import type { BtydPoint } from './bgnbd.js';
+import { groupRows, logAddExp, sampleGroups, type BtydRow, type GroupedRows, type Period } from './data.js';
+import { estimate, sampleIndices, type FitOptions, type FitStats } from './fit-common.js';
+import { logHyp2f1, logRising } from './special.js';
+
+export interface ParetoNbdParams extends FitStats {
+  model: 'pareto-nbd';
+  period: Period;
+  r: number;
+  alpha: number;
+  s: number;
+  beta: number;
+  se: { r: number | null; alpha: number | null; s: number | null; beta: number | null };
+}
+
+type Params = Pick<ParetoNbdParams, 'r' | 'alpha' | 's' | 'beta'>;
+
+/** log A₀ (FH 2005 note, eq. 19-20); -Infinity when t_x = T. */
+function logA0(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): number {
+  const m = r + s + x;
+  // The branch keeps the 2F1 argument in [0, 1).
+  const [big, second] = alpha >= beta ? [alpha, s + 1] : [beta, r + x];
+  const d = Math.abs(alpha - beta);
+  const early = logHyp2f1(m, second, m + 1, d / (big + tx)) - m * Math.log(big + tx);
+  const late = logHyp2f1(m, second, m + 1, d / (big + T)) - m * Math.log(big + T);
+  if (!(early >= late)) return early === late ? -Infinity : NaN;
+  return early + Math.log1p(-Math.exp(late - early));
+}
+
+export function paretoMeanNegLogLik(data: GroupedRows, theta: ArrayLike<number>): number {
+  const [r, alpha, s, beta] = [theta[0], theta[1], theta[2], theta[3]];
+  const xs = data.xs;
+  const head = new Float64Array(xs.length);
+  const common = r * Math.log(alpha) + s * Math.log(beta);
+  for (let i = 0; i < xs.length; i++) head[i] = common + logRising(r, xs[i]);
+  let total = 0;
+  for (let g = 0; g < data.x.length; g++) {
+    const x = data.x[g];
+    const T = data.T[g];
+    const alive = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+    const gone = Math.log(s / (r + s + x)) + logA0(r, alpha, s, beta, x, data.tx[g], T);
+    total += data.weight[g] * (head[data.xIndex[g]] + logAddExp(alive, gone));
+  }
+  return -total / data.customers;
+}
+
+export function paretoLogLikelihood(params: Params, rows: readonly BtydRow[]): number {
+  const data = groupRows(rows);
+  return -paretoMeanNegLogLik(data, [params.r, params.alpha, params.s, params.beta]) * data.customers;
+}
+
+export function* fitParetoNbdSteps(rows: readonly BtydRow[], period: Period, options: FitOptions = {}): Steps<ParetoNbdParams> {
+  const data = groupRows(rows);
+  if (!data.x.some((x) => x > 0)) {
+    throw modelError('no customer made a repeat purchase in the calibration period: the Pareto/NBD model cannot be fitted', {
+      hint: 'choose a later --calibration-end, or give a longer log',
+    });
+  }
+  let meanT = 0;
+  for (let g = 0; g < data.x.length; g++) meanT += (data.weight[g] * data.T[g]) / data.customers;
+  const logT = Math.log(Math.max(meanT, 1e-3));
+  const starts = [
+    [0, 0, 0, 0],
+    [Math.log(0.5), logT, Math.log(0.5), logT],
+    [0, logT - 1, Math.log(2), logT + 1],
+  ];
+  const sample = sampleGroups(data, sampleIndices(data.x.length));
+  const fit = yield* estimate(
+    'Pareto/NBD',
+    ['r', 'alpha', 's', 'beta'],
+    (theta) => paretoMeanNegLogLik(data, theta),
+    data.customers,
+    starts,
+    options,
+    sample === null ? undefined : (theta) => paretoMeanNegLogLik(sample, theta),
+  );
+  const [r, alpha, s, beta] = fit.params;
+  return { model: 'pareto-nbd', period, r, alpha, s, beta, se: { r: fit.se[0], alpha: fit.se[1], s: fit.se[2], beta: fit.se[3] }, ...fit.stats };
+}
+
+/** P(alive at T | x, t_x, T) (FH 2005 note, eq. 18). */
+export function paretoPAlive(p: Params, row: BtydPoint): number {
+  const { r, alpha, s, beta } = p;
+  const x = row.frequency;
+  const a0 = logA0(r, alpha, s, beta, x, row.recency, row.T);
+  if (a0 === -Infinity) return 1;
+  const log = Math.log(s / (r + s + x)) + (r + x) * Math.log(alpha + row.T) + s * Math.log(beta + row.T) + a0;
+  return 1 / (1 + Math.exp(log));
+}
+
+/** E[Y(t) | x, t_x, T] (FH 2005 note, eq. 22; the s = 1 limit is a logarithm). */
+export function paretoExpectedPurchases(p: Params, t: number, row: BtydPoint): number {
+  if (t === 0) return 0;
+  const { r, alpha, s, beta } = p;
+  const x = row.frequency;
+  const T = row.T;
+  const ratio = (beta + T) / (beta + T + t);
+  const lifetime = Math.abs(s - 1) < 1e-9 ? -Math.log(ratio) : -Math.expm1((s - 1) * Math.log(ratio)) / (s - 1);
+  return (((r + x) * (beta + T)) / (alpha + T)) * lifetime * paretoPAlive(p, row);
+}
+
+/** E[X(t)] for a new customer. */
+export function paretoExpectedPurchasesNew(p: Params, t: number): number {
+  const { r, alpha, s, beta } = p;
+  const ratio = beta / (beta + t);
+  const lifetime = Math.abs(s - 1) < 1e-9 ? -Math.log(ratio) : -Math.expm1((s - 1) * Math.log(ratio)) / (s - 1);
+  return ((r * beta) / alpha) * lifetime;
+}

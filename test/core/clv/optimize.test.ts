@@ -1,0 +1,76 @@
+/** The fitting machinery: closed-form gradients, the penalizer, boundary refusals, steps. */
+import { describe, expect, it } from 'vitest';
+import { bgnbdMeanNegLogLik, bgnbdMeanNegLogLikGradient } from '../../../src/core/clv/bgnbd.js';
+import { groupRows } from '../../../src/core/clv/data.js';
+import { fitBgNbd, fitBgNbdSteps, fitGammaGamma, type BtydRow } from '../../../src/core/clv/index.js';
+import { RfmError } from '../../../src/core/errors.js';
+import { publishedSummary, sampleRows } from './cdnow.js';
+import { BtydAccumulator } from '../../../src/core/clv/index.js';
+
+const published = publishedSummary();
+
+describe('closed-form gradient of the BG/NBD likelihood', () => {
+  it('matches central differences at two points', () => {
+    const data = groupRows(published);
+    for (const theta of [[0.243, 4.414, 0.793, 2.426], [1.2, 0.7, 3.1, 0.4]]) {
+      const g = bgnbdMeanNegLogLikGradient(data, theta);
+      theta.forEach((v, i) => {
+        const h = 1e-6 * v;
+        const up = [...theta];
+        const down = [...theta];
+        up[i] += h;
+        down[i] -= h;
+        const numeric = (bgnbdMeanNegLogLik(data, up) - bgnbdMeanNegLogLik(data, down)) / (2 * h);
+        expect(Math.abs(g[i] - numeric)).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
+      });
+    }
+  });
+});
+
+describe('fits', () => {
+  it('the L2 penalizer shrinks the parameters and costs likelihood', () => {
+    const plain = fitBgNbd(published, 'week');
+    const penalized = fitBgNbd(published, 'week', { penalizer: 0.01 });
+    expect(penalized.penalizer).toBe(0.01);
+    const size = (f: typeof plain) => f.r ** 2 + f.alpha ** 2 + f.a ** 2 + f.b ** 2;
+    expect(size(penalized)).toBeLessThan(size(plain));
+    expect(penalized.logLikelihood).toBeLessThan(plain.logLikelihood);
+  });
+
+  it('a fit running to the boundary is a model error naming --penalizer, not a NaN', () => {
+    // Two customers who each bought twice and are seen right after: nothing identifies the dropout.
+    const rows: BtydRow[] = [
+      { customerId: 'a', frequency: 1, recency: 1, T: 1, monetaryValue: 5 },
+      { customerId: 'b', frequency: 1, recency: 4, T: 4, monetaryValue: 5 },
+    ];
+    let caught: unknown;
+    try {
+      fitBgNbd(rows, 'week');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RfmError);
+    expect((caught as RfmError).kind).toBe('model');
+    expect((caught as RfmError).message).toMatch(/the BG\/NBD fit ran to the boundary/);
+    expect((caught as RfmError).hint).toContain('--penalizer');
+  });
+
+  it('the Gamma-Gamma fit refuses fewer than 10 repeat buyers', () => {
+    expect(() => fitGammaGamma(published.slice(0, 5).map((r) => ({ ...r, monetaryValue: 10 })))).toThrow(/too few to fit the Gamma-Gamma spend model/);
+  });
+
+  it('a fit is a generator that yields between iterations (so the CLI can be interrupted)', () => {
+    const steps = fitBgNbdSteps(published, 'week');
+    let yields = 0;
+    for (let step = steps.next(); !step.done; step = steps.next()) yields++;
+    expect(yields).toBeGreaterThan(50);
+  });
+
+  it('the Gamma-Gamma fit on the sample warns of nothing (frequency and spend nearly uncorrelated)', () => {
+    const acc = new BtydAccumulator({ period: 'week', calibrationEnd: Date.UTC(1997, 8, 30) });
+    for (const row of sampleRows()) acc.addRow(row);
+    const fit = fitGammaGamma(acc.finish().rows);
+    expect(fit.warnings).toEqual([]);
+    expect(Math.abs(fit.frequencySpendCorrelation)).toBeLessThan(0.3);
+  });
+});
