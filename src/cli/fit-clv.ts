@@ -63,7 +63,9 @@ export function clvFit(o: ClvFitFlags, command: Command) {
   const asOf = parseAsOf(o.asOf);
   const calibrationEnd = asOf === undefined ? undefined : Math.floor((asOf - DAY_MS) / DAY_MS) * DAY_MS;
   const btyd = new BtydAccumulator({ period: o.period as Period, calibrationEnd });
-  const load: Partial<LoadOptions> = { onKept: (row) => void btyd.addRow(row) };
+  // A $0 line is a purchase for lifetime value (as in rfm clv and the CDNOW literature), though
+  // the RFM drops it: both reach the BTYD summary.
+  const load: Partial<LoadOptions> = { onKept: (row) => void btyd.addRow(row), onZeroValue: (row) => void btyd.addRow(row) };
   return {
     load,
     async finish(ctx: Context, kind: 'transactions' | 'rfm', customers: readonly RfmRow[], labels: ArrayLike<number>, k: number): Promise<ModelClv> {

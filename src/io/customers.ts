@@ -3,7 +3,7 @@
  * and aggregated to RFM) or an RFM table (customer_id,recency,frequency,monetary), telling them apart
  * by the header unless --input-kind says which.
  */
-import { normalizeCustomerId, type CleaningReport, type ParsedRow } from '../core/clean.js';
+import { lineValue, normalizeCustomerId, type CleaningReport, type ParsedRow } from '../core/clean.js';
 import { dataError, usageError } from '../core/errors.js';
 import { RfmAccumulator, type RfmCustomer, type RfmRow, type RfmTable } from '../core/rfm.js';
 import { detectRfmColumns, isRfmHeader, type RfmColumns } from './columns.js';
@@ -41,6 +41,11 @@ export interface LoadOptions extends ScanOptions {
   snapshotAsOf?: readonly number[];
   /** Sees every kept row of a log too, before any as-of (`rfm fit --clv` builds its BTYD summary so). */
   onKept?: (row: ParsedRow) => void;
+  /**
+   * Sees the rows whose value is exactly 0, which the RFM drops (rule nonpositive_price, counted
+   * as dropped as always) but lifetime value counts as purchases (`rfm fit --clv`, as `rfm clv`).
+   */
+  onZeroValue?: (row: ParsedRow) => void;
 }
 
 /**
@@ -356,6 +361,7 @@ export async function loadCustomers(
   const tableRows: RfmRow[] = [];
   const columnar = options.columnar !== undefined && onRfmBatch === undefined ? new ColumnBuilder() : undefined;
   let streamed = 0;
+  let zeroValueRows = 0;
   let onRows: TableHandler['rows'] = () => undefined;
   let addKept: (row: ParsedRow) => void = () => undefined;
   let rfmSink: RecordSink | undefined;
@@ -384,7 +390,11 @@ export async function loadCustomers(
           rfmSink = columnar !== undefined ? rfmColumnSink(columns, fields.length, source.name, columnar) : rfmRecordSink(columns, fields.length, source.name, deliver);
           return;
         }
-        scanner = transactionScanner(source, options, (_fields, row) => addKept(row));
+        // $0 rows pass the cleaning rules (nonpositive_price is the last rule, so nothing else
+        // would have dropped them) and are split off here: counted as dropped, seen by onZeroValue.
+        const splitZero = options.onZeroValue !== undefined && options.cleaning.keepNonpositivePrice !== true;
+        const scanOptions = splitZero ? { ...options, cleaning: { ...options.cleaning, keepZeroPrice: true } } : options;
+        scanner = transactionScanner(source, scanOptions, (_fields, row) => addKept(row));
         const columns = scanner.header(fields, delimiter);
         // A model's as-of is applied at the end, once it is known whether the log is newer than it.
         accumulator = new RfmAccumulator(options.asOfFromModel === true ? undefined : options.asOf, columns.invoice >= 0);
@@ -400,6 +410,16 @@ export async function loadCustomers(
                 main.addRow(row);
                 for (const other of others) other(row);
               };
+        if (splitZero) {
+          const onZeroValue = options.onZeroValue!;
+          const keep = addKept;
+          addKept = (row) => {
+            if (lineValue(row) === 0) {
+              zeroValueRows++;
+              onZeroValue(row);
+            } else keep(row);
+          };
+        }
         onRows = (rows, lines) => scanner!.rows(rows, lines);
       },
       rows: (rows, lines) => onRows(rows, lines),
@@ -423,6 +443,8 @@ export async function loadCustomers(
     return { kind: 'rfm', customers: tableRows, asOf: null, report: null, layouts: null, warnings: [] };
   }
   const report = scanner!.report();
+  report.rowsKept -= zeroValueRows;
+  report.dropped.nonpositive_price += zeroValueRows;
   if (report.rowsKept === 0) throw nothingKeptError(report);
   const modelAsOf = options.asOfFromModel === true ? options.asOf : undefined;
   const newer = modelAsOf !== undefined && accumulator!.latest > modelAsOf;

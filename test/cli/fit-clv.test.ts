@@ -14,6 +14,18 @@ const SAMPLE = fixture('cdnow', 'CDNOW_sample.txt');
 const READ = ['--no-header', '--columns', '_,customer_id,date,_,amount', '--keep-nonpositive-price'];
 
 describe('rfm fit --clv', () => {
+  it('counts a $0 line as a purchase for lifetime value while the RFM drops it, as rfm clv does', async () => {
+    // The sample has 8 lines of $0 (awk '$5 == 0'): without --keep-nonpositive-price the segments
+    // drop them (and count them), the BTYD summary keeps them, so the published fits still follow.
+    const path = tmp.path('cdnow-default.json');
+    const r = await runRfm(['fit', SAMPLE, '--no-header', '--columns', '_,customer_id,date,_,amount', '--as-of', '1997-10-01', '--clv', '-m', path]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('clv: 2357 customers, weeks, calibration end 1997-09-30; BG/NBD r 0.243 α 4.414 a 0.793 b 2.426; Gamma-Gamma p 6.250 q 3.744 γ 15.444');
+    const model = JSON.parse(readFileSync(path, 'utf8'));
+    expect(model.training.dropped.nonpositive_price).toBe(8);
+    expect(model.clv.gammaGamma.customers).toBe(946);
+  });
+
   it('stores the published CDNOW fits (weeks, calibration to 1997-09-30) and per-segment figures', async () => {
     const path = tmp.path('cdnow.json');
     const r = await runRfm(['fit', SAMPLE, ...READ, '--as-of', '1997-10-01', '--clv', '-m', path, '--format', 'json']);
