@@ -148,18 +148,29 @@ export function bgnbdPAlive(p: Params, row: BtydPoint): number {
   return 1 / (1 + Math.exp(log));
 }
 
-/** E[Y(t) | x, t_x, T]: expected purchases in the next t periods (FHL 2005, eq. 10). */
-export function bgnbdExpectedPurchases(p: Params, t: number, row: BtydPoint): number {
-  if (t === 0) return 0;
+/**
+ * The part of E[Y(t) | x, t_x, T] that does not depend on t_x (FHL 2005, eq. 10's numerator): the
+ * predictions compute it once per distinct (x, T) and divide by bgnbdPurchasesDenominator.
+ */
+export function bgnbdPurchasesNumerator(p: Params, t: number, x: number, T: number): number {
   const { r, alpha, a, b } = p;
-  const x = row.frequency;
-  const T = row.T;
   const z = t / (alpha + T + t);
   const f = signedHyp2f1(r + x, b + x, a + b + x - 1, z);
   const term = f.sign * Math.exp((r + x) * Math.log((alpha + T) / (alpha + T + t)) + f.log);
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - term);
-  const denominator = x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + row.recency))) : 1;
-  return numerator / denominator;
+  return ((a + b + x - 1) / (a - 1)) * (1 - term);
+}
+
+/** The denominator of eq. 10: 1 + a/(b + x − 1) ((α + T)/(α + t_x))^(r + x), 1 without repeat purchases. */
+export function bgnbdPurchasesDenominator(p: Params, row: BtydPoint): number {
+  const { r, alpha, a, b } = p;
+  const x = row.frequency;
+  return x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + row.T) - Math.log(alpha + row.recency))) : 1;
+}
+
+/** E[Y(t) | x, t_x, T]: expected purchases in the next t periods (FHL 2005, eq. 10). */
+export function bgnbdExpectedPurchases(p: Params, t: number, row: BtydPoint): number {
+  if (t === 0) return 0;
+  return bgnbdPurchasesNumerator(p, t, row.frequency, row.T) / bgnbdPurchasesDenominator(p, row);
 }
 
 /** E[X(t)]: expected purchases of a new customer in the first t periods after the first (eq. 9). */

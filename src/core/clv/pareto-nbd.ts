@@ -96,15 +96,18 @@ export function paretoPAlive(p: Params, row: BtydPoint): number {
   return 1 / (1 + Math.exp(log));
 }
 
-/** E[Y(t) | x, t_x, T] (FH 2005 note, eq. 22; the s = 1 limit is a logarithm). */
-export function paretoExpectedPurchases(p: Params, t: number, row: BtydPoint): number {
-  if (t === 0) return 0;
+/** E[Y(t) | x, t_x, T] / P(alive): the part that does not depend on t_x (FH 2005 note, eq. 22; the s = 1 limit is a logarithm). */
+export function paretoPurchasesIfAlive(p: Params, t: number, x: number, T: number): number {
   const { r, alpha, s, beta } = p;
-  const x = row.frequency;
-  const T = row.T;
   const ratio = (beta + T) / (beta + T + t);
   const lifetime = Math.abs(s - 1) < 1e-9 ? -Math.log(ratio) : -Math.expm1((s - 1) * Math.log(ratio)) / (s - 1);
-  return (((r + x) * (beta + T)) / (alpha + T)) * lifetime * paretoPAlive(p, row);
+  return (((r + x) * (beta + T)) / (alpha + T)) * lifetime;
+}
+
+/** E[Y(t) | x, t_x, T] (FH 2005 note, eq. 22). */
+export function paretoExpectedPurchases(p: Params, t: number, row: BtydPoint): number {
+  if (t === 0) return 0;
+  return paretoPurchasesIfAlive(p, t, row.frequency, row.T) * paretoPAlive(p, row);
 }
 
 /** E[X(t)] for a new customer. */
