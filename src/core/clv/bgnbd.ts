@@ -27,6 +27,13 @@ export interface BtydPoint {
   T: number;
 }
 
+/** log(α + v) for each of the distinct values. */
+function logShifted(alpha: number, values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let j = 0; j < values.length; j++) out[j] = Math.log(alpha + values[j]);
+  return out;
+}
+
 /** Mean negative log-likelihood of the grouped rows at θ = (r, α, a, b). */
 export function bgnbdMeanNegLogLik(data: GroupedRows, theta: ArrayLike<number>): number {
   const [r, alpha, a, b] = [theta[0], theta[1], theta[2], theta[3]];
@@ -39,16 +46,18 @@ export function bgnbdMeanNegLogLik(data: GroupedRows, theta: ArrayLike<number>):
     head[i] = common + logRising(r, x) + gammaln(b + x) - gammaln(a + b + x);
     dropout[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
   }
+  const logT = logShifted(alpha, data.Ts);
+  const logTx = logShifted(alpha, data.txs);
   let total = 0;
   const n = data.x.length;
   for (let g = 0; g < n; g++) {
     const x = data.x[g];
     const k = data.xIndex[g];
-    const alive = -(r + x) * Math.log(alpha + data.T[g]);
+    const alive = -(r + x) * logT[data.TIndex[g]];
     let ll = alive;
     if (x > 0) {
       // log(e^alive + e^gone), inlined (the hot loop of the fit).
-      const gone = dropout[k] - (r + x) * Math.log(alpha + data.tx[g]);
+      const gone = dropout[k] - (r + x) * logTx[data.txIndex[g]];
       ll = alive > gone ? alive + Math.log1p(Math.exp(gone - alive)) : gone + Math.log1p(Math.exp(alive - gone));
     }
     total += data.weight[g] * (head[k] + ll);
@@ -76,6 +85,8 @@ export function bgnbdMeanNegLogLikGradient(data: GroupedRows, theta: ArrayLike<n
     hb[i] = psiAB + digamma(b + x) - psiB - psiABX;
     dropout[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
   }
+  const logTs = logShifted(alpha, data.Ts);
+  const logTxs = logShifted(alpha, data.txs);
   let gr = 0;
   let galpha = 0;
   let ga = 0;
@@ -84,12 +95,12 @@ export function bgnbdMeanNegLogLikGradient(data: GroupedRows, theta: ArrayLike<n
     const x = data.x[g];
     const k = data.xIndex[g];
     const w = data.weight[g];
-    const logT = Math.log(alpha + data.T[g]);
+    const logT = logTs[data.TIndex[g]];
     // The weight of the "gone" term in log(e^alive + e^gone).
     let share = 0;
     let logTx = 0;
     if (x > 0) {
-      logTx = Math.log(alpha + data.tx[g]);
+      logTx = logTxs[data.txIndex[g]];
       const diff = dropout[k] - (r + x) * logTx + (r + x) * logT;
       share = diff > 0 ? 1 / (1 + Math.exp(-diff)) : Math.exp(diff) / (1 + Math.exp(diff));
     }

@@ -34,6 +34,15 @@ export interface GroupedRows {
   xIndex: Int32Array;
   /** The distinct x values. */
   xs: Float64Array;
+  /**
+   * The distinct t_x and T values (a log on whole days has a few hundred of each) and each group's
+   * index into them: the likelihoods take log(α + t_x) and log(α + T) from tables made once per
+   * evaluation, with the same values as computed per group.
+   */
+  txs: Float64Array;
+  txIndex: Int32Array;
+  Ts: Float64Array;
+  TIndex: Int32Array;
   customers: number;
 }
 
@@ -143,6 +152,16 @@ export class TripleMap<V> {
   }
 }
 
+/** The distinct values, ascending, and the position of each (0 and -0 are one, as in a Map). */
+function distinct(values: readonly number[]): { values: Float64Array; position: Map<number, number> } {
+  const sorted = [...new Set(values)].sort((p, q) => p - q);
+  return { values: Float64Array.from(sorted), position: new Map(sorted.map((v, i) => [v, i])) };
+}
+
+function indexInto(position: Map<number, number>, values: readonly number[]): Int32Array {
+  return Int32Array.from(values, (v) => position.get(v)!);
+}
+
 export function groupRows(rows: readonly BtydRow[]): GroupedRows {
   const groups = new TripleIndex();
   const x: number[] = [];
@@ -159,15 +178,20 @@ export function groupRows(rows: readonly BtydRow[]): GroupedRows {
       weight.push(1);
     }
   }
-  const xs = [...new Set(x)].sort((p, q) => p - q);
-  const position = new Map(xs.map((v, i) => [v, i]));
+  const xs = distinct(x);
+  const txs = distinct(tx);
+  const Ts = distinct(T);
   return {
     x: Float64Array.from(x),
     tx: Float64Array.from(tx),
     T: Float64Array.from(T),
     weight: Float64Array.from(weight),
-    xIndex: Int32Array.from(x, (v) => position.get(v)!),
-    xs: Float64Array.from(xs),
+    xIndex: indexInto(xs.position, x),
+    xs: xs.values,
+    txs: txs.values,
+    txIndex: indexInto(txs.position, tx),
+    Ts: Ts.values,
+    TIndex: indexInto(Ts.position, T),
     customers: rows.length,
   };
 }
@@ -182,7 +206,20 @@ export function sampleGroups(data: GroupedRows, pick: Int32Array | null): Groupe
   const weight = take(data.weight);
   let customers = 0;
   for (const w of weight) customers += w;
-  return { x: take(data.x), tx: take(data.tx), T: take(data.T), weight, xIndex: Int32Array.from(pick, (g) => data.xIndex[g]), xs: data.xs, customers };
+  const index = (column: Int32Array) => Int32Array.from(pick, (g) => column[g]);
+  return {
+    x: take(data.x),
+    tx: take(data.tx),
+    T: take(data.T),
+    weight,
+    xIndex: index(data.xIndex),
+    xs: data.xs,
+    txs: data.txs,
+    txIndex: index(data.txIndex),
+    Ts: data.Ts,
+    TIndex: index(data.TIndex),
+    customers,
+  };
 }
 
 /** log(e^p + e^q) without overflow. */
