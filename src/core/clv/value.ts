@@ -5,6 +5,7 @@
  * with a month of 30 days, converted to the model's period (a week is 7 days).
  */
 import { modelError } from '../errors.js';
+import { runSteps, type Steps } from '../steps.js';
 import {
   bgnbdExpectedPurchases,
   bgnbdExpectedPurchasesNew,
@@ -94,6 +95,19 @@ export interface CustomerValue {
  * written one by one without holding a million result objects.
  */
 export function valuePredictor(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): (row: BtydRow) => CustomerValue {
+  return runSteps(valuePredictorSteps(model, gg, rows, options));
+}
+
+/** Rows between two steps of the checking pass (a few milliseconds of work). */
+const ROWS_PER_STEP = 8192;
+
+/** valuePredictor as steps (core/steps.ts): the checking pass yields every ROWS_PER_STEP rows, so that it can be interrupted. */
+export function* valuePredictorSteps(
+  model: ModelParams,
+  gg: SpendParams | null,
+  rows: readonly BtydRow[],
+  options: ValueOptions,
+): Steps<(row: BtydRow) => CustomerValue> {
   const months = options.horizonMonths;
   const periodsPerMonth = MONTH_DAYS / PERIOD_DAYS[model.period];
   // E[Y(t)] = (a part of x, T and t) combined with (a part of x, t_x, T): the first, with its 2F1
@@ -137,7 +151,10 @@ export function valuePredictor(model: ModelParams, gg: SpendParams | null, rows:
     }
     return g;
   };
-  for (const row of rows) known(row);
+  for (let i = 0; i < rows.length; i++) {
+    known(rows[i]);
+    if ((i + 1) % ROWS_PER_STEP === 0) yield;
+  }
   return (row) => {
     const g = known(row);
     const path = paths[g];
