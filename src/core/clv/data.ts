@@ -43,7 +43,34 @@ export interface GroupedRows {
   txIndex: Int32Array;
   Ts: Float64Array;
   TIndex: Int32Array;
+  /** The distinct (x, t_x) and (x, T) pairs and each group's index into them (Pareto/NBD's 2F1 terms depend on one pair each). */
+  xTx: Pairs;
+  xT: Pairs;
   customers: number;
+}
+
+export interface Pairs {
+  x: Float64Array;
+  v: Float64Array;
+  /** Per group, the index of its pair. */
+  index: Int32Array;
+}
+
+/** The distinct (x[g], v[g]) pairs, in order of first appearance. */
+function pairsOf(x: ArrayLike<number>, v: ArrayLike<number>): Pairs {
+  const seen = new TripleIndex();
+  const px: number[] = [];
+  const pv: number[] = [];
+  const index = new Int32Array(x.length);
+  for (let g = 0; g < x.length; g++) {
+    const k = seen.add(x[g], v[g], 0);
+    if (k === px.length) {
+      px.push(x[g]);
+      pv.push(v[g]);
+    }
+    index[g] = k;
+  }
+  return { x: Float64Array.from(px), v: Float64Array.from(pv), index };
 }
 
 /** Checks that a row is a possible BTYD summary; throws a data error naming the customer. */
@@ -192,6 +219,8 @@ export function groupRows(rows: readonly BtydRow[]): GroupedRows {
     txIndex: indexInto(txs.position, tx),
     Ts: Ts.values,
     TIndex: indexInto(Ts.position, T),
+    xTx: pairsOf(x, tx),
+    xT: pairsOf(x, T),
     customers: rows.length,
   };
 }
@@ -207,10 +236,13 @@ export function sampleGroups(data: GroupedRows, pick: Int32Array | null): Groupe
   let customers = 0;
   for (const w of weight) customers += w;
   const index = (column: Int32Array) => Int32Array.from(pick, (g) => column[g]);
+  const x = take(data.x);
+  const tx = take(data.tx);
+  const T = take(data.T);
   return {
-    x: take(data.x),
-    tx: take(data.tx),
-    T: take(data.T),
+    x,
+    tx,
+    T,
     weight,
     xIndex: index(data.xIndex),
     xs: data.xs,
@@ -218,6 +250,8 @@ export function sampleGroups(data: GroupedRows, pick: Int32Array | null): Groupe
     txIndex: index(data.txIndex),
     Ts: data.Ts,
     TIndex: index(data.TIndex),
+    xTx: pairsOf(x, tx),
+    xT: pairsOf(x, T),
     customers,
   };
 }
