@@ -7,6 +7,7 @@
 import { normalizeCustomerId, type CleaningReport } from '../core/clean.js';
 import { BtydAccumulator, checkRow, type BtydRow, type BtydSummary, type SummaryOptions } from '../core/clv/index.js';
 import { dataError, usageError, RfmError } from '../core/errors.js';
+import { runSteps, type Steps } from '../core/steps.js';
 import { normalizeName, type ColumnOverrides } from './columns.js';
 import type { LoadOptions } from './customers.js';
 import { dropWarnings, type DropWarning } from './drop-warnings.js';
@@ -105,7 +106,16 @@ function tableSink(c: TableColumns, file: string, period: SummaryOptions['period
 /** A row of the general reader (papaparse, xlsx) as Fields. */
 const fieldsOf = (fields: string[], line: number): Fields => ({ fieldCount: fields.length, line, text: (i) => fields[i], decimal: () => NaN });
 
-export async function loadBtyd(source: InputSource, options: LoadOptions & SummaryOptions): Promise<LoadedBtyd> {
+/**
+ * Reads a transaction log (into its BTYD summary) or a BTYD summary table. `run` runs the
+ * summary's last pass (core/steps.ts); the command line gives runInterruptibly, so that it can be
+ * interrupted.
+ */
+export async function loadBtyd(
+  source: InputSource,
+  options: LoadOptions & SummaryOptions,
+  run: (steps: Steps<BtydSummary>) => BtydSummary | Promise<BtydSummary> = runSteps,
+): Promise<LoadedBtyd> {
   let kind: LoadedBtyd['kind'] | undefined;
   let scanner: TransactionScanner | undefined;
   let accumulator: BtydAccumulator | undefined;
@@ -164,7 +174,7 @@ export async function loadBtyd(source: InputSource, options: LoadOptions & Summa
   }
   const report = scanner!.report();
   if (report.rowsKept === 0) throw nothingKeptError(report);
-  const summary = accumulator!.finish();
+  const summary = await run(accumulator!.finishSteps());
   report.dropped.after_as_of = summary.afterEnd;
   report.rowsKept -= summary.afterEnd;
   if (summary.rows.length === 0) {

@@ -10,8 +10,8 @@ import {
   fitParetoNbdSteps,
   MONTH_DAYS,
   PERIOD_DAYS,
-  valuePredictor,
-  validate,
+  valuePredictorSteps,
+  validateSteps,
   type CustomerValue,
   type GammaGammaParams,
   type Period,
@@ -116,7 +116,7 @@ Example:
       const options = { ...loadOptions(flags), period: flags.period, calibrationEnd, holdoutEnd };
       const source = await ctx.openInput(input);
       const spinner = ctx.spinner(`reading ${source.name}`);
-      const loaded = await loadBtyd(source, options).finally(() => spinner.stop());
+      const loaded = await loadBtyd(source, options, runInterruptibly).finally(() => spinner.stop());
       const summary = loaded.summary;
       if (loaded.kind === 'btyd-summary') {
         ctx.info(`${source.name} is a BTYD summary table (${loaded.tableColumns}); recency and T read as ${flags.period}s (--period)`);
@@ -155,8 +155,8 @@ Example:
       if (!loaded.hasMonetary) ctx.warn(`${source.name} has no monetary_value column: expected_spend and clv are left empty`);
       for (const line of modelLines(model, gg)) ctx.info(line);
       for (const warning of [...model.warnings, ...(gg?.warnings ?? [])]) ctx.warn(warning);
-      const predict = valuePredictor(model, gg, rows, { horizonMonths, monthlyDiscount });
-      const validation: Validation | undefined = summary.holdoutEnd === null ? undefined : validate(model, summary);
+      const predict = await runInterruptibly(valuePredictorSteps(model, gg, rows, { horizonMonths, monthlyDiscount }));
+      const validation: Validation | undefined = summary.holdoutEnd === null ? undefined : await runInterruptibly(validateSteps(model, summary));
       if (validation !== undefined) {
         const v = validation;
         ctx.info(`holdout: ${formatInt(v.actualTotal)} repeat purchases, ${v.predictedTotal.toFixed(1)} predicted; MAE ${v.mae.toFixed(4)}, RMSE ${v.rmse.toFixed(4)}`);

@@ -27,6 +27,13 @@ export interface BtydPoint {
   T: number;
 }
 
+/** log(α + v) for each of the distinct values. */
+function logShifted(alpha: number, values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let j = 0; j < values.length; j++) out[j] = Math.log(alpha + values[j]);
+  return out;
+}
+
 /** Mean negative log-likelihood of the grouped rows at θ = (r, α, a, b). */
 export function bgnbdMeanNegLogLik(data: GroupedRows, theta: ArrayLike<number>): number {
   const [r, alpha, a, b] = [theta[0], theta[1], theta[2], theta[3]];
@@ -39,16 +46,18 @@ export function bgnbdMeanNegLogLik(data: GroupedRows, theta: ArrayLike<number>):
     head[i] = common + logRising(r, x) + gammaln(b + x) - gammaln(a + b + x);
     dropout[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
   }
+  const logT = logShifted(alpha, data.Ts);
+  const logTx = logShifted(alpha, data.txs);
   let total = 0;
   const n = data.x.length;
   for (let g = 0; g < n; g++) {
     const x = data.x[g];
     const k = data.xIndex[g];
-    const alive = -(r + x) * Math.log(alpha + data.T[g]);
+    const alive = -(r + x) * logT[data.TIndex[g]];
     let ll = alive;
     if (x > 0) {
       // log(e^alive + e^gone), inlined (the hot loop of the fit).
-      const gone = dropout[k] - (r + x) * Math.log(alpha + data.tx[g]);
+      const gone = dropout[k] - (r + x) * logTx[data.txIndex[g]];
       ll = alive > gone ? alive + Math.log1p(Math.exp(gone - alive)) : gone + Math.log1p(Math.exp(alive - gone));
     }
     total += data.weight[g] * (head[k] + ll);
@@ -76,6 +85,8 @@ export function bgnbdMeanNegLogLikGradient(data: GroupedRows, theta: ArrayLike<n
     hb[i] = psiAB + digamma(b + x) - psiB - psiABX;
     dropout[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
   }
+  const logTs = logShifted(alpha, data.Ts);
+  const logTxs = logShifted(alpha, data.txs);
   let gr = 0;
   let galpha = 0;
   let ga = 0;
@@ -84,12 +95,12 @@ export function bgnbdMeanNegLogLikGradient(data: GroupedRows, theta: ArrayLike<n
     const x = data.x[g];
     const k = data.xIndex[g];
     const w = data.weight[g];
-    const logT = Math.log(alpha + data.T[g]);
+    const logT = logTs[data.TIndex[g]];
     // The weight of the "gone" term in log(e^alive + e^gone).
     let share = 0;
     let logTx = 0;
     if (x > 0) {
-      logTx = Math.log(alpha + data.tx[g]);
+      logTx = logTxs[data.txIndex[g]];
       const diff = dropout[k] - (r + x) * logTx + (r + x) * logT;
       share = diff > 0 ? 1 / (1 + Math.exp(-diff)) : Math.exp(diff) / (1 + Math.exp(diff));
     }
@@ -148,18 +159,29 @@ export function bgnbdPAlive(p: Params, row: BtydPoint): number {
   return 1 / (1 + Math.exp(log));
 }
 
-/** E[Y(t) | x, t_x, T]: expected purchases in the next t periods (FHL 2005, eq. 10). */
-export function bgnbdExpectedPurchases(p: Params, t: number, row: BtydPoint): number {
-  if (t === 0) return 0;
+/**
+ * The part of E[Y(t) | x, t_x, T] that does not depend on t_x (FHL 2005, eq. 10's numerator): the
+ * predictions compute it once per distinct (x, T) and divide by bgnbdPurchasesDenominator.
+ */
+export function bgnbdPurchasesNumerator(p: Params, t: number, x: number, T: number): number {
   const { r, alpha, a, b } = p;
-  const x = row.frequency;
-  const T = row.T;
   const z = t / (alpha + T + t);
   const f = signedHyp2f1(r + x, b + x, a + b + x - 1, z);
   const term = f.sign * Math.exp((r + x) * Math.log((alpha + T) / (alpha + T + t)) + f.log);
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - term);
-  const denominator = x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + row.recency))) : 1;
-  return numerator / denominator;
+  return ((a + b + x - 1) / (a - 1)) * (1 - term);
+}
+
+/** The denominator of eq. 10: 1 + a/(b + x − 1) ((α + T)/(α + t_x))^(r + x), 1 without repeat purchases. */
+export function bgnbdPurchasesDenominator(p: Params, row: BtydPoint): number {
+  const { r, alpha, a, b } = p;
+  const x = row.frequency;
+  return x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + row.T) - Math.log(alpha + row.recency))) : 1;
+}
+
+/** E[Y(t) | x, t_x, T]: expected purchases in the next t periods (FHL 2005, eq. 10). */
+export function bgnbdExpectedPurchases(p: Params, t: number, row: BtydPoint): number {
+  if (t === 0) return 0;
+  return bgnbdPurchasesNumerator(p, t, row.frequency, row.T) / bgnbdPurchasesDenominator(p, row);
 }
 
 /** E[X(t)]: expected purchases of a new customer in the first t periods after the first (eq. 9). */

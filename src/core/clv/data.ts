@@ -34,7 +34,43 @@ export interface GroupedRows {
   xIndex: Int32Array;
   /** The distinct x values. */
   xs: Float64Array;
+  /**
+   * The distinct t_x and T values (a log on whole days has a few hundred of each) and each group's
+   * index into them: the likelihoods take log(α + t_x) and log(α + T) from tables made once per
+   * evaluation, with the same values as computed per group.
+   */
+  txs: Float64Array;
+  txIndex: Int32Array;
+  Ts: Float64Array;
+  TIndex: Int32Array;
+  /** The distinct (x, t_x) and (x, T) pairs and each group's index into them (Pareto/NBD's 2F1 terms depend on one pair each). */
+  xTx: Pairs;
+  xT: Pairs;
   customers: number;
+}
+
+export interface Pairs {
+  x: Float64Array;
+  v: Float64Array;
+  /** Per group, the index of its pair. */
+  index: Int32Array;
+}
+
+/** The distinct (x[g], v[g]) pairs, in order of first appearance. */
+function pairsOf(x: ArrayLike<number>, v: ArrayLike<number>): Pairs {
+  const seen = new TripleIndex();
+  const px: number[] = [];
+  const pv: number[] = [];
+  const index = new Int32Array(x.length);
+  for (let g = 0; g < x.length; g++) {
+    const k = seen.add(x[g], v[g], 0);
+    if (k === px.length) {
+      px.push(x[g]);
+      pv.push(v[g]);
+    }
+    index[g] = k;
+  }
+  return { x: Float64Array.from(px), v: Float64Array.from(pv), index };
 }
 
 /** Checks that a row is a possible BTYD summary; throws a data error naming the customer. */
@@ -56,51 +92,135 @@ export function checkRow(row: BtydRow): void {
 }
 
 /**
- * A map keyed by (x, t_x, T) as numbers, nested: a string key would cost a double-to-text
- * conversion per customer, the slowest part of a million-customer run.
+ * The distinct (x, t_x, T) triples, each numbered in order of first appearance: an open-addressing
+ * hash table over the doubles' bits. A Map keyed by text would cost a double-to-text conversion per
+ * customer, and nested Maps of numbers three hash lookups; this is one hash and a compare.
+ * Keys compare with === (so 0 and -0 are one key, as in a Map; NaN never reaches here: checkRow).
  */
-export class TripleMap<V> {
-  private readonly root = new Map<number, Map<number, Map<number, V>>>();
+export class TripleIndex {
+  private slots = new Int32Array(1 << 10).fill(-1);
+  private mask = (1 << 10) - 1;
+  private keys = new Float64Array(3 * 256);
+  size = 0;
+  private static readonly bits = new Float64Array(3);
+  private static readonly words = new Int32Array(TripleIndex.bits.buffer);
 
-  get(x: number, tx: number, T: number): V | undefined {
-    return this.root.get(x)?.get(tx)?.get(T);
+  private static hash(x: number, tx: number, T: number): number {
+    const b = TripleIndex.bits;
+    const w = TripleIndex.words;
+    // + 0 turns -0 into 0, so that keys equal under === hash alike.
+    b[0] = x + 0;
+    b[1] = tx + 0;
+    b[2] = T + 0;
+    let h = Math.imul(w[0] ^ Math.imul(w[1], 0x27d4eb2d), 0x9e3779b1);
+    h = Math.imul(h ^ w[2] ^ Math.imul(w[3], 0x165667b1), 0x85ebca77);
+    h = Math.imul(h ^ w[4] ^ Math.imul(w[5], 0xc2b2ae3d), 0x27d4eb2f);
+    return h ^ (h >>> 15);
   }
 
-  set(x: number, tx: number, T: number, value: V): void {
-    let byTx = this.root.get(x);
-    if (byTx === undefined) this.root.set(x, (byTx = new Map()));
-    let byT = byTx.get(tx);
-    if (byT === undefined) byTx.set(tx, (byT = new Map()));
-    byT.set(T, value);
+  /** The number of the triple, or -1 when it is not there. */
+  get(x: number, tx: number, T: number): number {
+    const keys = this.keys;
+    for (let slot = TripleIndex.hash(x, tx, T) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const g = this.slots[slot];
+      if (g < 0) return -1;
+      if (keys[3 * g] === x && keys[3 * g + 1] === tx && keys[3 * g + 2] === T) return g;
+    }
+  }
+
+  /** The number of the triple, numbering it next when it is new. */
+  add(x: number, tx: number, T: number): number {
+    let slot = TripleIndex.hash(x, tx, T) & this.mask;
+    for (; ; slot = (slot + 1) & this.mask) {
+      const g = this.slots[slot];
+      if (g < 0) break;
+      const keys = this.keys;
+      if (keys[3 * g] === x && keys[3 * g + 1] === tx && keys[3 * g + 2] === T) return g;
+    }
+    const g = this.size++;
+    if (3 * this.size > this.keys.length) {
+      const grown = new Float64Array(this.keys.length * 2);
+      grown.set(this.keys);
+      this.keys = grown;
+    }
+    this.keys[3 * g] = x;
+    this.keys[3 * g + 1] = tx;
+    this.keys[3 * g + 2] = T;
+    this.slots[slot] = g;
+    if (2 * this.size > this.slots.length) this.rehash();
+    return g;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let g = 0; g < this.size; g++) {
+      let slot = TripleIndex.hash(this.keys[3 * g], this.keys[3 * g + 1], this.keys[3 * g + 2]) & mask;
+      while (slots[slot] >= 0) slot = (slot + 1) & mask;
+      slots[slot] = g;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 }
 
+/** A map keyed by (x, t_x, T) as numbers (a TripleIndex and the values in its order). */
+export class TripleMap<V> {
+  private readonly index = new TripleIndex();
+  private readonly values: V[] = [];
+
+  get(x: number, tx: number, T: number): V | undefined {
+    const g = this.index.get(x, tx, T);
+    return g < 0 ? undefined : this.values[g];
+  }
+
+  set(x: number, tx: number, T: number, value: V): void {
+    this.values[this.index.add(x, tx, T)] = value;
+  }
+}
+
+/** The distinct values, ascending, and the position of each (0 and -0 are one, as in a Map). */
+function distinct(values: readonly number[]): { values: Float64Array; position: Map<number, number> } {
+  const sorted = [...new Set(values)].sort((p, q) => p - q);
+  return { values: Float64Array.from(sorted), position: new Map(sorted.map((v, i) => [v, i])) };
+}
+
+function indexInto(position: Map<number, number>, values: readonly number[]): Int32Array {
+  return Int32Array.from(values, (v) => position.get(v)!);
+}
+
 export function groupRows(rows: readonly BtydRow[]): GroupedRows {
-  const groups = new TripleMap<number>();
+  const groups = new TripleIndex();
   const x: number[] = [];
   const tx: number[] = [];
   const T: number[] = [];
   const weight: number[] = [];
   for (const row of rows) {
-    const g = groups.get(row.frequency, row.recency, row.T);
-    if (g !== undefined) weight[g]++;
+    const g = groups.add(row.frequency, row.recency, row.T);
+    if (g < weight.length) weight[g]++;
     else {
-      groups.set(row.frequency, row.recency, row.T, x.length);
       x.push(row.frequency);
       tx.push(row.recency);
       T.push(row.T);
       weight.push(1);
     }
   }
-  const xs = [...new Set(x)].sort((p, q) => p - q);
-  const position = new Map(xs.map((v, i) => [v, i]));
+  const xs = distinct(x);
+  const txs = distinct(tx);
+  const Ts = distinct(T);
   return {
     x: Float64Array.from(x),
     tx: Float64Array.from(tx),
     T: Float64Array.from(T),
     weight: Float64Array.from(weight),
-    xIndex: Int32Array.from(x, (v) => position.get(v)!),
-    xs: Float64Array.from(xs),
+    xIndex: indexInto(xs.position, x),
+    xs: xs.values,
+    txs: txs.values,
+    txIndex: indexInto(txs.position, tx),
+    Ts: Ts.values,
+    TIndex: indexInto(Ts.position, T),
+    xTx: pairsOf(x, tx),
+    xT: pairsOf(x, T),
     customers: rows.length,
   };
 }
@@ -115,7 +235,25 @@ export function sampleGroups(data: GroupedRows, pick: Int32Array | null): Groupe
   const weight = take(data.weight);
   let customers = 0;
   for (const w of weight) customers += w;
-  return { x: take(data.x), tx: take(data.tx), T: take(data.T), weight, xIndex: Int32Array.from(pick, (g) => data.xIndex[g]), xs: data.xs, customers };
+  const index = (column: Int32Array) => Int32Array.from(pick, (g) => column[g]);
+  const x = take(data.x);
+  const tx = take(data.tx);
+  const T = take(data.T);
+  return {
+    x,
+    tx,
+    T,
+    weight,
+    xIndex: index(data.xIndex),
+    xs: data.xs,
+    txs: data.txs,
+    txIndex: index(data.txIndex),
+    Ts: data.Ts,
+    TIndex: index(data.TIndex),
+    xTx: pairsOf(x, tx),
+    xT: pairsOf(x, T),
+    customers,
+  };
 }
 
 /** log(e^p + e^q) without overflow. */

@@ -32,6 +32,7 @@ export {
   pAlive,
   predictCustomers,
   valuePredictor,
+  valuePredictorSteps,
   type CustomerValue,
   type PurchaseModel,
   type ValueOptions,
@@ -59,4 +60,4 @@ export function fitGammaGamma(rows: readonly BtydRow[], options: FitOptions = {}
 export function fitPurchaseModel(model: ClvModelName, rows: readonly BtydRow[], period: Period, options: FitOptions = {}) {
   return model === 'bgnbd' ? fitBgNbd(rows, period, options) : fitParetoNbd(rows, period, options);
 }
-export { validate, type HistogramBin, type TrackingPoint, type Validation } from './validation.js';
+export { validate, validateSteps, type HistogramBin, type TrackingPoint, type Validation } from './validation.js';

@@ -7,7 +7,7 @@
 import { modelError } from '../errors.js';
 import type { Steps } from '../steps.js';
 import type { BtydPoint } from './bgnbd.js';
-import { groupRows, logAddExp, sampleGroups, type BtydRow, type GroupedRows, type Period } from './data.js';
+import { groupRows, logAddExp, sampleGroups, type BtydRow, type GroupedRows, type Pairs, type Period } from './data.js';
 import { estimate, sampleIndices, type FitOptions, type FitStats } from './fit-common.js';
 import { logHyp2f1, logRising } from './special.js';
 
@@ -23,31 +23,59 @@ export interface ParetoNbdParams extends FitStats {
 
 type Params = Pick<ParetoNbdParams, 'r' | 'alpha' | 's' | 'beta'>;
 
-/** log A₀ (FH 2005 note, eq. 19-20); -Infinity when t_x = T. */
-function logA0(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): number {
+/** One of log A₀'s two terms: log 2F1(m, ·; m + 1; |α − β| / (max(α, β) + u)) − m log(max(α, β) + u), u = t_x or T. */
+function a0Term(r: number, alpha: number, s: number, beta: number, x: number, u: number): number {
   const m = r + s + x;
   // The branch keeps the 2F1 argument in [0, 1).
   const [big, second] = alpha >= beta ? [alpha, s + 1] : [beta, r + x];
   const d = Math.abs(alpha - beta);
-  const early = logHyp2f1(m, second, m + 1, d / (big + tx)) - m * Math.log(big + tx);
-  const late = logHyp2f1(m, second, m + 1, d / (big + T)) - m * Math.log(big + T);
+  return logHyp2f1(m, second, m + 1, d / (big + u)) - m * Math.log(big + u);
+}
+
+/** log A₀ from its two terms; -Infinity when t_x = T. */
+function a0Of(early: number, late: number): number {
   if (!(early >= late)) return early === late ? -Infinity : NaN;
   return early + Math.log1p(-Math.exp(late - early));
 }
 
+/** log A₀ (FH 2005 note, eq. 19-20); -Infinity when t_x = T. */
+function logA0(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): number {
+  return a0Of(a0Term(r, alpha, s, beta, x, tx), a0Term(r, alpha, s, beta, x, T));
+}
+
+/** A₀'s term for each distinct (x, u) pair. */
+function a0Terms(r: number, alpha: number, s: number, beta: number, pairs: Pairs): Float64Array {
+  const out = new Float64Array(pairs.x.length);
+  for (let k = 0; k < out.length; k++) out[k] = a0Term(r, alpha, s, beta, pairs.x[k], pairs.v[k]);
+  return out;
+}
+
+/**
+ * Mean negative log-likelihood. The 2F1 terms of A₀ are computed once per distinct (x, t_x) and
+ * (x, T) pair, the logs once per distinct T: the same values as per group, summed in the same order.
+ */
 export function paretoMeanNegLogLik(data: GroupedRows, theta: ArrayLike<number>): number {
   const [r, alpha, s, beta] = [theta[0], theta[1], theta[2], theta[3]];
   const xs = data.xs;
   const head = new Float64Array(xs.length);
+  const goneShare = new Float64Array(xs.length);
   const common = r * Math.log(alpha) + s * Math.log(beta);
-  for (let i = 0; i < xs.length; i++) head[i] = common + logRising(r, xs[i]);
+  for (let i = 0; i < xs.length; i++) {
+    head[i] = common + logRising(r, xs[i]);
+    goneShare[i] = Math.log(s / (r + s + xs[i]));
+  }
+  const logAlphaT = Float64Array.from(data.Ts, (T) => Math.log(alpha + T));
+  const logBetaT = Float64Array.from(data.Ts, (T) => Math.log(beta + T));
+  const early = a0Terms(r, alpha, s, beta, data.xTx);
+  const late = a0Terms(r, alpha, s, beta, data.xT);
   let total = 0;
   for (let g = 0; g < data.x.length; g++) {
     const x = data.x[g];
-    const T = data.T[g];
-    const alive = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-    const gone = Math.log(s / (r + s + x)) + logA0(r, alpha, s, beta, x, data.tx[g], T);
-    total += data.weight[g] * (head[data.xIndex[g]] + logAddExp(alive, gone));
+    const j = data.TIndex[g];
+    const k = data.xIndex[g];
+    const alive = -(r + x) * logAlphaT[j] - s * logBetaT[j];
+    const gone = goneShare[k] + a0Of(early[data.xTx.index[g]], late[data.xT.index[g]]);
+    total += data.weight[g] * (head[k] + logAddExp(alive, gone));
   }
   return -total / data.customers;
 }
@@ -96,15 +124,18 @@ export function paretoPAlive(p: Params, row: BtydPoint): number {
   return 1 / (1 + Math.exp(log));
 }
 
-/** E[Y(t) | x, t_x, T] (FH 2005 note, eq. 22; the s = 1 limit is a logarithm). */
-export function paretoExpectedPurchases(p: Params, t: number, row: BtydPoint): number {
-  if (t === 0) return 0;
+/** E[Y(t) | x, t_x, T] / P(alive): the part that does not depend on t_x (FH 2005 note, eq. 22; the s = 1 limit is a logarithm). */
+export function paretoPurchasesIfAlive(p: Params, t: number, x: number, T: number): number {
   const { r, alpha, s, beta } = p;
-  const x = row.frequency;
-  const T = row.T;
   const ratio = (beta + T) / (beta + T + t);
   const lifetime = Math.abs(s - 1) < 1e-9 ? -Math.log(ratio) : -Math.expm1((s - 1) * Math.log(ratio)) / (s - 1);
-  return (((r + x) * (beta + T)) / (alpha + T)) * lifetime * paretoPAlive(p, row);
+  return (((r + x) * (beta + T)) / (alpha + T)) * lifetime;
+}
+
+/** E[Y(t) | x, t_x, T] (FH 2005 note, eq. 22). */
+export function paretoExpectedPurchases(p: Params, t: number, row: BtydPoint): number {
+  if (t === 0) return 0;
+  return paretoPurchasesIfAlive(p, t, row.frequency, row.T) * paretoPAlive(p, row);
 }
 
 /** E[X(t)] for a new customer. */

@@ -7,6 +7,7 @@
  */
 import { lineValue, type ParsedRow } from '../clean.js';
 import { DAY_MS } from '../rfm.js';
+import { runSteps, type Steps } from '../steps.js';
 import { PERIOD_DAYS, type BtydRow, type Period } from './data.js';
 
 export interface SummaryOptions {
@@ -61,6 +62,9 @@ function insertDay(days: number[], day: number): boolean {
   return true;
 }
 
+/** Customers between two steps of finishSteps (a few milliseconds of work). */
+const CUSTOMERS_PER_STEP = 8192;
+
 export class BtydAccumulator {
   private readonly customers = new Map<string, CustomerState>();
   private readonly calibrationDay: number | undefined;
@@ -105,6 +109,11 @@ export class BtydAccumulator {
   }
 
   finish(): BtydSummary {
+    return runSteps(this.finishSteps());
+  }
+
+  /** finish as steps (core/steps.ts): yields every CUSTOMERS_PER_STEP customers, so that it can be interrupted. */
+  *finishSteps(): Steps<BtydSummary> {
     const period = this.options.period;
     const periodDays = PERIOD_DAYS[period];
     const calibrationDay = this.calibrationDay ?? this.latestDay;
@@ -113,7 +122,10 @@ export class BtydAccumulator {
     const firstPurchasesByDay = new Map<number, number>();
     const repeatsByDay = new Map<number, number>();
     let firstAfterCalibration = 0;
-    for (const id of ids) {
+    yield;
+    for (let i = 0; i < ids.length; i++) {
+      if ((i + 1) % CUSTOMERS_PER_STEP === 0) yield;
+      const id = ids[i];
       const state = this.customers.get(id)!;
       const { days, holdoutDays } = state;
       if (days.length === 0) {

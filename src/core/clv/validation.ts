@@ -5,6 +5,8 @@
  * weekly tracking curve of repeat purchases against Σ (customers who first bought on day d) × E[X(t − d)].
  */
 import { DAY_MS } from '../rfm.js';
+import { runSteps, type Steps } from '../steps.js';
+import { TripleMap } from './data.js';
 import { bgnbdProbability } from './bgnbd.js';
 import type { BtydSummary } from './summary.js';
 import { expectedPurchases, expectedPurchasesNew, type PurchaseModel } from './value.js';
@@ -41,7 +43,20 @@ export interface Validation {
 }
 
 export function validate(model: PurchaseModel, summary: BtydSummary): Validation {
+  return runSteps(validateSteps(model, summary));
+}
+
+/** Rows between two steps of validateSteps. */
+const ROWS_PER_STEP = 8192;
+
+/**
+ * validate as steps (core/steps.ts), so that it can be interrupted. E[Y(holdout)] is computed once
+ * per distinct (x, t_x, T), P(X(T) = k) once per distinct T and E[X(t)] once per distinct lag:
+ * the same values, summed in the same order.
+ */
+export function* validateSteps(model: PurchaseModel, summary: BtydSummary): Steps<Validation> {
   const rows = summary.rows;
+  const holdoutPurchases = new TripleMap<number>();
   const n = rows.length;
   const predicted = new Float64Array(n);
   const actual = new Float64Array(n);
@@ -50,7 +65,11 @@ export function validate(model: PurchaseModel, summary: BtydSummary): Validation
   let actualTotal = 0;
   let predictedTotal = 0;
   for (let i = 0; i < n; i++) {
-    predicted[i] = expectedPurchases(model, summary.holdoutLength, rows[i]);
+    if ((i + 1) % ROWS_PER_STEP === 0) yield;
+    const row = rows[i];
+    let expected = holdoutPurchases.get(row.frequency, row.recency, row.T);
+    if (expected === undefined) holdoutPurchases.set(row.frequency, row.recency, row.T, (expected = expectedPurchases(model, summary.holdoutLength, row)));
+    predicted[i] = expected;
     actual[i] = rows[i].holdoutFrequency ?? 0;
     const error = predicted[i] - actual[i];
     absolute += Math.abs(error);
@@ -64,10 +83,15 @@ export function validate(model: PurchaseModel, summary: BtydSummary): Validation
   for (const row of rows) counts[Math.min(row.frequency, 7)]++;
   const modelCounts = new Array<number>(8).fill(0);
   if (model.model === 'bgnbd') {
-    for (const row of rows) {
+    const byT = new Map<number, Float64Array>();
+    for (let i = 0; i < n; i++) {
+      if ((i + 1) % ROWS_PER_STEP === 0) yield;
+      const T = rows[i].T;
+      let probabilities = byT.get(T);
+      if (probabilities === undefined) byT.set(T, (probabilities = Float64Array.from({ length: 7 }, (_, k) => bgnbdProbability(model, T, k))));
       let sum = 0;
       for (let k = 0; k < 7; k++) {
-        const p = bgnbdProbability(model, row.T, k);
+        const p = probabilities[k];
         modelCounts[k] += p;
         sum += p;
       }
@@ -85,16 +109,20 @@ export function validate(model: PurchaseModel, summary: BtydSummary): Validation
     const start = firstDays[0];
     let cumulative = 0;
     let next = 0;
+    const newPurchases = new Map<number, number>();
     for (let week = 1; start + week * 7 - 1 <= lastDay + 6; week++) {
       const end = Math.min(start + week * 7 - 1, lastDay);
       while (next < repeatDays.length && repeatDays[next] <= end) cumulative += summary.repeatsByDay.get(repeatDays[next++])!;
       let expected = 0;
       for (const day of firstDays) {
         if (day > end) break;
-        expected += summary.firstPurchasesByDay.get(day)! * expectedPurchasesNew(model, (end - day) / summary.periodDays);
+        let purchases = newPurchases.get(end - day);
+        if (purchases === undefined) newPurchases.set(end - day, (purchases = expectedPurchasesNew(model, (end - day) / summary.periodDays)));
+        expected += summary.firstPurchasesByDay.get(day)! * purchases;
       }
       tracking.push({ week, end: end * DAY_MS, actual: cumulative, model: expected, holdout: end > calibrationDay });
       if (end === lastDay) break;
+      yield;
     }
   }
   return { holdoutLength: summary.holdoutLength, predicted, actual, mae: absolute / n, rmse: Math.sqrt(squared / n), actualTotal, predictedTotal, histogram, tracking };

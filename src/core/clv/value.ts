@@ -5,10 +5,19 @@
  * with a month of 30 days, converted to the model's period (a week is 7 days).
  */
 import { modelError } from '../errors.js';
-import { bgnbdExpectedPurchases, bgnbdExpectedPurchasesNew, bgnbdPAlive, type BgNbdParams, type BtydPoint } from './bgnbd.js';
-import { PERIOD_DAYS, TripleMap, type BtydRow } from './data.js';
+import { runSteps, type Steps } from '../steps.js';
+import {
+  bgnbdExpectedPurchases,
+  bgnbdExpectedPurchasesNew,
+  bgnbdPAlive,
+  bgnbdPurchasesDenominator,
+  bgnbdPurchasesNumerator,
+  type BgNbdParams,
+  type BtydPoint,
+} from './bgnbd.js';
+import { PERIOD_DAYS, TripleIndex, type BtydRow } from './data.js';
 import { gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
-import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, type ParetoNbdParams } from './pareto-nbd.js';
+import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, paretoPurchasesIfAlive, type ParetoNbdParams } from './pareto-nbd.js';
 
 export type PurchaseModel = BgNbdParams | ParetoNbdParams;
 type ModelParams = Pick<BgNbdParams, 'model' | 'period' | 'r' | 'alpha' | 'a' | 'b'> | Pick<ParetoNbdParams, 'model' | 'period' | 'r' | 'alpha' | 's' | 'beta'>;
@@ -86,23 +95,69 @@ export interface CustomerValue {
  * written one by one without holding a million result objects.
  */
 export function valuePredictor(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): (row: BtydRow) => CustomerValue {
-  const memo = new TripleMap<{ pAlive: number; path: Float64Array }>();
-  const known = (row: BtydRow) => {
-    let entry = memo.get(row.frequency, row.recency, row.T);
-    if (entry === undefined) {
-      entry = { pAlive: pAlive(model, row), path: monthlyPurchases(model, row, options.horizonMonths) };
-      if (!(Number.isFinite(entry.pAlive) && entry.path.every(Number.isFinite))) {
+  return runSteps(valuePredictorSteps(model, gg, rows, options));
+}
+
+/** Rows between two steps of the checking pass (a few milliseconds of work). */
+const ROWS_PER_STEP = 8192;
+
+/** valuePredictor as steps (core/steps.ts): the checking pass yields every ROWS_PER_STEP rows, so that it can be interrupted. */
+export function* valuePredictorSteps(
+  model: ModelParams,
+  gg: SpendParams | null,
+  rows: readonly BtydRow[],
+  options: ValueOptions,
+): Steps<(row: BtydRow) => CustomerValue> {
+  const months = options.horizonMonths;
+  const periodsPerMonth = MONTH_DAYS / PERIOD_DAYS[model.period];
+  // E[Y(t)] = (a part of x, T and t) combined with (a part of x, t_x, T): the first, with its 2F1
+  // (the costly part), once per distinct (x, T); the second once per distinct (x, t_x, T).
+  const pairs = new TripleIndex();
+  const pairPaths: Float64Array[] = [];
+  const pairPath = (x: number, T: number): Float64Array => {
+    const k = pairs.add(x, T, 0);
+    if (k === pairPaths.length) {
+      pairPaths.push(
+        Float64Array.from({ length: months }, (_, i) =>
+          model.model === 'bgnbd' ? bgnbdPurchasesNumerator(model, (i + 1) * periodsPerMonth, x, T) : paretoPurchasesIfAlive(model, (i + 1) * periodsPerMonth, x, T),
+        ),
+      );
+    }
+    return pairPaths[k];
+  };
+  const triples = new TripleIndex();
+  const alive: number[] = [];
+  const paths: Float64Array[] = [];
+  const known = (row: BtydRow): number => {
+    const g = triples.add(row.frequency, row.recency, row.T);
+    if (g === paths.length) {
+      const p = pAlive(model, row);
+      const base = pairPath(row.frequency, row.T);
+      const path = new Float64Array(months);
+      let finite = Number.isFinite(p);
+      if (model.model === 'bgnbd') {
+        const denominator = bgnbdPurchasesDenominator(model, row);
+        for (let i = 0; i < months; i++) finite = Number.isFinite((path[i] = base[i] / denominator)) && finite;
+      } else {
+        for (let i = 0; i < months; i++) finite = Number.isFinite((path[i] = base[i] * p)) && finite;
+      }
+      if (!finite) {
         throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
           hint: 'the fitted parameters are extreme: try --penalizer 0.001, or another --model',
         });
       }
-      memo.set(row.frequency, row.recency, row.T, entry);
+      alive.push(p);
+      paths.push(path);
     }
-    return entry;
+    return g;
   };
-  for (const row of rows) known(row);
+  for (let i = 0; i < rows.length; i++) {
+    known(rows[i]);
+    if ((i + 1) % ROWS_PER_STEP === 0) yield;
+  }
   return (row) => {
-    const { pAlive: alive, path } = known(row);
+    const g = known(row);
+    const path = paths[g];
     const spend = gg === null ? null : expectedSpend(gg, row);
     return {
       customerId: row.customerId,
@@ -110,8 +165,8 @@ export function valuePredictor(model: ModelParams, gg: SpendParams | null, rows:
       recency: row.recency,
       T: row.T,
       monetaryValue: row.monetaryValue,
-      pAlive: alive,
-      expectedPurchases: path[options.horizonMonths - 1],
+      pAlive: alive[g],
+      expectedPurchases: path[months - 1],
       expectedSpend: spend,
       clv: spend === null ? null : discounted(path, spend, options.monthlyDiscount),
     };
