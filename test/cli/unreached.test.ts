@@ -43,9 +43,18 @@ describe('rfm clean --as-of', () => {
     const out = tmp.path('clean-none.csv');
     const r = await runRfm(['clean', '-', '--as-of', '2011-11-01', '-o', out], { stdin: LOG });
     expect(r.code).toBe(4);
-    // (The hint that follows speaks of column mapping and --keep-… flags, not of --as-of: listed in issue 19's report.)
-    expect(r.stderr).toMatch(/^rfm: error: no rows of stdin survive cleaning \(3 read; dropped: after_as_of 3\); /);
+    expect(r.stderr).toBe('rfm: error: no rows of stdin survive cleaning (3 read; dropped: after_as_of 3); choose a later --as-of\n');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('the same hint when the rules dropped the other rows, and the same hint as rfm rfm gives', async () => {
+    const withBlank = `${LOG}4,2011-12-06 10:00,1,10,\n`;
+    const clean = await runRfm(['clean', '-', '--as-of', '2011-11-01', '-o', tmp.path('clean-blank.csv')], { stdin: withBlank });
+    expect(clean.code).toBe(4);
+    expect(clean.stderr).toBe('rfm: error: no rows of stdin survive cleaning (4 read; dropped: missing_customer 1, after_as_of 3); choose a later --as-of\n');
+    const rfm = await runRfm(['rfm', '-', '--as-of', '2011-11-01'], { stdin: withBlank });
+    expect(rfm.code).toBe(4);
+    expect(rfm.stderr).toBe('rfm: error: every kept row of stdin is after the as-of date; choose a later --as-of\n');
   });
 });
 
