@@ -4,7 +4,12 @@
  * - as-of = the given instant, or the latest kept timestamp + 1 day; rows after it are left out;
  * - recency = whole days from the last purchase to as-of, floored (pandas Timedelta.days);
  * - frequency = distinct invoices, or distinct UTC purchase days when there is no invoice column;
- * - monetary = the sum of line values, compensated (Neumaier) so it is exact to far below a cent.
+ * - monetary = the sum of line values rounded to 9 decimal places (as the nearest double), the one
+ *   definition both engines share: the SQL twin (sql/rfm-query.ts) sums the lines as DECIMAL(38, 9);
+ *   here the sum is compensated (Neumaier), nearly exact in doubles, then rounded once per customer.
+ *   Amounts that are equal in decimal are then equal numbers ($29.73 is never 29.729999999999997),
+ *   so they get equal scores and print alike. The two agree whenever lines have at most 9 decimals
+ *   and a customer's lines do not pile up half a nano-unit of representation error (~10^7 lines).
  * Memory is bounded by the number of customers (and their distinct invoices), never by rows.
  */
 import { lineValue, type ParsedRow } from './clean.js';
@@ -60,6 +65,16 @@ function search(keys: number[], key: number): number {
     else return mid;
   }
   return -lo - 1;
+}
+
+const MONETARY_SCALE = 1e9;
+/** Beyond this, doubles are coarser than 10^-9 apart: the sum is already as exact as a double gets. */
+const MONETARY_EXACT_LIMIT = Number.MAX_SAFE_INTEGER / MONETARY_SCALE;
+
+/** `value` rounded to 9 decimal places: the nearest double to the decimal n / 10^9 (never -0). */
+export function roundMonetary(value: number): number {
+  if (!(Math.abs(value) < MONETARY_EXACT_LIMIT)) return value;
+  return Math.round(value * MONETARY_SCALE) / MONETARY_SCALE + 0;
 }
 
 export class RfmAccumulator {
@@ -213,7 +228,7 @@ export class RfmAccumulator {
         customerId: this.ids[c],
         recency: Math.floor((asOf - this.last[c]) / DAY_MS),
         frequency: numeric === undefined && other === undefined ? 1 : (numeric?.length ?? 0) + (other?.size ?? 0),
-        monetary: this.sum[c] + this.compensation[c],
+        monetary: roundMonetary(this.sum[c] + this.compensation[c]),
         firstPurchase: this.first[c],
         lastPurchase: this.last[c],
       };

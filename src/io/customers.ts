@@ -12,7 +12,7 @@ import type { RecordSink, RecordView } from './fast-csv.js';
 import { dropWarnings, type DropWarning } from './drop-warnings.js';
 import { readTable, type Delimiter, type TableHandler } from './table.js';
 import type { ValueLayouts } from './value-layouts.js';
-import { nothingKeptError, parseNumber, transactionScanner, type ScanOptions, type TransactionScanner } from './transactions.js';
+import { LATER_AS_OF_HINT, nothingKeptError, parseNumber, transactionScanner, type ScanOptions, type TransactionScanner } from './transactions.js';
 
 export type InputKind = 'auto' | 'transactions' | 'rfm';
 
@@ -452,7 +452,7 @@ export async function loadCustomers(
   report.dropped.after_as_of = result.afterAsOf;
   report.rowsKept -= result.afterAsOf;
   if (result.customers.length === 0) {
-    throw dataError(`every kept row of ${source.name} is after the as-of date`, { file: source.name, hint: 'choose a later --as-of' });
+    throw dataError(`every kept row of ${source.name} is after the as-of date`, { file: source.name, hint: LATER_AS_OF_HINT });
   }
   const snapshotTables = snapshots.map((snapshot) => snapshot.finish());
   // Each quantity and price is finite, but their product or sum can still overflow to Infinity.

@@ -6,7 +6,7 @@
  * no line breaks fails clearly instead of exhausting memory.
  */
 import { isAscii } from 'node:buffer';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { RfmError, inputError } from '../core/errors.js';
@@ -41,17 +41,39 @@ export interface InputSource {
   encoding?: EncodingDecision;
 }
 
-function openError(error: NodeJS.ErrnoException, name: string): RfmError {
+/** What to do about a file that cannot be opened, by the file's role. */
+interface OpenHints {
+  /** Names the file in messages after "no such": "file", or e.g. "--labels file". */
+  noun: string;
+  missing: string;
+  directory: string;
+}
+
+const INPUT_HINTS: OpenHints = { noun: 'file', missing: 'check the path, or use - to read stdin', directory: 'give the path of a CSV, .gz or .xlsx file' };
+
+function openError(error: NodeJS.ErrnoException, name: string, hints: OpenHints = INPUT_HINTS): RfmError {
   switch (error.code) {
     case 'ENOENT':
-      return inputError(`no such file: ${name}`, { file: name, hint: 'check the path, or use - to read stdin' });
+      return inputError(`no such ${hints.noun}: ${name}`, { file: name, hint: hints.missing });
     case 'EISDIR':
-      return inputError(`${name} is a directory, not a file`, { file: name, hint: 'give the path of a CSV, .gz or .xlsx file' });
+      return inputError(`${name} is a directory, not a file`, { file: name, hint: hints.directory });
     case 'EACCES':
     case 'EPERM':
       return inputError(`cannot read ${name}: permission denied`, { file: name, hint: 'check the file permissions' });
     default:
       return inputError(`cannot read ${name}: ${error.message}`, { file: name });
+  }
+}
+
+/**
+ * The whole text (UTF-8) of a small file an option names, such as --labels: a file that cannot be
+ * read is an input error (exit 3) worded as for the transaction input, naming the option.
+ */
+export async function readOptionFile(path: string, option: string, hints: { missing: string; directory: string }): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw openError(error as NodeJS.ErrnoException, path, { noun: `${option} file`, ...hints });
   }
 }
 

@@ -383,6 +383,12 @@ export function transactionScanner(
   };
 }
 
+/**
+ * What to do when every row the rules kept is after the as-of instant (the as-of cut comes after
+ * the rules): the one wording for rfm rfm, fit, segment (customers.ts) and rfm clean.
+ */
+export const LATER_AS_OF_HINT = 'choose a later --as-of';
+
 /** The error for a log in which no row survived cleaning, naming what removed what. */
 export function nothingKeptError(report: CleaningReport): RfmError {
   if (report.rowsRead === 0) {
@@ -392,12 +398,14 @@ export function nothingKeptError(report: CleaningReport): RfmError {
     .filter(([, n]) => n > 0)
     .map(([rule, n]) => `${rule} ${n}`)
     .join(', ');
-  // When one rule removed every row, what to do is specific to it.
+  // Rows were kept by the rules but all cut by the as-of: only the as-of can bring them back.
+  // Otherwise, when one rule removed every row, what to do is specific to it.
   const [top, count] = Object.entries(report.dropped).sort((a, b) => b[1] - a[1])[0];
-  return dataError(`no rows of ${report.source} survive cleaning (${report.rowsRead} read; dropped: ${causes})`, {
-    file: report.source,
-    hint: (count === report.rowsRead ? NOTHING_KEPT_HINTS[top] : undefined) ?? 'check the column mapping and date format (--date-format), or relax a rule with --keep-…',
-  });
+  const hint =
+    report.dropped.after_as_of > 0
+      ? LATER_AS_OF_HINT
+      : ((count === report.rowsRead ? NOTHING_KEPT_HINTS[top] : undefined) ?? 'check the column mapping and date format (--date-format), or relax a rule with --keep-…');
+  return dataError(`no rows of ${report.source} survive cleaning (${report.rowsRead} read; dropped: ${causes})`, { file: report.source, hint });
 }
 
 const NOTHING_KEPT_HINTS: Record<string, string> = {

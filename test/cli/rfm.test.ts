@@ -392,6 +392,23 @@ describe.concurrent('rfm rfm --scores', () => {
     expect(recentR).toBe(5);
     expect(rows.find((row) => row[0] === '00002')![col('r_score')]).toBe('1');
   });
+
+  it('amounts equal in decimal are equal: the 61 CDNOW customers who spent $29.73 by 1998-01-01 all print 29.73 and score 2', async () => {
+    // pandas with Python Decimal sums (lines up to 1998-01-01, amount > 0): 23,502 customers, 61 of
+    // them spent exactly 29.73, and numpy's 40 % quantile of the sums is 29.73 itself, so none of
+    // the 61 exceeds it: all score m = 2. In plain doubles 7 of them sum to 29.729999999999997.
+    const r = await runRfm(['rfm', CDNOW, '--scores', '--as-of', '1998-01-01', '-f', 'csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('monetary score thresholds (20/40/60/80%): 15.36, 29.73, 53.12, 111.45\n');
+    const { header, rows } = parseCsv(r.stdout);
+    const monetary = header.indexOf('monetary');
+    const m = header.indexOf('m_score');
+    expect(rows).toHaveLength(23502);
+    const spent2973 = rows.filter((row) => Math.abs(Number(row[monetary]) - 29.73) < 0.005);
+    expect(spent2973).toHaveLength(61);
+    expect(new Set(spent2973.map((row) => row[monetary]))).toEqual(new Set(['29.73']));
+    expect(new Set(spent2973.map((row) => row[m]))).toEqual(new Set(['2']));
+  });
 });
 
 describe.concurrent('rfm rfm: real data', () => {

@@ -1,6 +1,6 @@
 /**
  * Paths no other test reached (issue 19), on the built binary: --as-of given with an RFM table,
- * rfm clean --as-of, a bad --labels file, serve failing to listen, --verbose stack traces for an
+ * rfm clean --as-of, a bad or missing --labels file, serve failing to listen, --verbose stack traces for an
  * internal error, and rich-text / formula / hyperlink cells of a real writer's workbook.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -43,13 +43,22 @@ describe('rfm clean --as-of', () => {
     const out = tmp.path('clean-none.csv');
     const r = await runRfm(['clean', '-', '--as-of', '2011-11-01', '-o', out], { stdin: LOG });
     expect(r.code).toBe(4);
-    // (The hint that follows speaks of column mapping and --keep-… flags, not of --as-of: listed in issue 19's report.)
-    expect(r.stderr).toMatch(/^rfm: error: no rows of stdin survive cleaning \(3 read; dropped: after_as_of 3\); /);
+    expect(r.stderr).toBe('rfm: error: no rows of stdin survive cleaning (3 read; dropped: after_as_of 3); choose a later --as-of\n');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('the same hint when the rules dropped the other rows, and the same hint as rfm rfm gives', async () => {
+    const withBlank = `${LOG}4,2011-12-06 10:00,1,10,\n`;
+    const clean = await runRfm(['clean', '-', '--as-of', '2011-11-01', '-o', tmp.path('clean-blank.csv')], { stdin: withBlank });
+    expect(clean.code).toBe(4);
+    expect(clean.stderr).toBe('rfm: error: no rows of stdin survive cleaning (4 read; dropped: missing_customer 1, after_as_of 3); choose a later --as-of\n');
+    const rfm = await runRfm(['rfm', '-', '--as-of', '2011-11-01'], { stdin: withBlank });
+    expect(rfm.code).toBe(4);
+    expect(rfm.stderr).toBe('rfm: error: every kept row of stdin is after the as-of date; choose a later --as-of\n');
   });
 });
 
-describe('a bad --labels file: a usage error before anything is written', () => {
+describe('a bad --labels file: an error before anything is written (usage for its content, input for the file)', () => {
   const cases: [string, string, RegExp][] = [
     ['not-json.json', '{"0": "VIP",', /^rfm: error: --labels .*not-json\.json: .*JSON.*; give a JSON object like \{"0": "VIP", "1": "Regulars"\}\n$/],
     ['array.json', '["VIP"]', /^rfm: error: --labels .*array\.json must be a JSON object like \{"0": "VIP"\}\n$/],
@@ -65,10 +74,18 @@ describe('a bad --labels file: a usage error before anything is written', () => 
     expect(existsSync(model)).toBe(false);
   });
 
-  it('a missing file', async () => {
-    const r = await runRfm(['fit', '-', '-m', tmp.path('m.json'), '-q', '--labels', tmp.path('absent.json')], { stdin: TABLE });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rfm: error: --labels .*absent\.json: ENOENT: no such file or directory/);
+  it('a missing file: an input error (exit 3) naming the file and what to do, as for a missing log', async () => {
+    const model = tmp.path('m.json');
+    const r = await runRfm(['fit', '-', '-m', model, '-q', '--labels', tmp.path('absent.json')], { stdin: TABLE });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`rfm: error: no such --labels file: ${tmp.path('absent.json')}; check the path, or leave --labels out to keep the generated names\n`);
+    expect(existsSync(model)).toBe(false);
+  });
+
+  it('a directory: an input error (exit 3)', async () => {
+    const r = await runRfm(['fit', '-', '-m', tmp.path('m.json'), '-q', '--labels', tmp.dir], { stdin: TABLE });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`rfm: error: ${tmp.dir} is a directory, not a file; give the JSON file of names\n`);
   });
 });
 

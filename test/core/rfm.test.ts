@@ -138,6 +138,29 @@ describe('monetary', () => {
     expect(t.customers[0].monetary).toBeCloseTo(46.74, 9);
     expect(t.customers[0]).toMatchObject({ recency: 1, frequency: 2 });
   });
+
+  it('is rounded to 9 decimals, so sums equal in decimal are the same number (CDNOW customers 01480, 01921, 01020)', () => {
+    // Three CDNOW customers who each spent $29.73 by 1998-01-01 (CDNOW_master.txt): 15.96 + 13.77,
+    // 14.37 + 15.36, and one line of 29.73. Summed in doubles, the second is 29.729999999999997.
+    expect(14.37 + 15.36).not.toBe(29.73);
+    const t = aggregate([
+      ['01020', '', '1997-01-05T00:00:00Z', 29.73],
+      ['01480', '', '1997-01-06T00:00:00Z', 15.96],
+      ['01480', '', '1997-01-27T00:00:00Z', 13.77],
+      ['01921', '', '1997-01-08T00:00:00Z', 14.37],
+      ['01921', '', '1997-08-23T00:00:00Z', 15.36],
+    ], undefined, false);
+    expect(t.customers.map((c) => c.monetary)).toEqual([29.73, 29.73, 29.73]);
+  });
+
+  it('rounding keeps what a double can hold: sub-cent prices, negatives, large totals; never -0', () => {
+    const one = (value: number) => aggregate([['A', '1', '2011-01-01T00:00:00Z', value]]).customers[0].monetary;
+    expect(one(0.000000001)).toBe(1e-9);
+    expect(one(0.0000000004)).toBe(0);
+    expect(Object.is(one(-0.0000000004), 0)).toBe(true);
+    expect(one(-12.345678912)).toBe(-12.345678912);
+    expect(one(123456789.123)).toBe(123456789.123); // beyond 2^53 / 10^9: already exact as a double
+  });
 });
 
 describe('customers', () => {

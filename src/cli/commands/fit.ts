@@ -3,7 +3,6 @@
  * model atomically (an existing model is replaced only by a complete new one) and prints the
  * segment table and size chart on a terminal, or a JSON report when piped.
  */
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { RfmError, usageError } from '../../core/errors.js';
 import { DEFAULT_PARAMS, fitSteps, scaledFeatures, SILHOUETTE_SAMPLE, type FitResult } from '../../core/fit.js';
@@ -15,6 +14,7 @@ import { formatTimestamp } from '../../io/dates.js';
 import { modelPath, withoutBom, writeModel } from '../../io/model-file.js';
 import { checkWritable, withSink } from '../../io/output.js';
 import { writeRecords } from '../../io/records.js';
+import { readOptionFile } from '../../io/source.js';
 import { formatFixed, formatInt } from '../../render/numbers.js';
 import { actionsList, segmentChart, segmentTable } from '../../render/segments.js';
 import type { Context } from '../context.js';
@@ -63,9 +63,10 @@ export function modelingParams(o: ModelingOptions, k: number): ModelParams {
 }
 
 async function readLabels(path: string, k: number): Promise<Map<number, string>> {
+  const text = await readOptionFile(path, '--labels', { missing: 'check the path, or leave --labels out to keep the generated names', directory: 'give the JSON file of names' });
   let json: unknown;
   try {
-    json = JSON.parse(withoutBom(await readFile(path, 'utf8')));
+    json = JSON.parse(withoutBom(text));
   } catch (error) {
     throw usageError(`--labels ${path}: ${(error as Error).message}`, 'give a JSON object like {"0": "VIP", "1": "Regulars"}');
   }

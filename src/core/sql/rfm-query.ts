@@ -4,8 +4,9 @@
  * - as-of = the given instant, or the latest kept purchase + 1 day; later rows are left out;
  * - recency = whole days from the last purchase to as-of, floored;
  * - frequency = distinct invoices, or distinct UTC purchase days without an invoice column;
- * - monetary = the sum of line values (amount, else quantity × price), each line rounded to 9
- *   decimals and summed exactly (DECIMAL), so the total is the same in any order, to the cent;
+ * - monetary = the sum of line values (amount, else quantity × price) rounded to 9 decimals, the
+ *   definition ../rfm.ts gives: here each line is rounded to 9 decimals and summed exactly
+ *   (DECIMAL), so the total is the same number in any order, and the same as the tool's;
  * and with `scores`, ../scores.ts's quintile scores: thresholds by linear interpolation between
  * order statistics at (n − 1) × p (numpy's default, simple-statistics' quantileSorted), score =
  * 1 + the number of thresholds a value exceeds, recency reversed, and the R/F grid segment.
