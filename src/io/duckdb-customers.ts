@@ -156,6 +156,7 @@ const textOf = (r: Relation, i: number) => (r.type(i) === 'text' ? jsTrimSql(r.c
 function classedSql(r: Relation, m: ColumnMapping): string {
   const c = m.columns;
   const select = [
+    'rid',
     `${customerIdSql('customer_text')} AS customer_id`,
     `${c.invoice < 0 ? "''" : r.type(c.invoice) === 'text' ? `coalesce(${r.column(c.invoice)}, '')` : `coalesce(CAST(${r.column(c.invoice)} AS VARCHAR), '')`} AS invoice`,
   ];
@@ -178,7 +179,7 @@ function classedSql(r: Relation, m: ColumnMapping): string {
   const parts = dateType === 'text' ? `, ${dateFieldsSql('date_text')}` : '';
   const customerText = r.type(c.customer) === 'text' ? jsTrimSql(r.column(c.customer)) : jsTrimSql(`CAST(${r.column(c.customer)} AS VARCHAR)`);
   return (
-    `source AS (SELECT ${customerText} AS customer_text, * FROM ${r.from}),\n` +
+    `source AS (SELECT rowid AS rid, ${customerText} AS customer_text, * FROM ${r.from}),\n` +
     `raw AS (SELECT ${select.join(', ')} FROM source),\n` +
     `parts AS (SELECT *${parts} FROM raw),\n` +
     `classed AS (SELECT *, ${classes.join(', ')}${dateType === 'text' ? `, ${orderEvidenceSql('date_class')} AS evidence` : ', NULL AS evidence'} FROM parts)`
@@ -214,7 +215,7 @@ function typedSql(r: Relation, m: ColumnMapping, d: Decisions): string {
   const c = m.columns;
   const text = r.type(c.date) === 'text';
   const ms = text ? dateMsSql('date_class', d.order) : 'date_typed';
-  const select = ['customer_id', 'invoice', 'date_text', `${ms} AS ms`];
+  const select = ['rid', 'customer_id', 'invoice', 'date_text', `${ms} AS ms`];
   for (const role of NUMBER_ROLES) {
     const i = c[role];
     if (i < 0) continue;
@@ -274,7 +275,21 @@ async function aggregate(db: DuckSession, name: string, r: Relation, options: Lo
     const what = m.layout !== null ? `it is a ${m.layout}, whose status, refund or order-level columns` : 'its status column';
     throw refusal(name, `${what} are read row by row in file order`);
   }
-  const classed = classedSql(r, m);
+  // One scan of the file copies the columns the roles read into a temp table, in file order (a
+  // plain scan keeps it), whose rowid is then the row's place in the file. The rows are classified
+  // once from there, into a second table that keeps that place as `rid` whatever order the
+  // classifying plan produces; every later query reads that table, not the file.
+  const used = [...new Set(Object.values(m.columns).filter((i) => typeof i === 'number' && i >= 0))].sort((a, b) => a - b);
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    await db.run(`CREATE TEMP TABLE rfm_file AS SELECT ${used.map((i) => `${r.column(i)} AS f${i}`).join(', ')} FROM ${r.from}`);
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
+  const loaded: Relation = { ...r, from: 'rfm_file', column: (i) => `f${i}` };
+  await db.run(`CREATE TEMP TABLE rfm_rows AS WITH ${classedSql(loaded, m)}\nSELECT * FROM classed`);
+  await db.run('DROP TABLE rfm_file');
+  const classed = 'classed AS (SELECT * FROM rfm_rows)';
   const classRows = await db.rows(
     `WITH ${classed}\nSELECT customer_id <> '' AS has_customer, date_class, evidence${NUMBER_ROLES.filter((x) => m.columns[x] >= 0).map((x) => `, ${x}_class`).join('')}, count(*) AS n FROM classed GROUP BY ALL`,
   );
