@@ -7,8 +7,6 @@
  */
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { appendFileSync } from 'node:fs';
-const require_fs = () => ({ appendFileSync });
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -109,26 +107,18 @@ export class DuckSession {
 
   /** Runs one statement and returns its rows as plain JavaScript values, by column name. */
   async rows(sql: string): Promise<Record<string, unknown>[]> {
-    const t0 = Date.now();
     const reader = await this.connection.runAndReadAll(sql);
-    const out = reader.getRowObjectsJS() as Record<string, unknown>[];
-    if (process.env.RFM_PROF) require_fs().appendFileSync("/tmp/es-sql.log", sql + "\n;;\n"); if (process.env.RFM_PROF) process.stderr.write(`PROF rows ${Date.now() - t0} ms: ${sql.slice(-160).replace(/\s+/g, ' ')}\n`);
-    return out;
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
   }
 
   /** Runs one statement and returns its columns (arrays of plain JavaScript values), by name. */
   async columns(sql: string): Promise<Record<string, unknown[]>> {
-    const t0 = Date.now();
     const reader = await this.connection.runAndReadAll(sql);
-    const out = reader.getColumnsObjectJS() as Record<string, unknown[]>;
-    if (process.env.RFM_PROF) process.stderr.write(`PROF columns ${Date.now() - t0} ms: ${sql.slice(-160).replace(/\s+/g, ' ')}\n`);
-    return out;
+    return reader.getColumnsObjectJS() as Record<string, unknown[]>;
   }
 
   async run(sql: string): Promise<void> {
-    const t0 = Date.now();
     await this.connection.run(sql);
-    if (process.env.RFM_PROF) process.stderr.write(`PROF run ${Date.now() - t0} ms: ${sql.slice(0, 80).replace(/\s+/g, ' ')}\n`);
   }
 
   /** Stops the running query (an interrupt): it then fails, and close() follows. */
