@@ -34,7 +34,7 @@ import {
   isParquetFile,
   type DuckSettings,
 } from './duckdb.js';
-import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsSql, datePartsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
+import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsFromMdySql, datePartsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
 import { needsRowPath } from './export-layouts.js';
 import { NUMBER_ROLES, checkOthers, decide, firstRow, lineOf, otherValues, refusal, type ClassCount, type ColumnType, type Decisions, type Relation } from './duckdb-decide.js';
 import { dialect } from '../core/sql/dialects.js';
@@ -182,7 +182,9 @@ function classedSql(r: Relation, m: ColumnMapping): string {
     `source AS (SELECT rowid AS rid, ${customerText} AS customer_text, * FROM ${r.from}),\n` +
     `raw AS (SELECT ${select.join(', ')} FROM source),\n` +
     `parts AS (SELECT *${parts} FROM raw),\n` +
-    `classed AS (SELECT *, ${classes.join(', ')}${dateType === 'text' ? `, ${orderEvidenceSql('date_class')} AS evidence` : ', NULL AS evidence'} FROM parts)`
+    `classed AS (SELECT *, ${classes.join(', ')}${dateType === 'text' ? `, ${orderEvidenceSql('date_class')} AS evidence` : ', NULL AS evidence'} FROM parts)` +
+    // The loaded table keeps a text date's parts as numbers (read month first), not the texts.
+    (dateType === 'text' ? `,\nkept AS (SELECT * EXCLUDE (iso_parts, ymd8, dm_parts), ${datePartsSql('date_class', 'mdy')} FROM classed)` : ',\nkept AS (SELECT * FROM classed)')
   );
 }
 
@@ -213,16 +215,14 @@ function ruleSql(m: ColumnMapping, options: LoadOptions): string {
 
 function typedSql(r: Relation, m: ColumnMapping, d: Decisions): string {
   const c = m.columns;
-  const text = r.type(c.date) === 'text';
-  const ms = text ? dateMsSql('date_class', d.order) : 'date_typed';
+  const ms = r.type(c.date) === 'text' ? dateMsFromMdySql('date_class', d.order) : 'date_typed';
   const select = ['rid', 'customer_id', 'invoice', 'date_text', `${ms} AS ms`];
   for (const role of NUMBER_ROLES) {
     const i = c[role];
     if (i < 0) continue;
     select.push(`${role}_text`, r.type(i) === 'number' ? `${role}_typed AS ${role}` : `${numberValueSql(`${role}_text`, `${role}_class`, d.marks[role]!)} AS ${role}`);
   }
-  const dated = text ? `dated AS (SELECT *, ${datePartsSql('date_class', d.order)} FROM classed)` : 'dated AS (SELECT * FROM classed)';
-  return `${dated},\ntyped AS (SELECT ${select.join(', ')} FROM dated)`;
+  return `typed AS (SELECT ${select.join(', ')} FROM classed)`;
 }
 
 export interface DuckLoad {
@@ -287,7 +287,7 @@ async function aggregate(db: DuckSession, name: string, r: Relation, options: Lo
     await db.run('SET preserve_insertion_order = false');
   }
   const loaded: Relation = { ...r, from: 'rfm_file', column: (i) => `f${i}` };
-  await db.run(`CREATE TEMP TABLE rfm_rows AS WITH ${classedSql(loaded, m)}\nSELECT * FROM classed`);
+  await db.run(`CREATE TEMP TABLE rfm_rows AS WITH ${classedSql(loaded, m)}\nSELECT * FROM kept`);
   await db.run('DROP TABLE rfm_file');
   const classed = 'classed AS (SELECT * FROM rfm_rows)';
   const classRows = await db.rows(

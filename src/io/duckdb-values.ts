@@ -131,9 +131,18 @@ export function datePartsSql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd'): s
 }
 
 /** The epoch ms of a date from datePartsSql's columns, NULL when it is not a valid date (a/b/YYYY under `ymd`). */
-export function dateMsSql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd'): string {
+export function dateMsSql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd', month = 'dmo', day = 'dd'): string {
   const readable = order === 'ymd' ? `${dateClass} IN ('iso', 'ymd8', 'dm')` : `${dateClass} IN ('iso', 'ymd8', 'slash', 'dm')`;
-  return `(CASE WHEN ${readable} AND rfm_valid_day(dy, dmo, dd) THEN CAST(rfm_days(dy, dmo, dd) AS DOUBLE) * 86400000 + rfm_time(th, tmi, ts, tf, tz) END)`;
+  return `(CASE WHEN ${readable} AND rfm_valid_day(dy, ${month}, ${day}) THEN CAST(rfm_days(dy, ${month}, ${day}) AS DOUBLE) * 86400000 + rfm_time(th, tmi, ts, tf, tz) END)`;
+}
+
+/**
+ * dateMsSql in `order` from datePartsSql's columns read in `mdy` order (as the loaded table keeps
+ * them, before the order is decided): under `dmy` an a/b/YYYY date's month and day swap.
+ */
+export function dateMsFromMdySql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd'): string {
+  if (order !== 'dmy') return dateMsSql(dateClass, order);
+  return `(CASE WHEN ${dateClass} = 'slash' THEN ${dateMsSql(dateClass, order, 'dd', 'dmo')} ELSE ${dateMsSql(dateClass, order)} END)`;
 }
 
 /**
