@@ -7,9 +7,12 @@
  * Where the two engines could read a file differently, this refuses with the reason and the way
  * out (drop --engine duckdb) instead.
  *
- * Two passes over the file: one counts the values of each class (to decide the date order and
- * the decimal marks from the whole column, as value-layouts.ts does), one applies the rules and
- * aggregates. Row numbers (and so lines) are computed only when a message or a decision needs them.
+ * One pass over the file: the columns the roles read are copied into a temp table in file order,
+ * and classified once from there into a second one (each value's class, a date's parts as
+ * numbers, the row's place in the file as `rid`). Every later query reads that table: the counts
+ * of each class (to decide the date order and the decimal marks from the whole column, as
+ * value-layouts.ts does), the first rows a decision or a warning names (a top-1 on rid), and the
+ * rules and the aggregation. The tables spill to DuckDB's temp directory beyond its memory limit.
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
