@@ -7,9 +7,12 @@
  * Where the two engines could read a file differently, this refuses with the reason and the way
  * out (drop --engine duckdb) instead.
  *
- * Two passes over the file: one counts the values of each class (to decide the date order and
- * the decimal marks from the whole column, as value-layouts.ts does), one applies the rules and
- * aggregates. Row numbers (and so lines) are computed only when a message or a decision needs them.
+ * One pass over the file: the columns the roles read are copied into a temp table in file order,
+ * and classified once from there into a second one (each value's class, a date's parts as
+ * numbers, the row's place in the file as `rid`). Every later query reads that table: the counts
+ * of each class (to decide the date order and the decimal marks from the whole column, as
+ * value-layouts.ts does), the first rows a decision or a warning names (a top-1 on rid), and the
+ * rules and the aggregation. The tables spill to DuckDB's temp directory beyond its memory limit.
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
@@ -34,7 +37,7 @@ import {
   isParquetFile,
   type DuckSettings,
 } from './duckdb.js';
-import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsSql, datePartsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
+import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsFromMdySql, datePartsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
 import { needsRowPath } from './export-layouts.js';
 import { NUMBER_ROLES, checkOthers, decide, firstRow, lineOf, otherValues, refusal, type ClassCount, type ColumnType, type Decisions, type Relation } from './duckdb-decide.js';
 import { dialect } from '../core/sql/dialects.js';
@@ -156,6 +159,7 @@ const textOf = (r: Relation, i: number) => (r.type(i) === 'text' ? jsTrimSql(r.c
 function classedSql(r: Relation, m: ColumnMapping): string {
   const c = m.columns;
   const select = [
+    'rid',
     `${customerIdSql('customer_text')} AS customer_id`,
     `${c.invoice < 0 ? "''" : r.type(c.invoice) === 'text' ? `coalesce(${r.column(c.invoice)}, '')` : `coalesce(CAST(${r.column(c.invoice)} AS VARCHAR), '')`} AS invoice`,
   ];
@@ -178,10 +182,12 @@ function classedSql(r: Relation, m: ColumnMapping): string {
   const parts = dateType === 'text' ? `, ${dateFieldsSql('date_text')}` : '';
   const customerText = r.type(c.customer) === 'text' ? jsTrimSql(r.column(c.customer)) : jsTrimSql(`CAST(${r.column(c.customer)} AS VARCHAR)`);
   return (
-    `source AS (SELECT ${customerText} AS customer_text, * FROM ${r.from}),\n` +
+    `source AS (SELECT rowid AS rid, ${customerText} AS customer_text, * FROM ${r.from}),\n` +
     `raw AS (SELECT ${select.join(', ')} FROM source),\n` +
     `parts AS (SELECT *${parts} FROM raw),\n` +
-    `classed AS (SELECT *, ${classes.join(', ')}${dateType === 'text' ? `, ${orderEvidenceSql('date_class')} AS evidence` : ', NULL AS evidence'} FROM parts)`
+    `classed AS (SELECT *, ${classes.join(', ')}${dateType === 'text' ? `, ${orderEvidenceSql('date_class')} AS evidence` : ', NULL AS evidence'} FROM parts)` +
+    // The loaded table keeps a text date's parts as numbers (read month first), not the texts.
+    (dateType === 'text' ? `,\nkept AS (SELECT * EXCLUDE (iso_parts, ymd8, dm_parts), ${datePartsSql('date_class', 'mdy')} FROM classed)` : ',\nkept AS (SELECT * FROM classed)')
   );
 }
 
@@ -212,16 +218,14 @@ function ruleSql(m: ColumnMapping, options: LoadOptions): string {
 
 function typedSql(r: Relation, m: ColumnMapping, d: Decisions): string {
   const c = m.columns;
-  const text = r.type(c.date) === 'text';
-  const ms = text ? dateMsSql('date_class', d.order) : 'date_typed';
-  const select = ['customer_id', 'invoice', 'date_text', `${ms} AS ms`];
+  const ms = r.type(c.date) === 'text' ? dateMsFromMdySql('date_class', d.order) : 'date_typed';
+  const select = ['rid', 'customer_id', 'invoice', 'date_text', `${ms} AS ms`];
   for (const role of NUMBER_ROLES) {
     const i = c[role];
     if (i < 0) continue;
     select.push(`${role}_text`, r.type(i) === 'number' ? `${role}_typed AS ${role}` : `${numberValueSql(`${role}_text`, `${role}_class`, d.marks[role]!)} AS ${role}`);
   }
-  const dated = text ? `dated AS (SELECT *, ${datePartsSql('date_class', d.order)} FROM classed)` : 'dated AS (SELECT * FROM classed)';
-  return `${dated},\ntyped AS (SELECT ${select.join(', ')} FROM dated)`;
+  return `typed AS (SELECT ${select.join(', ')} FROM classed)`;
 }
 
 export interface DuckLoad {
@@ -274,7 +278,21 @@ async function aggregate(db: DuckSession, name: string, r: Relation, options: Lo
     const what = m.layout !== null ? `it is a ${m.layout}, whose status, refund or order-level columns` : 'its status column';
     throw refusal(name, `${what} are read row by row in file order`);
   }
-  const classed = classedSql(r, m);
+  // One scan of the file copies the columns the roles read into a temp table, in file order (a
+  // plain scan keeps it), whose rowid is then the row's place in the file. The rows are classified
+  // once from there, into a second table that keeps that place as `rid` whatever order the
+  // classifying plan produces; every later query reads that table, not the file.
+  const used = [...new Set(Object.values(m.columns).filter((i) => typeof i === 'number' && i >= 0))].sort((a, b) => a - b);
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    await db.run(`CREATE TEMP TABLE rfm_file AS SELECT ${used.map((i) => `${r.column(i)} AS f${i}`).join(', ')} FROM ${r.from}`);
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
+  const loaded: Relation = { ...r, from: 'rfm_file', column: (i) => `f${i}` };
+  await db.run(`CREATE TEMP TABLE rfm_rows AS WITH ${classedSql(loaded, m)}\nSELECT * FROM kept`);
+  await db.run('DROP TABLE rfm_file');
+  const classed = 'classed AS (SELECT * FROM rfm_rows)';
   const classRows = await db.rows(
     `WITH ${classed}\nSELECT customer_id <> '' AS has_customer, date_class, evidence${NUMBER_ROLES.filter((x) => m.columns[x] >= 0).map((x) => `, ${x}_class`).join('')}, count(*) AS n FROM classed GROUP BY ALL`,
   );

@@ -79,17 +79,13 @@ function evidenceOf(counts: ClassCount[], key: (c: ClassCount) => string | null 
 
 /**
  * The first row (1-based, in file order) where `condition` holds, with the text of `column` there;
- * undefined when none. The scan keeps file order and stops at that row (a streaming row number and
- * LIMIT 1), so a condition met early costs little.
+ * undefined when none. `from` carries `rid`, the row's place in the file (the rowid of the table
+ * the file was loaded into in file order, duckdb-customers.ts): the lowest one is a top-1, which
+ * runs in parallel and needs no window over the whole file.
  */
 export async function firstRow(db: DuckSession, ctes: string, from: string, condition: string, columns: string): Promise<{ row: number; values: Record<string, unknown> } | undefined> {
-  await db.run('SET preserve_insertion_order = true');
-  try {
-    const [found] = await db.rows(`WITH ${ctes},\nnumbered AS (SELECT row_number() OVER () AS rn, * FROM ${from})\nSELECT rn, ${columns} FROM numbered WHERE ${condition} LIMIT 1`);
-    return found === undefined ? undefined : { row: Number(found.rn), values: found };
-  } finally {
-    await db.run('SET preserve_insertion_order = false');
-  }
+  const [found] = await db.rows(`WITH ${ctes}\nSELECT rid + 1 AS rn, ${columns} FROM ${from} WHERE ${condition} ORDER BY rid LIMIT 1`);
+  return found === undefined ? undefined : { row: Number(found.rn), values: found };
 }
 
 /** The line of data row `row` (1-based) in a file with a header (a quoted field spanning lines would shift it). */

@@ -34,7 +34,8 @@ export const MISSING_ID_TEXT = [
 /** normalizeCustomerId of a text expression already trimmed (jsTrimSql): missing words '', `17850.0` as `17850`. */
 export function customerIdSql(t: string): string {
   return (
-    `(CASE WHEN ${t} IN (${MISSING_ID_TEXT.map(literal).join(', ')}) THEN '' ` +
+    // (list_contains, not IN: DuckDB plans a long IN list as a join.)
+    `(CASE WHEN list_contains([${MISSING_ID_TEXT.map(literal).join(', ')}], ${t}) THEN '' ` +
     `WHEN ${t} LIKE '%.0%' AND regexp_full_match(${t}, '[0-9]+\\.0+') THEN split_part(${t}, '.', 1) ELSE ${t} END)`
   );
 }
@@ -79,14 +80,14 @@ const DAY_MONTH_GROUPS = "['a', 's1', 'b', 's2', 'y', 'h', 'mi', 's', 'f', 'z']"
 /** The parts of a date text (trimmed): its class and the numbers SQL reads it from. */
 export function dateFieldsSql(trimmed: string): string {
   const t = trimmed;
-  // The common layouts by their shape (digits as 0; translate() is far cheaper than a regex),
-  // the others by the regular expression.
-  const shape = `translate(${t}, '123456789', '000000000')`;
+  // The common layouts by their shape (one anchored regex without groups is far cheaper than
+  // the extracting one, and than translate()), the others by the extracting regular expression.
+  const shape = `regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?|[0-9]{4}/[0-9]{2}/[0-9]{2}(?: [0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?')`;
   const part = (from: number, n: number, minLength = 0) => (minLength > 0 ? `(CASE WHEN length(${t}) >= ${minLength} THEN substr(${t}, ${from}, ${n}) ELSE '' END)` : `substr(${t}, ${from}, ${n})`);
   const fast =
     `struct_pack(y := ${part(1, 4)}, s1 := ${part(5, 1)}, mo := ${part(6, 2)}, s2 := ${part(8, 1)}, d := ${part(9, 2)}, ` +
     `h := ${part(12, 2, 16)}, mi := ${part(15, 2, 16)}, s := ${part(18, 2, 19)}, f := '', z := '')`;
-  const iso = `(CASE WHEN ${shape} IN ('0000-00-00 00:00:00', '0000-00-00T00:00:00', '0000-00-00 00:00', '0000-00-00T00:00', '0000-00-00', '0000/00/00 00:00:00', '0000/00/00 00:00', '0000/00/00') THEN ${fast} ELSE regexp_extract(${t}, ${literal(ISO)}, ${ISO_GROUPS}) END)`;
+  const iso = `(CASE WHEN ${shape} THEN ${fast} ELSE regexp_extract(${t}, ${literal(ISO)}, ${ISO_GROUPS}) END)`;
   const dm = `regexp_extract(${t}, ${literal(DAY_MONTH)}, ${DAY_MONTH_GROUPS})`;
   return `(CASE WHEN length(${t}) >= 10 AND substr(${t}, 5, 1) IN ('-', '/') THEN ${iso} END) AS iso_parts,
     (CASE WHEN length(${t}) = 8 AND regexp_full_match(${t}, '[0-9]{8}') THEN ${t} END) AS ymd8,
@@ -130,9 +131,18 @@ export function datePartsSql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd'): s
 }
 
 /** The epoch ms of a date from datePartsSql's columns, NULL when it is not a valid date (a/b/YYYY under `ymd`). */
-export function dateMsSql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd'): string {
+export function dateMsSql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd', month = 'dmo', day = 'dd'): string {
   const readable = order === 'ymd' ? `${dateClass} IN ('iso', 'ymd8', 'dm')` : `${dateClass} IN ('iso', 'ymd8', 'slash', 'dm')`;
-  return `(CASE WHEN ${readable} AND rfm_valid_day(dy, dmo, dd) THEN CAST(rfm_days(dy, dmo, dd) AS DOUBLE) * 86400000 + rfm_time(th, tmi, ts, tf, tz) END)`;
+  return `(CASE WHEN ${readable} AND rfm_valid_day(dy, ${month}, ${day}) THEN CAST(rfm_days(dy, ${month}, ${day}) AS DOUBLE) * 86400000 + rfm_time(th, tmi, ts, tf, tz) END)`;
+}
+
+/**
+ * dateMsSql in `order` from datePartsSql's columns read in `mdy` order (as the loaded table keeps
+ * them, before the order is decided): under `dmy` an a/b/YYYY date's month and day swap.
+ */
+export function dateMsFromMdySql(dateClass: string, order: 'mdy' | 'dmy' | 'ymd'): string {
+  if (order !== 'dmy') return dateMsSql(dateClass, order);
+  return `(CASE WHEN ${dateClass} = 'slash' THEN ${dateMsSql(dateClass, order, 'dd', 'dmo')} ELSE ${dateMsSql(dateClass, order)} END)`;
 }
 
 /**
@@ -163,13 +173,12 @@ const ZEROS = '[+-]?0+\\.000';
  */
 export function numberClassSql(t: string): string {
   const full = (re: string) => `regexp_full_match(${t}, ${literal(re)})`;
-  // Unsigned integers and decimals (nearly every value) by their characters; the rest by regex.
-  const others = `translate(${t}, '0123456789', '')`;
-  const digitEnds = `ascii(${t}) BETWEEN 48 AND 57 AND ascii(right(${t}, 1)) BETWEEN 48 AND 57`;
+  // Unsigned integers and decimals (nearly every value) by short regexes (cheaper than translate());
+  // the rest by the longer ones.
   const dot = `strpos(${t}, '.')`;
   return `(CASE WHEN ${t} = '' THEN 'empty'
-    WHEN ${others} = '' THEN 'int'
-    WHEN ${others} = '.' AND ${digitEnds} THEN (CASE WHEN ${dot} BETWEEN 2 AND 4 AND length(${t}) - ${dot} = 3 THEN (CASE WHEN translate(${t}, '0.', '') = '' THEN 'int' ELSE 'point?' END) ELSE 'point' END)
+    WHEN regexp_full_match(${t}, '[0-9]+') THEN 'int'
+    WHEN regexp_full_match(${t}, '[0-9]+[.][0-9]+') THEN (CASE WHEN ${dot} BETWEEN 2 AND 4 AND length(${t}) - ${dot} = 3 THEN (CASE WHEN regexp_full_match(${t}, '[0.]+') THEN 'int' ELSE 'point?' END) ELSE 'point' END)
     WHEN ${full(INTEGER)} OR ${full(ZEROS)} THEN 'int'
     WHEN ${full(POINT_AMBIGUOUS)} THEN 'point?'
     WHEN ${full(COMMA_AMBIGUOUS)} THEN 'comma?'

@@ -80,6 +80,29 @@ describe('the same bytes on stdout as the default engine', () => {
 
 });
 
+describe('lines named in warnings are the file\'s lines, on a file DuckDB reads in parallel chunks', () => {
+  it('the first unparseable date and number of 300,000 rows: lines 200,002 and 123,458, as the default engine says', async () => {
+    // Each value is bad twice, the later one in another chunk: a line taken from a reordered
+    // scan (rows in the order threads finish) would name the wrong one.
+    const lines = ['customer_id,invoice,date,quantity,price'];
+    for (let row = 1; row <= 300_000; row++) {
+      const date = row === 200_001 || row === 299_000 ? '2024-02-30' : `2024-01-${String((row % 28) + 1).padStart(2, '0')}`;
+      const quantity = row === 123_457 || row === 250_000 ? 'x' : '1';
+      lines.push(`C${row % 1000},${row},${date},${quantity},1.5`);
+    }
+    writeFileSync(tmp.path('late-bad.csv'), lines.join('\n') + '\n');
+    const { plain, duck } = await bothEngines(['rfm', tmp.path('late-bad.csv'), '--format', 'csv']);
+    expect(duck.code, duck.stderr).toBe(0);
+    const warnings = (text: string) => text.split('\n').filter((l) => l.startsWith('warning:'));
+    expect(warnings(duck.stderr)).toEqual([
+      'warning: 2 rows (0.0 %) dropped for unparseable dates in column "date", which otherwise parses: first "2024-02-30" on line 200002; ' + warnings(plain.stderr)[0].split('; ').slice(1).join('; '),
+      'warning: 2 rows (0.0 %) dropped for unparseable numbers in column "quantity", which otherwise parses: first "x" on line 123458; ' + warnings(plain.stderr)[1].split('; ').slice(1).join('; '),
+    ]);
+    expect(warnings(duck.stderr)).toEqual(warnings(plain.stderr));
+    expect(duck.stdoutBytes.equals(plain.stdoutBytes)).toBe(true);
+  });
+});
+
 describe('the line values are summed exactly, as the default engine sums them', () => {
   it('ten lines of 0.10 make 1 (a plain double sum makes 0.9999999999999999)', async () => {
     const lines = ['customer_id,invoice,date,amount', ...Array.from({ length: 10 }, (_, i) => `A,${i + 1},2024-01-0${(i % 9) + 1},0.1`)];

@@ -14,6 +14,7 @@ import {
   customerIdSql,
   dateClassSql,
   dateFieldsSql,
+  dateMsFromMdySql,
   dateMsSql,
   datePartsSql,
   jsTrimSql,
@@ -40,6 +41,15 @@ async function readDates(texts: string[], order: 'mdy' | 'dmy' | 'ymd'): Promise
     `WITH t AS (SELECT row_number() OVER () AS i, ${jsTrimSql('raw')} AS date_text FROM ${values(texts)}), ` +
     `p AS (SELECT *, ${dateFieldsSql('date_text')} FROM t), k AS (SELECT *, ${dateClassSql('date_text')} AS date_class FROM p), ` +
     `d AS (SELECT *, ${datePartsSql('date_class', order)} FROM k) SELECT date_class AS cls, ${dateMsSql('date_class', order)} AS ms FROM d ORDER BY i`;
+  return (await c.runAndReadAll(sql)).getRowObjectsJS() as { cls: string; ms: number | null }[];
+}
+
+/** As the engine reads them: the parts kept month first (the loaded table), the order applied after. */
+async function readDatesFromMdy(texts: string[], order: 'mdy' | 'dmy' | 'ymd'): Promise<{ cls: string; ms: number | null }[]> {
+  const sql =
+    `WITH t AS (SELECT row_number() OVER () AS i, ${jsTrimSql('raw')} AS date_text FROM ${values(texts)}), ` +
+    `p AS (SELECT *, ${dateFieldsSql('date_text')} FROM t), k AS (SELECT *, ${dateClassSql('date_text')} AS date_class FROM p), ` +
+    `d AS (SELECT *, ${datePartsSql('date_class', 'mdy')} FROM k) SELECT date_class AS cls, ${dateMsFromMdySql('date_class', order)} AS ms FROM d ORDER BY i`;
   return (await c.runAndReadAll(sql)).getRowObjectsJS() as { cls: string; ms: number | null }[];
 }
 
@@ -75,6 +85,16 @@ describe('dates', () => {
       }
       // What SQL leaves to the default engine includes the month-name layout and long fractions.
       expect(read.filter((r) => r.cls === 'other').map((r) => r.text)).toEqual(expect.arrayContaining(['Jan 5, 2024', '2024-01-05 10:22:11.1234567']));
+    });
+
+    it(`parts kept month first and read in order ${order} afterwards give parseTimestamp's instant too`, async () => {
+      const rows = await readDatesFromMdy(TEXTS, order);
+      const mine = rows.map((r, i) => ({ text: TEXTS[i], cls: r.cls, ms: r.ms })).filter((r) => r.cls !== 'other');
+      expect(mine.filter((r) => r.cls === 'slash').length).toBeGreaterThan(3);
+      for (const r of mine) {
+        const want = parseTimestamp(r.text, order);
+        expect([r.text, r.ms]).toEqual([r.text, Number.isNaN(want) ? null : want]);
+      }
     });
   }
 });
