@@ -4,7 +4,7 @@
  * (test/cli/golden-update.mjs) runs the golden tests with RFM_GOLDEN_CAPTURE=DIR, where this helper
  * records the output instead of comparing, then rewrites the files that changed and prints the
  * diff for review before committing. Each golden file is also backed by an independent oracle or a
- * hand check (see docs-draft/tests.md).
+ * hand check (see the README, Testing).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

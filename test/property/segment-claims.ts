@@ -3,7 +3,7 @@
  * segment's name, description and action, and recomputes every claim from the raw customers and
  * their cluster labels — plain loops over the rows, nothing from src/core/describe-segment.ts or
  * naming.ts — so a wrong fact, a misfitting name or a false qualifier is a listed problem.
- * The definitions below are written from DESIGN.md §2 and docs-draft/naming.md.
+ * The definitions below are written from DESIGN.md §2 and the README (Segment names and descriptions).
  */
 import type { ModelSegment } from '../../src/core/model.js';
 

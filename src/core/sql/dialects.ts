@@ -148,7 +148,7 @@ const snowflake: Dialect = {
   bigint: cast('BIGINT'),
   text: cast('VARCHAR'),
   decimal: cast('NUMBER(38, 9)'),
-  // The cast makes a DATE a timestamp; a TIMESTAMP_TZ / _LTZ column becomes its wall clock (docs-draft/sql.md).
+  // The cast makes a DATE a timestamp; a TIMESTAMP_TZ / _LTZ column becomes its wall clock (README, Large data).
   epochMs: (e) => `DATE_PART(EPOCH_MILLISECOND, CAST(${e} AS TIMESTAMP_NTZ))`,
   isFinite: (e) => `${e} NOT IN ('NaN'::DOUBLE, 'inf'::DOUBLE, '-inf'::DOUBLE)`,
   log1p: (e) => `LN(1 + ${e})`,
@@ -170,7 +170,7 @@ const spark: Dialect = {
   bigint: cast('BIGINT'),
   text: cast('STRING'),
   decimal: cast('DECIMAL(38, 9)'),
-  // A TIMESTAMP without zone is read in spark.sql.session.timeZone: set it to UTC (docs-draft/sql.md).
+  // A TIMESTAMP without zone is read in spark.sql.session.timeZone: set it to UTC (README, Large data).
   epochMs: (e) => `unix_millis(CAST(${e} AS TIMESTAMP))`,
   isFinite: (e) => `NOT (isnan(${e}) OR ${e} IN (double('Infinity'), double('-Infinity')))`,
   log1p: (e) => `log1p(${e})`,
