@@ -1,6 +1,6 @@
 // The script of the page `rfm serve` shows at / (src/server/page.ts). Plain JavaScript, no build
 // step, served as a file so that the page's Content-Security-Policy can forbid inline script.
-// It sends the form to POST /segment and shows the answer; everything it writes into the page
+// It sends the form to POST /segment (and the lifetime-value form to POST /clv) and shows the answer; everything it writes into the page
 // goes in as text (textContent, setAttribute), never as markup.
 'use strict';
 
@@ -72,7 +72,36 @@ async function lookUp(event) {
   }
 }
 
+/** The answer of POST /clv for the values of the lifetime-value form (present when the model has a clv section). */
+async function predict(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const answer = document.getElementById('clv-answer');
+  const values = {};
+  for (const name of ['frequency', 'recency', 'T', 'monetary_value']) values[name] = Number(form.elements[name].value);
+  answer.classList.remove('error');
+  answer.removeAttribute('data-clv');
+  answer.textContent = 'Predicting…';
+  try {
+    const response = await fetch('/clv', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(values) });
+    const body = await response.json();
+    if (!response.ok) {
+      answer.classList.add('error');
+      answer.textContent = `Not predicted: ${body.message || response.statusText}`;
+      return;
+    }
+    const f = (n, digits) => (n === null || n === undefined ? '—' : Number(n).toFixed(digits));
+    answer.textContent = `P(alive) ${f(body.p_alive, 3)} · expected purchases ${f(body.expected_purchases, 3)} · expected spend ${f(body.expected_spend, 2)} · CLV ${f(body.clv, 2)}`;
+    answer.dataset.clv = String(body.clv);
+  } catch (error) {
+    answer.classList.add('error');
+    answer.textContent = `Not predicted: ${error.message}`;
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   const form = document.getElementById('lookup-form');
   if (form) form.addEventListener('submit', lookUp);
+  const clvForm = document.getElementById('clv-form');
+  if (clvForm) clvForm.addEventListener('submit', predict);
 });

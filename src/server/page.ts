@@ -13,6 +13,8 @@ import type { FastifyInstance } from 'fastify';
 import type { RfmModel } from '../core/model.js';
 import { formatInt, formatMoney, formatOne } from '../render/numbers.js';
 import { footer, htmlDocument, REPORT_CSS, reportHeader, reportSections, reportTitle } from '../render/report.js';
+import { clvSection } from '../render/report-extras.js';
+import type { TableSection } from '../render/report.js';
 import { centroidMapSvg, escapeMarkup as e, segmentFill } from '../render/svg.js';
 
 /** Only this origin's script, stylesheet, images and API; no inline script or style, no frames, no form posts elsewhere. */
@@ -57,12 +59,38 @@ function lookupSection(model: RfmModel): string {
   );
 }
 
+/** With a clv section: a form that asks POST /clv about one customer's BTYD values (in the model's period). */
+function clvLookupSection(model: RfmModel): string {
+  const clv = model.clv;
+  if (clv === undefined) return '';
+  const unit = `${clv.period}s`;
+  const field = (name: string, label: string, value: number) =>
+    `<label>${label}<input type="number" name="${name}" id="clv-${name}" required min="0" step="any" value="${value}"></label>`;
+  return (
+    '<section id="clv-lookup" aria-labelledby="clv-lookup-h"><h2 id="clv-lookup-h">What is a customer worth?</h2>' +
+    `<p>BG/NBD and Gamma-Gamma as fitted to ${e(clv.calibrationEnd)}; times in ${unit}; CLV over ${clv.horizonMonths} months (of 30 days).</p>` +
+    '<form class="lookup" id="clv-form" action="/clv" method="post">' +
+    field('frequency', 'frequency (repeat purchase days)', 2) +
+    field('recency', `recency (${unit} from the first to the last purchase)`, 30.43) +
+    field('T', `T (${unit} from the first purchase to the calibration end)`, 38.86) +
+    field('monetary_value', 'monetary value (mean spend per repeat purchase)', 22.35) +
+    '<button type="submit">Predict</button></form>' +
+    '<p class="answer" id="clv-answer" role="status" aria-live="polite"></p>' +
+    '</section>'
+  );
+}
+
 export function pageHtml(model: RfmModel): string {
   return htmlDocument({
     title: reportTitle(model),
     head: `<link rel="icon" href="data:,"><link rel="stylesheet" href="${PAGE_STYLE_PATH}"><script src="${PAGE_SCRIPT_PATH}" defer></script>`,
-    body: `${reportHeader(model)}<main>${lookupSection(model)}${reportSections({ model, missing: 'omit' })}</main>${footer(model)}`,
+    body: `${reportHeader(model)}<main>${lookupSection(model)}${clvLookupSection(model)}${reportSections({ model, missing: 'omit', extra: clvExtra(model) })}</main>${footer(model)}`,
   });
+}
+
+function clvExtra(model: RfmModel): TableSection[] {
+  const section = clvSection(model);
+  return section === undefined ? [] : [section];
 }
 
 /** Headers every answer of the page and its files carries. */

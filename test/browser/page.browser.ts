@@ -73,6 +73,30 @@ describe.skipIf(!HAVE_CHROMIUM)('the rfm serve page in Chromium (skipped: no Chr
     await page.close();
   });
 
+  it('with a clv section, the lifetime-value form asks POST /clv and shows its answer (the scipy oracle customer)', async () => {
+    const clvServed = await serve(fixture('models', 'sample-model-clv.json'));
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const watched = await watch(page);
+    await page.goto(`${clvServed.base}/`);
+    expect(await page.$('#clv-section, section#clv')).not.toBeNull();
+    // Fader, Hardie & Lee's example customer: x = 2, t_x = 30.43, T = 38.86 (weeks).
+    await page.fill('#clv-frequency', '2');
+    await page.fill('#clv-recency', '30.43');
+    await page.fill('#clv-T', '38.86');
+    await page.fill('#clv-monetary_value', '22.35');
+    const answered = page.waitForResponse((response) => response.url().endsWith('/clv'));
+    await page.click('#clv-form button[type="submit"]');
+    const response = await answered;
+    const body = (await response.json()) as { p_alive: number; expected_purchases: number; expected_spend: number; clv: number };
+    await page.waitForSelector('#clv-answer[data-clv]');
+    const text = await page.textContent('#clv-answer');
+    expect(text).toBe(`P(alive) ${body.p_alive.toFixed(3)} · expected purchases ${body.expected_purchases.toFixed(3)} · expected spend ${body.expected_spend.toFixed(2)} · CLV ${body.clv.toFixed(2)}`);
+    // The published BG/NBD parameters give this customer P(alive) 0.727 (lifetimes and the oracle).
+    expect(body.p_alive).toBeCloseTo(0.7266, 3);
+    expect([watched.violations, watched.errors, watched.dialogs]).toEqual([[], [], []]);
+    await page.close();
+  });
+
   it('gives every chart a title, a description and a table', async () => {
     const page = await browser.newPage();
     await page.goto(`${sample.base}/`);
