@@ -46,6 +46,11 @@ export async function writeReport(path: string, report: CleaningReport): Promise
 /** --engine duckdb: loaded only then (io/duckdb-customers.ts); undefined for a CSV RFM table, which the default reader reads. */
 export async function readWithDuckdb(ctx: Context, path: string | undefined, options: LoadOptions): Promise<LoadedCustomers | undefined> {
   if (path === undefined || path === '-') throw usageError('--engine duckdb reads a file, not stdin', 'give the file path, or drop --engine duckdb');
+  // The purchase days of --clv and the second as-of of a migration need every kept row, which
+  // DuckDB's aggregation does not hand back: refused rather than answered without them.
+  if (options.onKept !== undefined || options.onZeroValue !== undefined || (options.snapshotAsOf?.length ?? 0) > 0) {
+    throw usageError('--engine duckdb aggregates in DuckDB and cannot also give the rows --clv or a second as-of (--diff-from) needs', 'drop --engine duckdb');
+  }
   const [{ loadCustomersDuckdb }, { settingsFromEnv }] = await Promise.all([import('../io/duckdb-customers.js'), import('../io/duckdb.js')]);
   return loadCustomersDuckdb({ path, settings: settingsFromEnv(ctx.streams.env) }, options);
 }

@@ -22,7 +22,7 @@ import { createGunzip } from 'node:zlib';
 import { Utf8Tracker } from './encoding.js';
 import { RULE_ORDER, emptyDropCounts, type CleaningReport, type DropRule, type ParsedRow } from '../core/clean.js';
 import { dataError, inputError, usageError } from '../core/errors.js';
-import { DAY_MS, type RfmCustomer, type RfmRow } from '../core/rfm.js';
+import { DAY_MS, roundMonetary, type RfmCustomer, type RfmRow } from '../core/rfm.js';
 import { detectColumns, detectRfmColumns, isRfmHeader, type ColumnMapping } from './columns.js';
 import type { LoadedCustomers, LoadOptions } from './customers.js';
 import { dropWarnings, firstBadColumn, type FirstBad } from './drop-warnings.js';
@@ -366,7 +366,8 @@ async function aggregate(db: DuckSession, name: string, r: Relation, options: Lo
       customerId: ids[j],
       recency: Math.floor((asOf - last) / DAY_MS),
       frequency: result.frequency[i] as number,
-      monetary: Number(result.monetary[i] as bigint) / 2 ** 80,
+      // The exact sum, then the tool's one definition of monetary (core/rfm.ts: 9 decimal places).
+      monetary: roundMonetary(Number(result.monetary[i] as bigint) / 2 ** 80),
       firstPurchase: result.first_ms[i] as number,
       lastPurchase: last,
     };

@@ -61,7 +61,7 @@ describe('rfm clean --as-of', () => {
 describe('a bad --labels file: an error before anything is written (usage for its content, input for the file)', () => {
   const cases: [string, string, RegExp][] = [
     ['not-json.json', '{"0": "VIP",', /^rfm: error: --labels .*not-json\.json: .*JSON.*; give a JSON object like \{"0": "VIP", "1": "Regulars"\}\n$/],
-    ['array.json', '["VIP"]', /^rfm: error: --labels .*array\.json must be a JSON object like \{"0": "VIP"\}\n$/],
+    ['array.json', '["VIP"]', /^rfm: error: --labels .*array\.json must be a JSON object \(of new names by cluster\); give a JSON object like \{"0": "VIP", "Churn Risk": "Lapsed"\}\n$/],
     ['cluster-7.json', '{"7": "VIP"}', /^rfm: error: --labels .*cluster-7\.json: key "7" is not a cluster 0\.\.3\n$/],
     ['not-text.json', '{"0": 5}', /^rfm: error: --labels .*not-text\.json: the name for cluster 0 must be a non-empty string\n$/],
   ];
