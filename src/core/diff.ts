@@ -11,7 +11,7 @@
  * - Revenue in the period = monetary at the second date − monetary at the first (0 for a lost
  *   customer absent from the second snapshot).
  */
-import type { RfmRow } from './rfm.js';
+import { roundMonetary, type RfmRow } from './rfm.js';
 
 /** One segmented snapshot: customers sorted by id (code-unit order), each with a segment index. */
 export interface Snapshot {
@@ -128,7 +128,8 @@ export function forEachCustomer(input: MigrationInput, visit: (movement: Movemen
     movement.from = order <= 0 ? check(from.labels[i]) : -1;
     const kept = movement.after !== undefined && (lostAfter === undefined || movement.after.recency <= lostAfter);
     movement.to = kept ? check(to.labels[j]) : -1;
-    movement.revenue = movement.after === undefined ? 0 : movement.after.monetary - (movement.before?.monetary ?? 0);
+    // Rounded as monetary is (9 decimals): 2039.58 − 1596 is 443.58, not 443.5799999999999.
+    movement.revenue = movement.after === undefined ? 0 : roundMonetary(movement.after.monetary - (movement.before?.monetary ?? 0));
     if (order <= 0) i++;
     if (order >= 0) j++;
     visit(movement);
