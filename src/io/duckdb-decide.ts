@@ -232,9 +232,11 @@ export interface OtherValues {
 export async function otherValues(db: DuckSession, ctes: string, name: string, m: ColumnMapping, counts: ClassCount[]): Promise<OtherValues> {
   const result: OtherValues = { date: new Map(), numbers: {} };
   const fetch = async (textColumn: string, classColumn: string, what: string) => {
+    // In file order (first occurrence): a refusal names the value the default engine would meet first,
+    // the same one on every run (a GROUP BY alone comes back in whatever order the threads finish).
     const map = new Map<string, { all: number; customers: number }>();
     const rows = await db.rows(
-      `WITH ${ctes}\nSELECT ${textColumn} AS v, count(*) AS n, count(*) FILTER (WHERE customer_id <> '') AS nc FROM classed WHERE ${classColumn} = 'other' GROUP BY ALL LIMIT ${OTHER_VALUES_CHECKED + 1}`,
+      `WITH ${ctes}\nSELECT ${textColumn} AS v, count(*) AS n, count(*) FILTER (WHERE customer_id <> '') AS nc FROM classed WHERE ${classColumn} = 'other' GROUP BY ALL ORDER BY min(rid) LIMIT ${OTHER_VALUES_CHECKED + 1}`,
     );
     if (rows.length > OTHER_VALUES_CHECKED) {
       throw refusal(name, `${what} has more than ${OTHER_VALUES_CHECKED} distinct values in layouts SQL does not read`);
