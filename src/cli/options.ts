@@ -91,12 +91,15 @@ export interface RawInputOptions {
   columns?: string;
 }
 
-export function parseAsOf(text: string | undefined): number | undefined {
+/** A date flag (--as-of, --from, --diff-from …): YYYY-MM-DD is midnight UTC; undefined when not given. */
+export function parseDateOption(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseTimestamp(text, 'ymd');
-  if (Number.isNaN(ms)) throw usageError(`--as-of "${text}" is not a date`, 'use YYYY-MM-DD (midnight UTC) or an ISO timestamp');
+  if (Number.isNaN(ms)) throw usageError(`${flag} "${text}" is not a date`, 'use YYYY-MM-DD (midnight UTC) or an ISO timestamp');
   return ms;
 }
+
+export const parseAsOf = (text: string | undefined): number | undefined => parseDateOption(text, '--as-of');
 
 export function columnOverrides(o: RawInputOptions): ColumnOverrides {
   const flags: ColumnOverrides = {

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { assignRows } from '../../core/assign.js';
 import { byName, forEachCustomer, migrationMatrix, type MigrationInput, type MigrationMatrix, type Movement } from '../../core/diff.js';
 import { usageError } from '../../core/errors.js';
-import { formatDate, formatTimestamp, parseTimestamp } from '../../io/dates.js';
+import { formatDate, formatTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import { withSink } from '../../io/output.js';
 import { writeRecords, type Cell, type Column, type MachineFormat } from '../../io/records.js';
@@ -17,7 +17,7 @@ import { plural } from '../../render/numbers.js';
 import { renderRecords } from '../../render/table.js';
 import type { Context } from '../context.js';
 import { readCustomers } from '../load.js';
-import { addCommonOptions, addInputOptions, addModelOption, columnOverrides, parseInteger, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addInputOptions, addModelOption, columnOverrides, parseDateOption, parseInteger, type RawInputOptions } from '../options.js';
 import type { RunWrapper } from './index.js';
 
 interface DiffOptions extends RawInputOptions {
@@ -36,19 +36,12 @@ interface Origin {
   model: { file: string; createdAt: string; k: number } | null;
 }
 
-function dateFlag(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = parseTimestamp(text, 'ymd');
-  if (Number.isNaN(ms)) throw usageError(`${flag} "${text}" is not a date`, 'use YYYY-MM-DD (midnight UTC) or an ISO timestamp');
-  return ms;
-}
-
 /** One log at --from and --to: read once, both aggregations from the same kept rows. */
 async function fromLog(ctx: Context, input: string | undefined, o: DiffOptions, lostAfter: number | undefined): Promise<{ input: MigrationInput; origin: Origin }> {
   if (o.asOf !== undefined) throw usageError('rfm diff takes --from and --to, not --as-of', 'e.g. rfm diff tx.csv --from 2011-06-30 --to 2011-12-09');
-  const from = dateFlag('--from', o.from);
+  const from = parseDateOption(o.from, '--from');
   if (from === undefined) throw usageError('rfm diff of one log needs --from DATE', 'e.g. rfm diff tx.csv --from 2011-06-30 [--to 2011-12-09], or give two segmented files');
-  const to = dateFlag('--to', o.to);
+  const to = parseDateOption(o.to, '--to');
   if (to !== undefined && from >= to) throw usageError(`--from ${o.from} must be before --to ${o.to}`);
   const path = modelPath(o.model, ctx.streams.env);
   const model = await readModel(path);

@@ -21,7 +21,7 @@ import { reportHtml, type ReportInput, type TableSection } from '../../render/re
 import { clvSection, migrationSection } from '../../render/report-extras.js';
 import type { Context } from '../context.js';
 import { readCustomers } from '../load.js';
-import { addInputOptions, addModelOption, type RawInputOptions } from '../options.js';
+import { addInputOptions, addModelOption, parseDateOption, type RawInputOptions } from '../options.js';
 import { elbowParallel, startHelpers } from '../parallel.js';
 import type { RunWrapper } from './index.js';
 
@@ -68,8 +68,7 @@ Example:
         throw usageError('a report is an HTML file, not terminal output', 'give -o report.html (or pipe it: rfm report > report.html)');
       }
       if (o.output !== undefined) await checkWritable(o.output); // before the work, not after it
-      const diffFrom = o.diffFrom === undefined ? undefined : parseTimestamp(o.diffFrom, 'ymd');
-      if (diffFrom !== undefined && Number.isNaN(diffFrom)) throw usageError(`--diff-from "${o.diffFrom}" is not a date`, 'use YYYY-MM-DD (midnight UTC) or an ISO timestamp');
+      const diffFrom = parseDateOption(o.diffFrom, '--diff-from');
       if (diffFrom !== undefined && o.data === undefined) throw usageError('--diff-from needs the transaction log as --data', 'e.g. rfm report --data tx.csv --diff-from 2011-06-30 -o report.html');
       const model = await readModel(modelPath(o.model, ctx.streams.env));
       const extra: TableSection[] = [];
