@@ -4,7 +4,7 @@
  */
 import { dataError, usageError } from './errors.js';
 import { kmeansSteps, type KMeansOptions, type KMeansResult } from './kmeans.js';
-import { baseDistributionSteps, describeProfile, profileSegment } from './describe-segment.js';
+import { baseDistribution, describeProfile, profileSegment } from './describe-segment.js';
 import { actionFor, nameSegments, type CentroidView } from './naming.js';
 import type { ModelParams, ModelSegment } from './model.js';
 import type { RfmRow } from './rfm.js';
@@ -146,7 +146,7 @@ export function* fitSteps(rows: FitData, params: ModelParams, options: FitOption
     return { ...s, recency: s.recency, frequency: s.frequency, monetary: s.monetary };
   });
   // Names and descriptions from what each segment's means are among all customers.
-  const base = yield* baseDistributionSteps(columns);
+  const base = baseDistribution(columns);
   const profiles = stats.map((s) => profileSegment({ recency: s.recency.mean, frequency: s.frequency.mean, monetary: s.monetary.mean }, base));
   const names = nameSegments(views, profiles);
   const automatic = stats.map(

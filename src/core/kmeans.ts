@@ -153,6 +153,11 @@ function spread3(v: number): number {
  * sorted by a stable LSD radix sort (3 × 10 bits), so equal codes keep input order.
  */
 export function spatialOrder(x: Float64Array, n: number, d: number): Int32Array {
+  return radixOrder(d === 3 ? mortonCodes3(x, n) : mortonCodes(x, n, d), n);
+}
+
+/** The Morton code of each row of x on its first min(d, 3) features (any d). */
+function mortonCodes(x: Float64Array, n: number, d: number): Int32Array<ArrayBuffer> {
   const dims = Math.min(d, 3);
   const lo = new Float64Array(dims).fill(Infinity);
   const hi = new Float64Array(dims).fill(-Infinity);
@@ -172,19 +177,64 @@ export function spatialOrder(x: Float64Array, n: number, d: number): Int32Array 
     }
     codes[i] = code;
   }
+  return codes;
+}
+
+/** The level 0..1023 of v between lo and lo + span, with mortonCodes' arithmetic. */
+const level = (v: number, lo: number, span: number): number => (span > 0 ? Math.min(1023, Math.floor(((v - lo) / span) * 1024)) : 0);
+
+/** mortonCodes for d = 3, the same codes with the bounds and the row in locals (~10× faster). */
+function mortonCodes3(x: Float64Array, n: number): Int32Array<ArrayBuffer> {
+  let lo0 = Infinity;
+  let lo1 = Infinity;
+  let lo2 = Infinity;
+  let hi0 = -Infinity;
+  let hi1 = -Infinity;
+  let hi2 = -Infinity;
+  for (let o = 0, end = 3 * n; o < end; o += 3) {
+    const a = x[o]!;
+    const b = x[o + 1]!;
+    const c = x[o + 2]!;
+    if (a < lo0) lo0 = a;
+    if (a > hi0) hi0 = a;
+    if (b < lo1) lo1 = b;
+    if (b > hi1) hi1 = b;
+    if (c < lo2) lo2 = c;
+    if (c > hi2) hi2 = c;
+  }
+  const span0 = hi0 - lo0;
+  const span1 = hi1 - lo1;
+  const span2 = hi2 - lo2;
+  const codes = new Int32Array(n);
+  for (let i = 0, o = 0; i < n; i++, o += 3) {
+    codes[i] = (spread3(level(x[o]!, lo0, span0)) << 2) | (spread3(level(x[o + 1]!, lo1, span1)) << 1) | spread3(level(x[o + 2]!, lo2, span2));
+  }
+  return codes;
+}
+
+/**
+ * The stable order of 30-bit codes: LSD radix sort, 3 passes of 10 bits. The keys move with the
+ * rows, so each pass reads them in sequence instead of looking each one up at random.
+ */
+function radixOrder(codes: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   let order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
   let spare = new Int32Array(n);
+  let keys = codes;
+  let spareKeys = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   const count = new Int32Array(1025);
   for (let shift = 0; shift < 30; shift += 10) {
     count.fill(0);
-    for (let i = 0; i < n; i++) count[((codes[i]! >>> shift) & 1023) + 1]!++;
+    for (let i = 0; i < n; i++) count[((keys[i]! >>> shift) & 1023) + 1]!++;
     for (let b = 0; b < 1024; b++) count[b + 1] += count[b]!;
     for (let i = 0; i < n; i++) {
-      const row = order[i]!;
-      spare[count[(codes[row]! >>> shift) & 1023]!++] = row;
+      const key = keys[i]!;
+      const at = count[(key >>> shift) & 1023]!++;
+      spare[at] = order[i]!;
+      spareKeys[at] = key;
     }
     [order, spare] = [spare, order];
+    [keys, spareKeys] = [spareKeys, keys];
   }
   return order;
 }
@@ -192,6 +242,15 @@ export function spatialOrder(x: Float64Array, n: number, d: number): Int32Array 
 /** x's rows in `order`, in memory another thread can share (parallel restarts read it in place). */
 function permuteRows(x: Float64Array, n: number, d: number, order: Int32Array): Float64Array {
   const out = new Float64Array(new SharedArrayBuffer(n * d * Float64Array.BYTES_PER_ELEMENT));
+  if (d === 3) {
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      const from = order[i]! * 3;
+      out[o] = x[from]!;
+      out[o + 1] = x[from + 1]!;
+      out[o + 2] = x[from + 2]!;
+    }
+    return out;
+  }
   for (let i = 0, o = 0; i < n; i++) {
     const from = order[i]! * d;
     for (let f = 0; f < d; f++) out[o++] = x[from + f]!;

@@ -2,7 +2,7 @@
  * Per-segment statistics of a set of customers with their cluster labels: the numbers the model
  * stores, `rfm summary` prints, and `rfm summary --data` recomputes for new customers.
  */
-import { mean, medianSorted } from 'simple-statistics';
+import { mean, quickselect } from 'simple-statistics';
 import type { RfmRow } from './rfm.js';
 import type { RfmColumns } from './scale.js';
 import { runSteps, type Steps } from './steps.js';
@@ -25,15 +25,35 @@ export interface SegmentStats {
 }
 
 /**
- * The statistics of `values` (a group's values in input order), sorting them in place: the mean
- * is taken before, in input order, so it is the same double as simple-statistics' over a copy.
+ * The statistics of `values` (a group's values in input order), reordering them in place: the
+ * mean is taken first, in input order, so it is the same double as simple-statistics' over a copy.
+ * The median comes from a selection (O(n), about 10× faster than sorting a million values): the
+ * middle value, and for an even count the largest value before it too, interpolated as
+ * simple-statistics' medianSorted interpolates the same two values of the sorted array (numpy's
+ * linear method: lower + 0.5 × (upper − lower)), so the double is the same.
  */
 function statsInPlace(values: Float64Array): Stats | null {
-  if (values.length === 0) return null;
-  // simple-statistics reads any array-like by index; its types ask for number[].
-  const m = mean(values as unknown as number[]);
-  values.sort();
-  return { mean: m, median: medianSorted(values as unknown as number[]), min: values[0]!, max: values[values.length - 1]! };
+  const n = values.length;
+  if (n === 0) return null;
+  // simple-statistics reads and swaps any array-like by index; its types ask for number[].
+  const array = values as unknown as number[];
+  const m = mean(array);
+  let min = values[0]!;
+  let max = min;
+  for (let i = 1; i < n; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  const middle = n >> 1;
+  quickselect(array, middle, 0, n - 1);
+  let median = values[middle]!;
+  if (n % 2 === 0) {
+    let below = values[0]!;
+    for (let i = 1; i < middle; i++) if (values[i]! > below) below = values[i]!;
+    median = below + 0.5 * (median - below);
+  }
+  return { mean: m, median, min, max };
 }
 
 /** Compensated sum, so revenue totals do not drift with the order of customers. */
@@ -78,7 +98,7 @@ export function* segmentStatsSteps(rows: readonly RfmRow[] | RfmColumns, labels:
   };
   const members = (g: number) => grouped.subarray(start[g]!, start[g + 1]!);
 
-  // Each group's values are consumed (sorted in place) before the next feature is grouped.
+  // Each group's values are consumed (reordered in place) before the next feature is grouped.
   function* featureStats(column: ArrayLike<number>, withRevenue?: number[]): Steps<(Stats | null)[]> {
     group(column);
     yield;

@@ -12,6 +12,11 @@ describe('countAround and quintileOf', () => {
     expect(countAround(sorted, 99)).toEqual({ below: 10, equal: 0, above: 0 });
   });
 
+  it('counts the same in any order of the base (the fit passes its columns unsorted)', () => {
+    const shuffled = Float64Array.from([8, 21, 1, 5, 13, 1, 3, 8, 2, 1]);
+    for (const value of [0, 1, 4, 8, 99]) expect(countAround(shuffled, value)).toEqual(countAround(sorted, value));
+  });
+
   it('places a value in a fifth by its mid-rank (ties count half)', () => {
     // 1: mid-rank 1.5 / 10 = 15 % → 1; 4: 50 % → 3; 8: 7 / 10 = 70 % → 4; 40 % exactly → 3.
     expect(quintileOf({ below: 0, equal: 3 }, 10)).toBe(1);

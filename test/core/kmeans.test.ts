@@ -271,6 +271,32 @@ describe('assign, nearest, seeding and point order', () => {
     expect(new Set(seeds).size).toBe(8);
   });
 
+  it('orders rows by their Z-order code, equal codes in input order, for d = 3 and d = 2', () => {
+    // Reference: each feature cut into 1,024 levels between its min and max, the bits of the
+    // levels interleaved (feature 0 highest), then a comparison sort by (code, row).
+    const reference = (x: Float64Array, n: number, d: number): number[] => {
+      const dims = Math.min(d, 3);
+      const lo = Array.from({ length: dims }, (_, f) => Math.min(...Array.from({ length: n }, (_, i) => x[i * d + f]!)));
+      const hi = Array.from({ length: dims }, (_, f) => Math.max(...Array.from({ length: n }, (_, i) => x[i * d + f]!)));
+      const code = (i: number) => {
+        const levels = lo.map((l, f) => (hi[f]! > l ? Math.min(1023, Math.floor(((x[i * d + f]! - l) / (hi[f]! - l)) * 1024)) : 0));
+        let c = 0;
+        // Three bit slots per level whatever d is (an unused feature's slot stays 0).
+        for (let bit = 9; bit >= 0; bit--) for (let f = 0; f < 3; f++) c = c * 2 + (f < dims ? (levels[f]! >> bit) & 1 : 0);
+        return c;
+      };
+      const codes = Array.from({ length: n }, (_, i) => code(i));
+      return Array.from({ length: n }, (_, i) => i).sort((a, b) => codes[a]! - codes[b]! || a - b);
+    };
+    const random = seededRandom(7);
+    for (const d of [3, 2]) {
+      const n = 3_000;
+      // Few distinct values in one feature (ties in the code) and a wide range in another.
+      const x = Float64Array.from({ length: n * d }, (_, i) => (i % d === 0 ? Math.floor(random.next() * 4) : i % d === 1 ? random.next() * 1e6 : random.next()));
+      expect(Array.from(spatialOrder(x, n, d)), `d = ${d}`).toEqual(reference(x, n, d));
+    }
+  });
+
   it('orders rows by a permutation of 0..n-1', () => {
     const { x, n } = cdnow('none');
     const order = spatialOrder(x, n, 3);

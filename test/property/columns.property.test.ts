@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLEANING } from '../../src/core/clean.js';
 import { DEFAULT_PARAMS, fitSegments } from '../../src/core/fit.js';
 import type { RfmRow } from '../../src/core/rfm.js';
-import { loadCustomers, type LoadOptions } from '../../src/io/customers.js';
+import { loadCustomers, stableIntegerOrder, type LoadOptions } from '../../src/io/customers.js';
 import { logArb, shuffled, toCsv } from './log.js';
 
 const base: LoadOptions = { columns: {}, dateOrder: 'mdy', cleaning: DEFAULT_CLEANING, inputKind: 'auto' };
@@ -115,6 +115,19 @@ describe('a fit on the columns', () => {
         expect(outcome(() => fitSegments(columnar.columns!, params))).toEqual(outcome(() => fitSegments(objects.customers, params)));
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('stableIntegerOrder (the id sort of the columnar read)', () => {
+  it('orders integers below 2^52 as a stable comparison sort does, with every pass count', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.nat({ max: 5 }), fc.nat({ max: 2 ** 26 - 1 }), fc.integer({ min: 0, max: 2 ** 52 - 1 })), { maxLength: 300 }), (values) => {
+        const keys = Float64Array.from(values);
+        const below = Math.max(2, ...values) + 1;
+        const expected = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
+        expect(Array.from(stableIntegerOrder(keys, below))).toEqual(expected);
+      }),
     );
   });
 });
