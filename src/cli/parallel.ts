@@ -11,7 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { elbowKs, elbowPoint, elbowPointSteps, elbowResult, type ElbowOptions, type ElbowPoint, type ElbowResult } from '../core/elbow.js';
-import { bestRun, betterRun, clusteringOf, kmeansSteps, preparedFor, preparePoints, seedRuns, type KMeansOptions, type KMeansResult, type PreparedPoints, type RunOutcome } from '../core/kmeans.js';
+import { bestRun, betterRun, clusteringOf, kmeansSteps, preparedFor, preparePoints, type KMeansOptions, type KMeansResult, type PreparedPoints, type RunOutcome } from '../core/kmeans.js';
 import { runSteps, type Steps } from '../core/steps.js';
 import { blockSums, silhouetteBlocks, silhouetteFromSums, silhouettePlan, type SilhouetteOptions, type SilhouettePlan } from '../core/silhouette.js';
 import { runInterruptibly } from './shutdown.js';
@@ -43,8 +43,8 @@ export interface KMeansJob {
   kind: 'kmeans';
   /** The prepared points without x and order (only xs is read; it is in shared memory). */
   points: Pick<PreparedPoints, 'xs' | 'n' | 'd' | 'variance'>;
-  seeds: Float64Array[];
-  options: Pick<KMeansOptions, 'k' | 'maxIter' | 'tol'>;
+  runs: number;
+  options: Pick<KMeansOptions, 'k' | 'maxIter' | 'tol' | 'seed'>;
   /** How many runs have been claimed, shared by both threads. */
   next: Int32Array;
 }
@@ -142,7 +142,7 @@ export function* claimPoints(job: ElbowJob): Steps<ElbowPoint[]> {
  * (main.ts exits, which ends its threads), so it has no signal to look out for.
  */
 export function work(job: Job): ElbowPoint[] | Float64Array | RunOutcome | undefined {
-  if (job.kind === 'kmeans') return runSteps(bestRun(job.points, job.seeds, { ...job.options, claim: claimRun(job.next, job.seeds.length) }));
+  if (job.kind === 'kmeans') return runSteps(bestRun(job.points, { ...job.options, claim: claimRun(job.next, job.runs) }));
   return job.kind === 'elbow' ? runSteps(claimPoints(job)) : blockSums(job.plan, job.from, job.to);
 }
 
@@ -153,9 +153,9 @@ const claimRun = (next: Int32Array, runs: number) => (): number | undefined => {
 };
 
 /**
- * `kmeansSteps()` with its restarts shared with a helper: the seeds are drawn here (one random
- * stream, as one thread draws them), then both threads take the next run until none is left, and
- * the better of their bests wins (betterRun: the run one thread would keep). Same result as
+ * `kmeansSteps()` with its restarts shared with a helper: both threads take the next run until
+ * none is left, each seeding its runs from its own place in the one random stream (drawsPerRun),
+ * and the better of their bests wins (betterRun: the run one thread would keep). Same result as
  * kmeansSteps, about twice as fast on two cores. While the helper finishes its last run, this
  * thread sleeps a millisecond a step (Atomics.wait), so that it neither takes the helper's core
  * nor stops the event loop's turns (runInterruptibly) that deliver the helper's answer or a
@@ -168,18 +168,17 @@ export function* kmeansParallelSteps(x: Float64Array, n: number, d: number, opti
   preparedFor(x, n, d, options);
   const prepared = preparePoints(x, n, d);
   yield;
-  const seeds = yield* seedRuns(prepared, options);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const { xs, variance } = prepared;
-  const { k, maxIter, tol } = options;
+  const { k, maxIter, tol, seed, nInit: runs } = options;
   let theirs: RunOutcome | undefined;
   let answered = false;
   let failed = false;
-  helper.run({ kind: 'kmeans', points: { xs, n, d, variance }, seeds, options: { k, maxIter, tol }, next }).then(
+  helper.run({ kind: 'kmeans', points: { xs, n, d, variance }, runs, options: { k, maxIter, tol, seed }, next }).then(
     (outcome) => void ((theirs = outcome), (answered = true)),
     () => void ((failed = true), (answered = true)),
   );
-  const mine = yield* bestRun(prepared, seeds, { k, maxIter, tol, claim: claimRun(next, seeds.length) });
+  const mine = yield* bestRun(prepared, { k, maxIter, tol, seed, claim: claimRun(next, runs) });
   const nap = new Int32Array(new SharedArrayBuffer(4));
   while (!answered) {
     Atomics.wait(nap, 0, 0, 1);

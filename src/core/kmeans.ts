@@ -13,8 +13,9 @@
  * - Empty clusters take the point farthest from its centre (from a cluster of more than one point).
  * - Restarts: `nInit` runs drawing, in turn, from one seededRandom(seed) stream; the lowest inertia
  *   wins and the earliest run wins ties, so the same input and seed give an identical result.
- *   The draws come first (seedRuns), so the runs themselves can be shared between threads
- *   (bestRun; the command line's kmeansParallelSteps) with the same result.
+ *   Each run draws a fixed number of values (drawsPerRun), so it enters the stream at its own
+ *   place and the runs, seeding included, can be shared between threads (bestRun; the command
+ *   line's kmeansParallelSteps) with the same result.
  * - Large inputs: above SEED_SAMPLE rows, each restart seeds on a systematic sample of that size.
  * - Point order: the runs see the rows in Z-order (see `spatialOrder`), purely for speed; it changes
  *   which rows the random draws pick, not the method. Labels are returned in input order.
@@ -672,23 +673,36 @@ export function kmeans(x: Float64Array, n: number, d: number, options: KMeansOpt
 }
 
 /**
- * The initial centres of every restart, drawn in turn from one seededRandom(seed) stream: each
- * run's sample (above SEED_SAMPLE rows) and then its k-means++ draws. Lloyd iterations draw
- * nothing, so the centres are the same whether the runs come between the draws or after them.
+ * How many values one restart draws: one for its sample (above SEED_SAMPLE rows), one for its first
+ * centre, then `trials` for each of the k - 1 further centres (seedSteps, drawTargets). A fixed
+ * count: restart r's draws are the stream's values r × drawsPerRun onwards (seededRandom's skip).
  */
-export function* seedRuns(prepared: PreparedPoints, options: Pick<KMeansOptions, 'k' | 'nInit' | 'seed'>): Steps<Float64Array[]> {
+export function drawsPerRun(n: number, k: number): number {
+  return (n > SEED_SAMPLE ? 1 : 0) + 1 + (k >= 2 ? (k - 1) * (2 + Math.floor(Math.log(k))) : 0);
+}
+
+/** Scratch for seeding restarts: the sample of rows and its D². */
+interface SeedScratch {
+  pool: Float64Array;
+  closest: Float64Array;
+}
+
+function seedScratch(prepared: Pick<PreparedPoints, 'xs' | 'n' | 'd'>): SeedScratch {
+  const m = Math.min(prepared.n, SEED_SAMPLE);
+  return { pool: m < prepared.n ? new Float64Array(m * prepared.d) : prepared.xs, closest: new Float64Array(m) };
+}
+
+/**
+ * The initial centres of restart `run`: its sample of the rows (above SEED_SAMPLE rows), then its
+ * k-means++ draws, from the seededRandom(seed) stream at the run's own place in it — the values
+ * it would draw if every restart drew in turn from one stream. Lloyd iterations draw nothing.
+ */
+function* seedRun(prepared: Pick<PreparedPoints, 'xs' | 'n' | 'd'>, k: number, seed: number, run: number, scratch: SeedScratch): Steps<Float64Array> {
   const { n, d, xs } = prepared;
-  const { k, nInit } = options;
-  const rng = seededRandom(options.seed);
-  const m = Math.min(n, SEED_SAMPLE);
-  const closest = new Float64Array(m);
-  const pool = m < n ? new Float64Array(m * d) : xs;
-  const seeds: Float64Array[] = [];
-  for (let run = 0; run < nInit; run++) {
-    if (m < n) sampleRows(xs, n, d, rng, pool, m);
-    seeds.push(yield* seedSteps(pool, m, d, k, rng, closest));
-  }
-  return seeds;
+  const rng = seededRandom(seed, run * drawsPerRun(n, k));
+  const m = scratch.closest.length;
+  if (m < n) sampleRows(xs, n, d, rng, scratch.pool, m);
+  return yield* seedSteps(scratch.pool, m, d, k, rng, scratch.closest);
 }
 
 /** A finished restart: its final centres, labels (in the prepared Z-order) and inertia. */
@@ -707,26 +721,27 @@ export function betterRun<R extends Pick<RunOutcome, 'index' | 'inertia'>>(a: R 
   return b.inertia < a.inertia || (b.inertia === a.inertia && b.index < a.index) ? b : a;
 }
 
-export interface RunsOptions extends Pick<KMeansOptions, 'k' | 'maxIter' | 'tol' | 'onIteration'> {
-  /** The next run to do (an index into the seeds), or undefined when none is left. */
+export interface RunsOptions extends Pick<KMeansOptions, 'k' | 'maxIter' | 'tol' | 'seed' | 'onIteration'> {
+  /** The next run to do (0-based), or undefined when none is left. */
   claim: () => number | undefined;
 }
 
 /**
- * Lloyd iterations from the seeds of the runs that `claim` hands out, one after another, keeping
- * the best (betterRun). Several threads can share the restarts of one fit, each with its own
- * claim on a shared counter: each run's result depends only on its seed, so the best of the
- * threads' bests is the run one thread doing them all would keep.
+ * The runs that `claim` hands out, one after another — each seeded (seedRun), then Lloyd
+ * iterations — keeping the best (betterRun). Several threads can share the restarts of one fit,
+ * each with its own claim on a shared counter: each run's result depends only on its index, so
+ * the best of the threads' bests is the run one thread doing them all would keep.
  */
-export function* bestRun(prepared: Pick<PreparedPoints, 'xs' | 'n' | 'd' | 'variance'>, seeds: readonly Float64Array[], options: RunsOptions): Steps<RunOutcome | undefined> {
+export function* bestRun(prepared: Pick<PreparedPoints, 'xs' | 'n' | 'd' | 'variance'>, options: RunsOptions): Steps<RunOutcome | undefined> {
   const { xs, n, d } = prepared;
   const { k, maxIter } = options;
   const tolAbs = options.tol * prepared.variance;
   const ws = workspace(n, d, k);
+  const scratch = seedScratch(prepared);
   const labels = new Int32Array(n); // the best run's so far
   let best: RunOutcome | undefined;
   for (let run = options.claim(); run !== undefined; run = options.claim()) {
-    const centres = seeds[run]!.slice();
+    const centres = yield* seedRun(prepared, k, options.seed, run, scratch);
     const on = options.onIteration;
     const report: Report | undefined = on ? (iteration, inertia, changed) => on({ run, iteration, inertia, changed }) : undefined;
     const result = yield* runLloyd(xs, n, d, k, centres, ws, maxIter, tolAbs, report);
@@ -766,10 +781,9 @@ export function* kmeansSteps(x: Float64Array, n: number, d: number, options: KMe
   const given = preparedFor(x, n, d, options, prepared);
   const points = given ?? preparePoints(x, n, d);
   if (given === undefined) yield;
-  const seeds = yield* seedRuns(points, options);
   let next = 0;
   const claim = () => (next < options.nInit ? next++ : undefined);
-  const best = yield* bestRun(points, seeds, { ...options, claim });
+  const best = yield* bestRun(points, { ...options, claim });
   return clusteringOf(points, best!);
 }
 

@@ -9,10 +9,19 @@ export interface Random {
   int(n: number): number;
 }
 
-export function seededRandom(seed: number): Random {
-  let state = (seed >>> 0) ^ 0x9e3779b9;
+/** What mulberry32 adds to its state at each draw. */
+const STEP = 0x6d2b79f5;
+
+/**
+ * The generator of `seed` as it is after `skip` draws (default none): mulberry32's state only
+ * advances by a constant per draw, so a stream can be entered anywhere at once. Restarts of
+ * k-means that each draw a known number of values use it to take their draws from one stream,
+ * in turn, while running on any thread in any order.
+ */
+export function seededRandom(seed: number, skip = 0): Random {
+  let state = (((seed >>> 0) ^ 0x9e3779b9) + Math.imul(skip >>> 0, STEP)) >>> 0;
   const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
+    state = (state + STEP) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { describe, expect, it } from 'vitest';
 import { RfmError } from '../../src/core/errors.js';
-import { assign, kmeans, lloyd, nearest, preparePoints, SEED_SAMPLE, seedPlusPlus, spatialOrder, type IterationInfo } from '../../src/core/kmeans.js';
+import { assign, drawsPerRun, kmeans, lloyd, nearest, preparePoints, SEED_SAMPLE, seedPlusPlus, spatialOrder, type IterationInfo } from '../../src/core/kmeans.js';
 import { seededRandom } from '../../src/core/random.js';
 import { applyScaler, featureMatrix, fitScaler } from '../../src/core/scale.js';
 
@@ -269,6 +269,29 @@ describe('assign, nearest, seeding and point order', () => {
     const seeds = Array.from({ length: 8 }, (_, j) => Array.from(c.subarray(j * 3, j * 3 + 3)).join());
     seeds.forEach((s) => expect(rows.has(s)).toBe(true));
     expect(new Set(seeds).size).toBe(8);
+  });
+
+  it('enters the random stream anywhere: seededRandom(seed, skip) draws what the stream draws after skip values', () => {
+    for (const seed of [0, 42, 2 ** 32 - 1]) {
+      const stream = seededRandom(seed);
+      const drawn = Array.from({ length: 300 }, () => stream.next());
+      for (const skip of [0, 1, 7, 123, 299]) expect(seededRandom(seed, skip).next(), `seed ${seed}, skip ${skip}`).toBe(drawn[skip]);
+    }
+    // A skip of 2^32 draws is the whole period: the stream starts over.
+    expect(seededRandom(5, 2 ** 32).next()).toBe(seededRandom(5).next());
+  });
+
+  it('draws exactly drawsPerRun values per restart (what lets each restart enter the stream at its own place)', () => {
+    const { x, n } = cdnow('log');
+    for (const k of [1, 2, 3, 4, 7, 8, 12, 20]) {
+      let draws = 0;
+      const inner = seededRandom(k);
+      const counting = { next: () => (draws++, inner.next()), int: (m: number) => (draws++, inner.int(m)) };
+      seedPlusPlus(x, n, 3, k, counting);
+      // n <= SEED_SAMPLE: no sample draw.
+      expect(draws, `k = ${k}`).toBe(drawsPerRun(n, k));
+      expect(drawsPerRun(SEED_SAMPLE + 1, k)).toBe(draws + 1);
+    }
   });
 
   it('orders rows by their Z-order code, equal codes in input order, for d = 3 and d = 2', () => {
