@@ -34,9 +34,23 @@ export interface ElbowJob {
 export interface SilhouetteJob {
   kind: 'silhouette';
   plan: SilhouettePlan;
+  /** The block the helper computes. */
   from: number;
   to: number;
+  /** The other thread's block, which the helper also computes if it claims it first (see startSilhouette). */
+  spare: [from: number, to: number];
+  /** 0 while the spare block is unclaimed; the first thread to set it to 1 computes it. */
+  spareClaim: Int32Array;
 }
+
+/** Pair sums of a silhouette job: the helper's block, and the spare block if the helper claimed it. */
+export interface SilhouetteShare {
+  own: Float64Array;
+  spare?: Float64Array;
+}
+
+/** Claims a silhouette's spare block for the calling thread: true for the first caller only. */
+const claimSpare = (claim: Int32Array): boolean => Atomics.compareExchange(claim, 0, 0, 1) === 0;
 
 /** Restarts of one k-means shared with this thread: the helper claims runs from `next` too. */
 export interface KMeansJob {
@@ -50,7 +64,7 @@ export interface KMeansJob {
 }
 
 export type Job = ElbowJob | SilhouetteJob | KMeansJob;
-type Answer<J extends Job> = J extends ElbowJob ? ElbowPoint[] : J extends KMeansJob ? RunOutcome | undefined : Float64Array;
+type Answer<J extends Job> = J extends ElbowJob ? ElbowPoint[] : J extends KMeansJob ? RunOutcome | undefined : SilhouetteShare;
 
 export interface Helper {
   /** Runs the job on the helper's thread. One job at a time: await its answer before the next. */
@@ -141,9 +155,11 @@ export function* claimPoints(job: ElbowJob): Steps<ElbowPoint[]> {
  * What a helper's thread does with a job, in one go: a helper is stopped by terminating it
  * (main.ts exits, which ends its threads), so it has no signal to look out for.
  */
-export function work(job: Job): ElbowPoint[] | Float64Array | RunOutcome | undefined {
+export function work(job: Job): ElbowPoint[] | SilhouetteShare | RunOutcome | undefined {
   if (job.kind === 'kmeans') return runSteps(bestRun(job.points, { ...job.options, claim: claimRun(job.next, job.runs) }));
-  return job.kind === 'elbow' ? runSteps(claimPoints(job)) : blockSums(job.plan, job.from, job.to);
+  if (job.kind === 'elbow') return runSteps(claimPoints(job));
+  const own = blockSums(job.plan, job.from, job.to);
+  return claimSpare(job.spareClaim) ? { own, spare: blockSums(job.plan, ...job.spare) } : { own };
 }
 
 /** The next unclaimed restart of a k-means shared between threads, in run order. */
@@ -207,7 +223,9 @@ export async function elbowParallel(x: Float64Array, n: number, d: number, optio
 /**
  * `silhouette()` with its second block of pair sums on a helper (recomputed here if it fails), in
  * two steps: the helper starts at once, and the returned function computes this thread's block
- * and the value — so that this thread can do other work in between.
+ * and the value — so that this thread can do other work in between. If the helper is done with
+ * its block before this thread comes back for its own, it computes that one too (whoever claims
+ * it first): the blocks are the same and are added in the same order, so the value is too.
  */
 export function startSilhouette(
   x: Float64Array,
@@ -221,10 +239,13 @@ export function startSilhouette(
   const plan = silhouettePlan(x, n, d, labels, k, options);
   const [[from0, to0], [from1, to1]] = silhouetteBlocks(plan.m) as [[number, number], [number, number]];
   const helper = plan.m >= PARALLEL_MIN_POINTS ? helpers[0] : undefined;
-  const theirs = helper?.run({ kind: 'silhouette', plan, from: from1, to: to1 }).catch(() => undefined);
+  const spareClaim = new Int32Array(new SharedArrayBuffer(4));
+  const theirs = helper?.run({ kind: 'silhouette', plan, from: from1, to: to1, spare: [from0, to0], spareClaim }).catch(() => undefined);
   return async () => {
-    const first = blockSums(plan, from0, to0);
-    const second = (await theirs) ?? blockSums(plan, from1, to1);
+    const mine = claimSpare(spareClaim) ? blockSums(plan, from0, to0) : undefined;
+    const share = await theirs;
+    const first = mine ?? share?.spare ?? blockSums(plan, from0, to0);
+    const second = share?.own ?? blockSums(plan, from1, to1);
     return silhouetteFromSums(plan, [first, second]);
   };
 }

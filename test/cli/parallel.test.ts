@@ -91,9 +91,19 @@ describe('startSilhouette', () => {
     expect(await startSilhouette(x, n, 3, labels, 4, { sampleSize: 10_000 }, broken)()).toBe(serial);
   });
 
-  it('has the helper compute a block of pair sums', async () => {
-    const answer = await helpers[0]!.run({ kind: 'silhouette', plan: { p: Float64Array.of(0, 0, 0, 3, 4, 0), m: 2, d: 3, k: 1, lab: Int32Array.of(0, 0), start: Int32Array.of(0, 2) }, from: 0, to: 2 });
-    expect(Array.from(answer as Float64Array)).toEqual([5, 5]);
+  it('has the helper compute a block of pair sums, and the spare block only when it claims it first', async () => {
+    // Three points on a line, 0, 3 and 5 away from the origin: row 0's pairs are (0,1), (0,2).
+    const plan = { p: Float64Array.of(0, 0, 0, 3, 0, 0, 5, 0, 0), m: 3, d: 3, k: 1, lab: Int32Array.of(0, 0, 0), start: Int32Array.of(0, 3) };
+    const unclaimed = new Int32Array(new SharedArrayBuffer(4));
+    const both = await helpers[0]!.run({ kind: 'silhouette', plan, from: 1, to: 3, spare: [0, 1], spareClaim: unclaimed });
+    expect(Array.from(both.own)).toEqual([0, 2, 2]); // pair (1,2) = 2, added to both ends
+    expect(Array.from(both.spare!)).toEqual([8, 3, 5]); // pairs (0,1) = 3 and (0,2) = 5
+    expect(unclaimed[0]).toBe(1);
+    const claimed = new Int32Array(new SharedArrayBuffer(4));
+    claimed[0] = 1;
+    const one = await helpers[0]!.run({ kind: 'silhouette', plan, from: 1, to: 3, spare: [0, 1], spareClaim: claimed });
+    expect(one.spare).toBeUndefined();
+    expect(Array.from(one.own)).toEqual([0, 2, 2]);
   });
 });
 
@@ -102,7 +112,7 @@ describe('helpers under `node --input-type=module -e`', () => {
     const script = `import { startHelpers } from '${PARALLEL_JS}';
 const [h] = startHelpers(1, 2);
 const plan = { p: Float64Array.of(0, 0, 0, 3, 4, 0), m: 2, d: 3, k: 1, lab: Int32Array.of(0, 0), start: Int32Array.of(0, 2) };
-h.run({ kind: 'silhouette', plan, from: 0, to: 2 }).then((s) => console.log('ok', s[0]), (e) => console.log('failed', e.message)).finally(() => h.stop());`;
+h.run({ kind: 'silhouette', plan, from: 0, to: 2, spare: [0, 0], spareClaim: new Int32Array(new SharedArrayBuffer(4)) }).then((s) => console.log('ok', s.own[0]), (e) => console.log('failed', e.message)).finally(() => h.stop());`;
     const r = await runShell(`node --input-type=module -e "$SCRIPT"`, { env: { SCRIPT: script } });
     expect(r.stdout.trim()).toBe('ok 5');
     // With a V8 flag too, which a worker refuses in an explicit list.
