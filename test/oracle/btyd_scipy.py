@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+from scipy.integrate import quad
 from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
 
@@ -106,6 +107,56 @@ def pn_palive(p, x, tx, T):
 def pn_cond(p, t, x, tx, T):
     r, al, s, be = p['r'], p['alpha'], p['s'], p['beta']
     return (r + x) * (be + T) / ((al + T) * (s - 1)) * (1 - ((be + T) / (be + T + t)) ** (s - 1)) * pn_palive(p, x, tx, T)
+
+
+def pn_prob(p, t, x):
+    """Pareto/NBD P(X(t) = x) by conditioning on the lifetime tau ~ Lomax(s, beta) (the marginal of
+    Exp(mu), mu ~ Gamma(s, beta)): alive through t, X is NBD(r, alpha) over t; dead at tau < t, NBD over
+    tau. The tau integral is done numerically (scipy.integrate.quad): no 2F1, so independent of the
+    closed form of Fader, Hardie & Lee's note, which pn_prob_closed writes out and main() checks it against."""
+    r, al, s, be = p['r'], p['alpha'], p['s'], p['beta']
+    if t == 0:
+        return 1.0 if x == 0 else 0.0
+
+    def nbd(u):
+        if u == 0:
+            return 1.0 if x == 0 else 0.0
+        return math.exp(gammaln(r + x) - gammaln(r) - gammaln(x + 1) + r * math.log(al / (al + u)) + x * math.log(u / (al + u)))
+
+    alive = nbd(t) * (be / (be + t)) ** s
+    dead, _ = quad(lambda u: nbd(u) * s * be ** s / (be + u) ** (s + 1), 0, t, epsabs=0, epsrel=1e-13, limit=200)
+    return alive + dead
+
+
+def pn_prob_closed(p, t, x):
+    """The same from the note's closed form (2F1 by scipy.special.hyp2f1), as a cross-check."""
+    r, al, s, be = p['r'], p['alpha'], p['s'], p['beta']
+    if al >= be:
+        big, second, d = al, s + 1, al - be
+    else:
+        big, second, d = be, r + x, be - al
+    c = r + s + x + 1
+
+    def B(j, u):
+        return hyp2f1(r + s + j, second, c, d / (big + u)) / (big + u) ** (r + s + j)
+
+    alive = math.exp(gammaln(r + x) - gammaln(r) - gammaln(x + 1)) * (al / (al + t)) ** r * (t / (al + t)) ** x * (be / (be + t)) ** s
+    tail = sum(math.exp(gammaln(r + s + j) - gammaln(r + s) - gammaln(j + 1)) * t ** j * B(j, t) for j in range(x + 1))
+    return alive + al ** r * be ** s * math.exp(betaln(r + x, s + 1) - betaln(r, s)) * (B(0, 0.0) - tail)
+
+
+def histogram(prob, Ts):
+    """Sum over customers of P(X(T_i) = k), k = 0..6, and the rest for 7+."""
+    counts = {}
+    for T in Ts:
+        counts[T] = counts.get(T, 0) + 1
+    model = [0.0] * 8
+    for T, n in counts.items():
+        ps = [prob(T, k) for k in range(7)]
+        for k in range(7):
+            model[k] += n * ps[k]
+        model[7] += n * (1 - sum(ps))
+    return model
 
 
 def pn_new(p, t):
