@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Independent oracle for rfm clv: the BTYD formulas written again with scipy.special (gammaln,
-hyp2f1, betaln), the CDNOW sample's BTYD summary with pandas, and maximum-likelihood fits with
+hyp2f1, betaln; the Pareto/NBD P(X(t) = x) by scipy.integrate.quad, checked against its closed
+form), the CDNOW sample's BTYD summary with pandas, and maximum-likelihood fits with
 scipy.optimize. Writes fixtures/cdnow/btyd-oracle.json; with --check compares a fresh run against
 the committed file instead (exit 1 on a difference), which is what .ci/clv.sh runs.
 
@@ -145,6 +146,19 @@ def pn_prob_closed(p, t, x):
     return alive + al ** r * be ** s * math.exp(betaln(r + x, s + 1) - betaln(r, s)) * (B(0, 0.0) - tail)
 
 
+def checked_pn_prob(p, t, x):
+    """pn_prob, refused unless the closed form agrees to 1e-12 (absolute: in the far tail the closed
+    form's two parts cancel, which is exactly what the quadrature is here to check)."""
+    value = pn_prob(p, t, x)
+    closed = pn_prob_closed(p, t, x)
+    if not abs(value - closed) <= 1e-12:
+        sys.exit(f'Pareto/NBD P(X({t}) = {x}): quadrature {value} but closed form {closed}')
+    return value
+
+
+PN_PROBABILITY_TIMES = (1 / 7, 1.0, 38.86, 78.0)
+
+
 def histogram(prob, Ts):
     """Sum over customers of P(X(T_i) = k), k = 0..6, and the rest for 7+."""
     counts = {}
@@ -276,6 +290,16 @@ def formulas():
         'bgnbd': [float(bg_new(BG, t)) for t in HORIZONS],
         'paretoNbd': [float(pn_new(PN, t)) for t in HORIZONS],
         'bgnbdProbability': {str(t): [bg_prob(BG, t, k) for k in range(8)] for t in (1.0, 38.86, 78.0)},
+        'paretoNbdProbability': {str(t): [checked_pn_prob(PN, t, k) for k in range(8)] for t in PN_PROBABILITY_TIMES},
+        'paretoNbdAlphaGtBetaProbability': {str(t): [checked_pn_prob(PN_ALPHA_GT_BETA, t, k) for k in range(8)] for t in PN_PROBABILITY_TIMES},
+        # Far in the tail, where the closed form's two parts agree to many digits.
+        'paretoNbdProbabilityTail': [{'t': t, 'x': x, 'value': checked_pn_prob(PN, t, x)} for t, x in ((1 / 7, 20), (1.0, 20), (38.86, 20), (38.86, 60), (78.0, 150))],
+    }
+    # The calibration histogram of the published CDNOW summary: sum over customers of P(X(T_i) = k).
+    Ts = pd.read_csv(os.path.join(FIXTURES, 'cdnow_customers_summary.csv'))['T'].to_list()
+    new['histogram'] = {
+        'bgnbd': histogram(lambda t, k: bg_prob(BG, t, k), Ts),
+        'paretoNbd': histogram(lambda t, k: pn_prob(PN, t, k), Ts),
     }
     grid = []
     for a, b, c in ((0.5, 1.2, 2.7), (2.243, 4.426, 2.219), (32.6, 31.4, 33.6), (1.3, 2.1, -0.4), (0.7, 1.3, 2.0),

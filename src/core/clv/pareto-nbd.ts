@@ -157,7 +157,8 @@ const logBeta = (u: number, v: number): number => gammaln(u) + gammaln(v) - gamm
  * B₁ − Σ_{j=0..x} (r + s)_j t^j / j! · B₂(j), each B a 2F1 term computed in log space. When B₁ and the
  * sum agree to more than two digits (t small against α and β, or x large: the customer rarely dies
  * with x purchases before t) the difference would be lost to rounding, so the τ integral is summed
- * numerically instead (deadByQuadrature). NaN only if the parameters are not positive numbers.
+ * numerically instead (deadByQuadrature), as it is for x > 30. NaN only if the parameters are not
+ * positive numbers.
  */
 export function paretoProbability(p: Params, t: number, x: number): number {
   if (t === 0) return x === 0 ? 1 : 0;
@@ -166,8 +167,12 @@ export function paretoProbability(p: Params, t: number, x: number): number {
   return Math.exp(logAlive) + deadByClosedForm(p, t, x);
 }
 
-/** The note's closed form of the part where the customer died before t; the quadrature when it cancels. */
+/** Beyond this x the closed form's x + 1 terms (2F1s with parameters growing with x) cost more than the quadrature. */
+const CLOSED_FORM_MAX_X = 30;
+
+/** The note's closed form of the part where the customer died before t; the quadrature when it cancels or x is large. */
 function deadByClosedForm(p: Params, t: number, x: number): number {
+  if (x > CLOSED_FORM_MAX_X) return deadByQuadrature(p, t, x);
   const { r, alpha, s, beta } = p;
   // The same branch as A₀'s: the 2F1 argument |α − β| / (max(α, β) + u) stays in [0, 1).
   const [big, second] = alpha >= beta ? [alpha, s + 1] : [beta, r + x];
@@ -212,10 +217,11 @@ function gaussLegendre(): { nodes: Float64Array; weights: Float64Array } {
 
 /**
  * The died-before-t part as the integral over τ in (0, t) of NBD(x; τ) × the Lomax density of τ, in
- * v = log τ (the integrand's singularities at τ = −α, −β are then π away from the real axis). Below
- * m = min(α, β, t) the integrand is (τ / m)^(x+1) times its value at m to within a few per cent, so
- * the range starts where that factor is e^-40. The log of the integrand changes by at most x + 1 per
- * unit of v, so panels of width min(2, 8 / (x + 1)) with 16 Gauss nodes each sum it to rounding.
+ * v = log τ, where the integrand f(v) ∝ τ^(x+1) (α + τ)^-(r+x) (β + τ)^-(s+1) has its singularities
+ * (τ = −α, −β) π away from the real axis, and d log f / dv lies in [−(r + s), x + 1]. Hence panels
+ * of width min(2, 8 / max(x + 1, r + s)) with 16 Gauss nodes each sum it to rounding. Below
+ * τ₁ = min(α, β, t) / (2 (r + s + x + 1)) log f grows at least (x + 1) / 2 per unit of v, so
+ * starting 80 / (x + 1) below τ₁ leaves out less than e^-38 of the integral.
  */
 function deadByQuadrature(p: Params, t: number, x: number): number {
   const { r, alpha, s, beta } = p;
@@ -226,13 +232,21 @@ function deadByQuadrature(p: Params, t: number, x: number): number {
     return (x + 1) * v - (r + x) * Math.log(alpha + tau) - (s + 1) * Math.log(beta + tau);
   };
   const top = Math.log(t);
-  const range = top - Math.log(Math.min(alpha, beta, t)) + 40 / (x + 1);
-  const panels = Math.ceil(range / Math.min(2, 8 / (x + 1)));
-  const width = range / panels;
-  let logTotal = -Infinity;
+  const bottom = Math.log(Math.min(alpha, beta, t) / (2 * (r + s + x + 1))) - 80 / (x + 1);
+  const panels = Math.ceil((top - bottom) / Math.min(2, 8 / Math.max(x + 1, r + s)));
+  const width = (top - bottom) / panels;
+  // Summed relative to the largest term (log-sum-exp in two passes).
+  const logTerms = new Float64Array(panels * nodes.length);
+  let largest = -Infinity;
   for (let k = 0; k < panels; k++) {
     const mid = top - (k + 0.5) * width;
-    for (let i = 0; i < nodes.length; i++) logTotal = logAddExp(logTotal, Math.log((weights[i] * width) / 2) + logIntegrand(mid + (nodes[i] * width) / 2));
+    for (let i = 0; i < nodes.length; i++) {
+      const value = Math.log((weights[i] * width) / 2) + logIntegrand(mid + (nodes[i] * width) / 2);
+      logTerms[k * nodes.length + i] = value;
+      if (value > largest) largest = value;
+    }
   }
-  return Math.exp(logConstant + logTotal);
+  let total = 0;
+  for (const value of logTerms) total += Math.exp(value - largest);
+  return Math.exp(logConstant + largest + Math.log(total));
 }
