@@ -97,7 +97,7 @@ export function validationText(v: Validation, period: string, style: Style, widt
   out.push(
     `repeat purchases in the holdout: actual ${formatInt(v.actualTotal)}, predicted ${formatFixed(v.predictedTotal, 1)}; per customer MAE ${formatFixed(v.mae, 4)}, RMSE ${formatFixed(v.rmse, 4)}`,
   );
-  const rows = v.histogram.map((b) => [b.repeatPurchases, formatInt(b.actual), b.model === null ? '—' : formatFixed(b.model, 1)]);
+  const rows = v.histogram.map((b) => [b.repeatPurchases, formatInt(b.actual), formatFixed(b.model, 1)]);
   out.push('Calibration: customers by repeat purchases');
   out.push(tableWithNotes({ head: ['repeat purchases', 'actual', 'model'], align: ['right', 'right', 'right'], rows }, style, { width, limitRows: false }).trimEnd());
   if (v.tracking.length >= 2) {

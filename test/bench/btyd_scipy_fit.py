@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""The scipy side of test/bench/clv-bench.mjs: the same work as `rfm clv` with numpy/scipy/pandas
-(vectorised BG/NBD and Gamma-Gamma likelihoods, scipy.optimize Nelder-Mead then BFGS in log space
-from the same starting point, P(alive), E[Y(t)] with scipy.special.hyp2f1, the 12-month CLV sum)
-and the per-customer CSV written with pandas.
+"""The scipy side of the clv benchmark (test/bench/clv-bench.mjs, case 7 of test/bench/run.mjs): the
+same work as `rfm clv` with numpy/scipy/pandas: the BTYD summary from the log (pandas), vectorised
+BG/NBD and Gamma-Gamma likelihoods maximised with scipy.optimize (Nelder-Mead then BFGS in log
+space), their standard errors from a central-difference Hessian in log space (the delta method, as
+rfm reports them), P(alive), E[Y(t)] with scipy.special.hyp2f1, the 12-month CLV sum, and the
+per-customer CSV written with pandas. One start per fit (rfm tries several; on these inputs both
+reach the same optimum: the predictions agree to about 1e-6).
 
     btyd_scipy_fit.py log CDNOW_master.txt OUT.csv     (BTYD summary from the log, calibration end 1997-09-30)
     btyd_scipy_fit.py table BTYD.csv OUT.csv           (a BTYD summary table)
@@ -47,17 +50,39 @@ def gg_ll(theta, x, m):
 
 
 def fit(f, start, *data):
+    """The maximum-likelihood estimates and their standard errors."""
     res = minimize(f, np.log(start), args=data, method='Nelder-Mead', options=dict(maxiter=4000, xatol=1e-6, fatol=1e-10))
-    return np.exp(minimize(f, res.x, args=data, method='BFGS').x)
+    theta = minimize(f, res.x, args=data, method='BFGS').x
+    return np.exp(theta), standard_errors(f, theta, len(data[0]), *data)
+
+
+def standard_errors(f, theta, n, *data):
+    """se of exp(theta) from the Hessian of n × f (f the mean negative log-likelihood in log space)."""
+    k = len(theta)
+    h = 1e-4 * (1 + np.abs(theta))
+    H = np.zeros((k, k))
+    f0 = f(theta, *data)
+    for i in range(k):
+        for j in range(i, k):
+            def at(si, sj):
+                p = theta.copy()
+                p[i] += si * h[i]
+                p[j] += sj * h[j]
+                return f(p, *data)
+            if i == j:
+                H[i, i] = (at(1, 0) - 2 * f0 + at(-1, 0)) / h[i] ** 2  # j = i: at(±1, 0) is θ ± h e_i
+            else:
+                H[i, j] = H[j, i] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h[i] * h[j])
+    return np.exp(theta) * np.sqrt(np.diag(np.linalg.inv(n * H)))
 
 
 def main():
     kind, path, out_path = sys.argv[1:4]
     s = summary_from_log(path) if kind == 'log' else pd.read_csv(path, dtype={'customer_id': str})
     x, tx, T, m = (s[c].to_numpy(float) for c in ('frequency', 'recency', 'T', 'monetary_value'))
-    r, al, a, b = fit(bg_ll, [1, 1, 1, 1], x, tx, T)
+    (r, al, a, b), bg_se = fit(bg_ll, [1, 1, 1, 1], x, tx, T)
     buyers = (x > 0) & (m > 0)
-    p, q, v = fit(gg_ll, [1, 1, 1], x[buyers], m[buyers])
+    (p, q, v), gg_se = fit(gg_ll, [1, 1, 1], x[buyers], m[buyers])
     with np.errstate(over='ignore'):
         palive = np.where(x > 0, 1 / (1 + (a / np.maximum(b + x - 1, 1e-12)) * ((al + T) / (al + tx)) ** (r + x)), 1.0)
 
@@ -76,7 +101,8 @@ def main():
         previous = current
     s = s.assign(p_alive=palive, expected_purchases=previous, expected_spend=spend, clv=clv)
     s.to_csv(out_path, index=False)
-    print(f'bgnbd r={r:.4f} alpha={al:.4f} a={a:.4f} b={b:.4f}; gg p={p:.4f} q={q:.4f} gamma={v:.4f}', file=sys.stderr)
+    print(f'bgnbd r={r:.4f} alpha={al:.4f} a={a:.4f} b={b:.4f} (se {" ".join(f"{e:.4f}" for e in bg_se)}); '
+          f'gg p={p:.4f} q={q:.4f} gamma={v:.4f} (se {" ".join(f"{e:.4f}" for e in gg_se)}); {len(s)} customers', file=sys.stderr)
 
 
 if __name__ == '__main__':

@@ -18,6 +18,12 @@
  *      timed in-process around the elbow (shared with worker threads as `rfm elbow` does) in a fresh process (whole `rfm elbow` for context)
  *   5  rfm segment on a 1,000,000-row RFM table (CSV out): >= 1,000,000 rows/s after start-up, i.e.
  *      1e6 / (median wall on 1M rows - median wall on a 1-row table)
+ *   6  rfm rfm read + clean + RFM vs pandas and DuckDB (the same query), 1,067,371 rows
+ *   7  rfm clv (BTYD summary + BG/NBD + Gamma-Gamma + predictions for every customer, CSV out) vs the
+ *      same fit in scipy (test/bench/btyd_scipy_fit.py), on the CDNOW master log (23,570 customers:
+ *      well under 1 s) and a generated 1,000,000-customer BTYD table (< 5 s, < 500 MB; the table comes
+ *      from test/bench/clv-bench.mjs's generator, --clv-customers N for a smaller one); the two
+ *      sides' CLV totals are compared, so that a benchmark of different work shows
  * Runs alternate between our side and the baseline; the table gives medians.
  *
  * Inputs are generated when missing, deterministically (git-ignored bench-data/):
@@ -51,13 +57,15 @@ const flag = (name) => {
   return i === -1 ? undefined : argv[i + 1];
 };
 if (argv.includes('--help') || argv.includes('-h')) {
-  process.stdout.write('usage: node test/bench/run.mjs [--only 1,2,3,4,5,6] [--runs N]\n');
+  process.stdout.write('usage: node test/bench/run.mjs [--only 1,2,3,4,5,6,7] [--runs N] [--clv-customers N]\n');
   process.exit(0);
 }
 const RUNS = Number(flag('--runs') ?? 3);
-const ONLY = new Set((flag('--only') ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())));
-if (!Number.isInteger(RUNS) || RUNS < 1 || [...ONLY].some((c) => !(c >= 1 && c <= 6))) {
-  process.stderr.write('run.mjs: --runs N (N >= 1), --only a comma-separated subset of 1..6\n');
+const ONLY = new Set((flag('--only') ?? '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim())));
+/** Customers in case 7's generated BTYD table (the target is for 1,000,000). */
+const CLV_CUSTOMERS = Number(flag('--clv-customers') ?? 1_000_000);
+if (!Number.isInteger(RUNS) || RUNS < 1 || [...ONLY].some((c) => !(c >= 1 && c <= 7)) || !Number.isInteger(CLV_CUSTOMERS) || CLV_CUSTOMERS < 1) {
+  process.stderr.write('run.mjs: --runs N (N >= 1), --only a comma-separated subset of 1..7, --clv-customers N (N >= 1)\n');
   process.exit(2);
 }
 if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
@@ -104,6 +112,9 @@ if (python === null) {
 }
 if (!existsSync(BASELINE) && python !== null) log(`note: ${BASELINE} not found: no baseline.`);
 const haveBaseline = python !== null && existsSync(BASELINE);
+// Case 7's baseline needs scipy and pandas only.
+const scipyVersion = commandOutput(PYTHON, ['-c', 'import scipy, pandas; print(scipy.__version__)']);
+machine.scipy = scipyVersion;
 
 // Peak RSS: /usr/bin/time -v when present.
 const TIME = '/usr/bin/time';
@@ -201,6 +212,32 @@ async function rfmTable(rows) {
   out.end(block);
   await once(out, 'finish');
   return path;
+}
+
+/** Case 7's BTYD table: clv-bench.mjs's generator (BG/NBD + Gamma-Gamma simulation, seeded), cached. */
+async function btydTable(customers) {
+  const path = join(DATA, `btyd-${customers}.csv`);
+  if (!existsSync(path)) {
+    log(`generating ${path} (deterministic, test/bench/clv-bench.mjs's generator)...`);
+    const { generateTable } = await import('./clv-bench.mjs');
+    generateTable(path, customers);
+  }
+  return path;
+}
+
+/** Rows and the sum of one column of a CSV without quoted fields (both sides' clv output). */
+function csvColumnSum(path, name) {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const column = lines[0].split(',').indexOf(name);
+  if (column === -1) throw new Error(`${path} has no ${name} column`);
+  let sum = 0;
+  let rows = 0;
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i] === '') continue;
+    sum += Number(lines[i].split(',')[column]);
+    rows++;
+  }
+  return { rows, sum };
 }
 
 // ------------------------------------------------------------------ cases
@@ -466,14 +503,77 @@ if (ONLY.has(6)) {
   ]);
 }
 
+if (ONLY.has(7)) {
+  // Whole processes, alternating, as in case 1: `rfm clv` writes its CSV, btyd_scipy_fit.py writes
+  // the same columns with pandas. CDNOW's log has a header line; the calibration end is the one the
+  // literature uses.
+  const master = join(ROOT, 'fixtures', 'cdnow', 'CDNOW_master.txt');
+  const table = await btydTable(CLV_CUSTOMERS);
+  const scipyScript = join(ROOT, 'test/bench/btyd_scipy_fit.py');
+  if (scipyVersion === null) log(`case 7: scipy / pandas not found for ${PYTHON} (apt-get install -y python3-scipy python3-pandas): rfm side alone`);
+  const inputs = [
+    { id: '7a', key: '7-cdnow-master', label: 'CDNOW master log, 69,659 rows', file: master, rfm: ['--calibration-end', '1997-09-30'], kind: 'log', targetSeconds: 1, targetText: 'well under 1 s' },
+    {
+      id: '7b',
+      key: '7-btyd-table',
+      label: 'generated BTYD table (clv-bench.mjs generator)',
+      file: table,
+      rfm: [],
+      kind: 'table',
+      targetSeconds: CLV_CUSTOMERS === 1_000_000 ? 5 : null,
+      targetText: CLV_CUSTOMERS === 1_000_000 ? '< 5 s, < 500 MB' : '— (the target is for 1,000,000 customers)',
+    },
+  ];
+  for (const input of inputs) {
+    log(`case 7: rfm clv vs scipy (btyd_scipy_fit.py), ${input.label}`);
+    const ours = join(DATA, `clv-out-rfm-${input.kind}.csv`);
+    const theirs = join(DATA, `clv-out-scipy-${input.kind}.csv`);
+    const r = await sideBySide(
+      [process.execPath, [BIN, 'clv', input.file, ...input.rfm, '--format', 'csv', '-o', ours, '-q']],
+      scipyVersion === null ? undefined : [PYTHON, [scipyScript, input.kind, input.file, theirs]],
+    );
+    delete r.oursStdout;
+    delete r.baselineStdout;
+    // The same work: as many customers and the same total CLV (the fits stop at slightly different points).
+    const mine = csvColumnSum(ours, 'clv');
+    const other = r.baseline ? csvColumnSum(theirs, 'clv') : null;
+    r.customers = mine.rows;
+    r.clvTotal = { rfm: round(mine.sum, 4), scipy: other === null ? null : round(other.sum, 4) };
+    r.clvTotalRelativeDifference = other === null ? null : Math.abs(mine.sum - other.sum) / Math.abs(other.sum);
+    if (other !== null && (other.rows !== mine.rows || !(r.clvTotalRelativeDifference < 1e-4))) {
+      throw new Error(`case 7 (${input.label}): rfm and scipy disagree: ${mine.rows} vs ${other.rows} customers, total CLV ${mine.sum} vs ${other.sum}`);
+    }
+    results.cases[input.key] = r;
+    const ratio = r.baseline ? r.ours.wallMedian / r.baseline.wallMedian : null;
+    const cpu = r.ours.cpuMedian == null ? '' : `; CPU (user+sys) rfm ${r.ours.cpuMedian.toFixed(2)} s${r.baseline?.cpuMedian != null ? `, scipy ${r.baseline.cpuMedian.toFixed(2)} s` : ''}`;
+    const agree = r.clvTotalRelativeDifference === null ? '' : `; total CLV equal to ${r.clvTotalRelativeDifference.toExponential(1)}`;
+    const met =
+      input.targetSeconds === null
+        ? 'n/a'
+        : yes(r.ours.wallMedian < input.targetSeconds && (input.kind === 'log' || r.ours.rssMedianMB < 500));
+    rows.push([
+      input.id,
+      `\`rfm clv\` BTYD summary + BG/NBD + Gamma-Gamma + predictions → CSV vs scipy (btyd_scipy_fit.py), ${input.label} (${mine.rows.toLocaleString('en-US')} customers)${cpu}${agree}`,
+      s(r.ours.wallMedian),
+      s(r.baseline?.wallMedian),
+      ratio === null ? '—' : ratio.toFixed(2),
+      mb(r.ours.rssMedianMB),
+      mb(r.baseline?.rssMedianMB),
+      input.targetText,
+      met,
+    ]);
+  }
+}
+
 // ------------------------------------------------------------------ report
 machine.loadAverageEnd = loadavg().map((x) => round(x, 2));
 rows.sort((a, b) => parseFloat(a[0]) - parseFloat(b[0]));
-const header = ['#', 'case', 'rfm (median)', 'pandas / sklearn (median)', 'ratio', 'peak RSS rfm', 'peak RSS baseline', 'target', 'met'];
+const header = ['#', 'case', 'rfm (median)', 'pandas / sklearn / scipy (median)', 'ratio', 'peak RSS rfm', 'peak RSS baseline', 'target', 'met'];
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 const about = [
   `${machine.dateU ?? machine.date} · ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB · ${machine.os} · Node ${machine.node}` +
-    (python ? ` · Python ${machine.python}, pandas ${machine.pandas}, scikit-learn ${machine.sklearn}, numpy ${machine.numpy}` : ' · no pandas/scikit-learn (rfm side only)'),
+    (python ? ` · Python ${machine.python}, pandas ${machine.pandas}, scikit-learn ${machine.sklearn}, numpy ${machine.numpy}` : ' · no pandas/scikit-learn (rfm side only)') +
+    (scipyVersion ? `, scipy ${scipyVersion}` : ''),
   `${RUNS} run(s) per side, alternating; medians. Peak RSS: ${machine.rssMethod}. Load average at start ${machine.loadAverageStart.join(' / ')}, at end ${machine.loadAverageEnd.join(' / ')}.`,
 ];
 writeFileSync(join(DATA, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Independent oracle for rfm clv: the BTYD formulas written again with scipy.special (gammaln,
-hyp2f1, betaln), the CDNOW sample's BTYD summary with pandas, and maximum-likelihood fits with
+hyp2f1, betaln; the Pareto/NBD P(X(t) = x) by scipy.integrate.quad, checked against its closed
+form), the CDNOW sample's BTYD summary with pandas, and maximum-likelihood fits with
 scipy.optimize. Writes fixtures/cdnow/btyd-oracle.json; with --check compares a fresh run against
 the committed file instead (exit 1 on a difference), which is what .ci/clv.sh runs.
 
@@ -13,6 +14,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+from scipy.integrate import quad
 from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
 
@@ -106,6 +108,69 @@ def pn_palive(p, x, tx, T):
 def pn_cond(p, t, x, tx, T):
     r, al, s, be = p['r'], p['alpha'], p['s'], p['beta']
     return (r + x) * (be + T) / ((al + T) * (s - 1)) * (1 - ((be + T) / (be + T + t)) ** (s - 1)) * pn_palive(p, x, tx, T)
+
+
+def pn_prob(p, t, x):
+    """Pareto/NBD P(X(t) = x) by conditioning on the lifetime tau ~ Lomax(s, beta) (the marginal of
+    Exp(mu), mu ~ Gamma(s, beta)): alive through t, X is NBD(r, alpha) over t; dead at tau < t, NBD over
+    tau. The tau integral is done numerically (scipy.integrate.quad): no 2F1, so independent of the
+    closed form of Fader, Hardie & Lee's note, which pn_prob_closed writes out and main() checks it against."""
+    r, al, s, be = p['r'], p['alpha'], p['s'], p['beta']
+    if t == 0:
+        return 1.0 if x == 0 else 0.0
+
+    def nbd(u):
+        if u == 0:
+            return 1.0 if x == 0 else 0.0
+        return math.exp(gammaln(r + x) - gammaln(r) - gammaln(x + 1) + r * math.log(al / (al + u)) + x * math.log(u / (al + u)))
+
+    alive = nbd(t) * (be / (be + t)) ** s
+    dead, _ = quad(lambda u: nbd(u) * s * be ** s / (be + u) ** (s + 1), 0, t, epsabs=0, epsrel=1e-13, limit=200)
+    return alive + dead
+
+
+def pn_prob_closed(p, t, x):
+    """The same from the note's closed form (2F1 by scipy.special.hyp2f1), as a cross-check."""
+    r, al, s, be = p['r'], p['alpha'], p['s'], p['beta']
+    if al >= be:
+        big, second, d = al, s + 1, al - be
+    else:
+        big, second, d = be, r + x, be - al
+    c = r + s + x + 1
+
+    def B(j, u):
+        return hyp2f1(r + s + j, second, c, d / (big + u)) / (big + u) ** (r + s + j)
+
+    alive = math.exp(gammaln(r + x) - gammaln(r) - gammaln(x + 1)) * (al / (al + t)) ** r * (t / (al + t)) ** x * (be / (be + t)) ** s
+    tail = sum(math.exp(gammaln(r + s + j) - gammaln(r + s) - gammaln(j + 1)) * t ** j * B(j, t) for j in range(x + 1))
+    return alive + al ** r * be ** s * math.exp(betaln(r + x, s + 1) - betaln(r, s)) * (B(0, 0.0) - tail)
+
+
+def checked_pn_prob(p, t, x):
+    """pn_prob, refused unless the closed form agrees to 1e-12 (absolute: in the far tail the closed
+    form's two parts cancel, which is exactly what the quadrature is here to check)."""
+    value = pn_prob(p, t, x)
+    closed = pn_prob_closed(p, t, x)
+    if not abs(value - closed) <= 1e-12:
+        sys.exit(f'Pareto/NBD P(X({t}) = {x}): quadrature {value} but closed form {closed}')
+    return value
+
+
+PN_PROBABILITY_TIMES = (1 / 7, 1.0, 38.86, 78.0)
+
+
+def histogram(prob, Ts):
+    """Sum over customers of P(X(T_i) = k), k = 0..6, and the rest for 7+."""
+    counts = {}
+    for T in Ts:
+        counts[T] = counts.get(T, 0) + 1
+    model = [0.0] * 8
+    for T, n in counts.items():
+        ps = [prob(T, k) for k in range(7)]
+        for k in range(7):
+            model[k] += n * ps[k]
+        model[7] += n * (1 - sum(ps))
+    return model
 
 
 def pn_new(p, t):
@@ -225,6 +290,16 @@ def formulas():
         'bgnbd': [float(bg_new(BG, t)) for t in HORIZONS],
         'paretoNbd': [float(pn_new(PN, t)) for t in HORIZONS],
         'bgnbdProbability': {str(t): [bg_prob(BG, t, k) for k in range(8)] for t in (1.0, 38.86, 78.0)},
+        'paretoNbdProbability': {str(t): [checked_pn_prob(PN, t, k) for k in range(8)] for t in PN_PROBABILITY_TIMES},
+        'paretoNbdAlphaGtBetaProbability': {str(t): [checked_pn_prob(PN_ALPHA_GT_BETA, t, k) for k in range(8)] for t in PN_PROBABILITY_TIMES},
+        # Far in the tail, where the closed form's two parts agree to many digits.
+        'paretoNbdProbabilityTail': [{'t': t, 'x': x, 'value': checked_pn_prob(PN, t, x)} for t, x in ((1 / 7, 20), (1.0, 20), (38.86, 20), (38.86, 60), (78.0, 150))],
+    }
+    # The calibration histogram of the published CDNOW summary: sum over customers of P(X(T_i) = k).
+    Ts = pd.read_csv(os.path.join(FIXTURES, 'cdnow_customers_summary.csv'))['T'].to_list()
+    new['histogram'] = {
+        'bgnbd': histogram(lambda t, k: bg_prob(BG, t, k), Ts),
+        'paretoNbd': histogram(lambda t, k: pn_prob(PN, t, k), Ts),
     }
     grid = []
     for a, b, c in ((0.5, 1.2, 2.7), (2.243, 4.426, 2.219), (32.6, 31.4, 33.6), (1.3, 2.1, -0.4), (0.7, 1.3, 2.0),

@@ -38,7 +38,7 @@ export {
   type ValueOptions,
 } from './value.js';
 export { fitBgNbdSteps, bgnbdLogLikelihood, bgnbdProbability } from './bgnbd.js';
-export { fitParetoNbdSteps, paretoLogLikelihood } from './pareto-nbd.js';
+export { fitParetoNbdSteps, paretoLogLikelihood, paretoProbability } from './pareto-nbd.js';
 export { fitGammaGammaSteps, gammaGammaLogLikelihood, spendRows } from './gamma-gamma.js';
 
 export type ClvModelName = 'bgnbd' | 'pareto-nbd';

@@ -4,10 +4,12 @@
  * histogram of repeat purchases (0..7+) against the model's Σᵢ P(X(Tᵢ) = x); and the cumulative
  * weekly tracking curve of repeat purchases against Σ (customers who first bought on day d) × E[X(t − d)].
  */
+import { modelError } from '../errors.js';
 import { DAY_MS } from '../rfm.js';
 import { runSteps, type Steps } from '../steps.js';
 import { TripleMap } from './data.js';
 import { bgnbdProbability } from './bgnbd.js';
+import { paretoProbability } from './pareto-nbd.js';
 import type { BtydSummary } from './summary.js';
 import { expectedPurchases, expectedPurchasesNew, type PurchaseModel } from './value.js';
 
@@ -15,8 +17,8 @@ export interface HistogramBin {
   /** "0" … "6", "7+". */
   repeatPurchases: string;
   actual: number;
-  /** null for Pareto/NBD (its P(X(t) = x) is not implemented). */
-  model: number | null;
+  /** Σᵢ P(X(Tᵢ) = x) under the fitted model (for 7+: the customers less the other bins). */
+  model: number;
 }
 
 export interface TrackingPoint {
@@ -82,23 +84,29 @@ export function* validateSteps(model: PurchaseModel, summary: BtydSummary): Step
   const counts = new Array<number>(8).fill(0);
   for (const row of rows) counts[Math.min(row.frequency, 7)]++;
   const modelCounts = new Array<number>(8).fill(0);
-  if (model.model === 'bgnbd') {
-    const byT = new Map<number, Float64Array>();
-    for (let i = 0; i < n; i++) {
-      if ((i + 1) % ROWS_PER_STEP === 0) yield;
-      const T = rows[i].T;
-      let probabilities = byT.get(T);
-      if (probabilities === undefined) byT.set(T, (probabilities = Float64Array.from({ length: 7 }, (_, k) => bgnbdProbability(model, T, k))));
-      let sum = 0;
-      for (let k = 0; k < 7; k++) {
-        const p = probabilities[k];
-        modelCounts[k] += p;
-        sum += p;
+  const probability = (t: number, k: number) => (model.model === 'bgnbd' ? bgnbdProbability(model, t, k) : paretoProbability(model, t, k));
+  const byT = new Map<number, Float64Array>();
+  for (let i = 0; i < n; i++) {
+    if ((i + 1) % ROWS_PER_STEP === 0) yield;
+    const T = rows[i].T;
+    let probabilities = byT.get(T);
+    if (probabilities === undefined) {
+      byT.set(T, (probabilities = Float64Array.from({ length: 7 }, (_, k) => probability(T, k))));
+      if (!probabilities.every(Number.isFinite)) {
+        throw modelError(`P(X(T) = 0..6) for the calibration histogram is not finite at T = ${T}`, {
+          hint: 'the fitted parameters are extreme: try --penalizer 0.001, or another --model',
+        });
       }
-      modelCounts[7] += 1 - sum;
     }
+    let sum = 0;
+    for (let k = 0; k < 7; k++) {
+      const p = probabilities[k];
+      modelCounts[k] += p;
+      sum += p;
+    }
+    modelCounts[7] += 1 - sum;
   }
-  for (let k = 0; k < 8; k++) histogram.push({ repeatPurchases: k < 7 ? String(k) : '7+', actual: counts[k], model: model.model === 'bgnbd' ? modelCounts[k] : null });
+  for (let k = 0; k < 8; k++) histogram.push({ repeatPurchases: k < 7 ? String(k) : '7+', actual: counts[k], model: modelCounts[k] });
 
   const tracking: TrackingPoint[] = [];
   const firstDays = [...summary.firstPurchasesByDay.keys()].sort((a, b) => a - b);
