@@ -33,9 +33,11 @@ export {
   predictCustomers,
   valuePredictor,
   valuePredictorSteps,
+  valueTableSteps,
   type CustomerValue,
   type PurchaseModel,
   type ValueOptions,
+  type ValueTable,
 } from './value.js';
 export { fitBgNbdSteps, bgnbdLogLikelihood, bgnbdProbability } from './bgnbd.js';
 export { fitParetoNbdSteps, paretoLogLikelihood } from './pareto-nbd.js';

@@ -101,13 +101,37 @@ export function valuePredictor(model: ModelParams, gg: SpendParams | null, rows:
 /** Rows between two steps of the checking pass (a few milliseconds of work). */
 const ROWS_PER_STEP = 8192;
 
-/** valuePredictor as steps (core/steps.ts): the checking pass yields every ROWS_PER_STEP rows, so that it can be interrupted. */
-export function* valuePredictorSteps(
-  model: ModelParams,
-  gg: SpendParams | null,
-  rows: readonly BtydRow[],
-  options: ValueOptions,
-): Steps<(row: BtydRow) => CustomerValue> {
+/**
+ * The predictions of `rows` by group (customers with the same (x, t_x, T) have the same P(alive)
+ * and expected purchases): each row's group, and per row its expected spend and CLV. What the
+ * command line writes a million rows from, without an object per customer.
+ */
+export interface ValueTable {
+  /** Per row of `rows`, its group: the index into pAlive and expectedPurchases. */
+  group: Int32Array;
+  pAlive: Float64Array;
+  /** E[Y(horizon)] per group. */
+  expectedPurchases: Float64Array;
+  /** The expected spend of row i (null without a spend model). */
+  expectedSpend(i: number): number | null;
+  clv(i: number): number | null;
+  /** Row i's predictions as one object. */
+  customer(i: number): CustomerValue;
+}
+
+interface Groups {
+  /** The group of a row, made (and checked) when the row's (x, t_x, T) is new. */
+  known(row: BtydRow): number;
+  alive: number[];
+  paths: Float64Array[];
+}
+
+/**
+ * The checking pass: P(alive) and the expected purchases once per distinct (x, t_x, T), a model
+ * error naming the first customer whose numbers are not finite; yields every ROWS_PER_STEP rows,
+ * so that it can be interrupted. Fills `group` (when given) with each row's group.
+ */
+function* groupSteps(model: ModelParams, rows: readonly BtydRow[], options: ValueOptions, group: Int32Array | null): Steps<Groups> {
   const months = options.horizonMonths;
   const periodsPerMonth = MONTH_DAYS / PERIOD_DAYS[model.period];
   // E[Y(t)] = (a part of x, T and t) combined with (a part of x, t_x, T): the first, with its 2F1
@@ -152,24 +176,58 @@ export function* valuePredictorSteps(
     return g;
   };
   for (let i = 0; i < rows.length; i++) {
-    known(rows[i]);
+    const g = known(rows[i]);
+    if (group !== null) group[i] = g;
     if ((i + 1) % ROWS_PER_STEP === 0) yield;
   }
+  return { known, alive, paths };
+}
+
+function customerValue(row: BtydRow, alive: number, path: Float64Array, gg: SpendParams | null, monthlyDiscount: number): CustomerValue {
+  const spend = gg === null ? null : expectedSpend(gg, row);
+  return {
+    customerId: row.customerId,
+    frequency: row.frequency,
+    recency: row.recency,
+    T: row.T,
+    monetaryValue: row.monetaryValue,
+    pAlive: alive,
+    expectedPurchases: path[path.length - 1],
+    expectedSpend: spend,
+    clv: spend === null ? null : discounted(path, spend, monthlyDiscount),
+  };
+}
+
+/** valuePredictor as steps (core/steps.ts): the checking pass yields every ROWS_PER_STEP rows, so that it can be interrupted. */
+export function* valuePredictorSteps(
+  model: ModelParams,
+  gg: SpendParams | null,
+  rows: readonly BtydRow[],
+  options: ValueOptions,
+): Steps<(row: BtydRow) => CustomerValue> {
+  const { known, alive, paths } = yield* groupSteps(model, rows, options, null);
   return (row) => {
     const g = known(row);
-    const path = paths[g];
-    const spend = gg === null ? null : expectedSpend(gg, row);
-    return {
-      customerId: row.customerId,
-      frequency: row.frequency,
-      recency: row.recency,
-      T: row.T,
-      monetaryValue: row.monetaryValue,
-      pAlive: alive[g],
-      expectedPurchases: path[months - 1],
-      expectedSpend: spend,
-      clv: spend === null ? null : discounted(path, spend, options.monthlyDiscount),
-    };
+    return customerValue(row, alive[g], paths[g], gg, options.monthlyDiscount);
+  };
+}
+
+/** The ValueTable of `rows`, as steps (the checking pass yields every ROWS_PER_STEP rows). */
+export function* valueTableSteps(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): Steps<ValueTable> {
+  const group = new Int32Array(rows.length);
+  const { alive, paths } = yield* groupSteps(model, rows, options, group);
+  const last = options.horizonMonths - 1;
+  const spendOf = (i: number) => (gg === null ? null : expectedSpend(gg, rows[i]));
+  return {
+    group,
+    pAlive: Float64Array.from(alive),
+    expectedPurchases: Float64Array.from(paths, (path) => path[last]),
+    expectedSpend: spendOf,
+    clv(i) {
+      const spend = spendOf(i);
+      return spend === null ? null : discounted(paths[group[i]], spend, options.monthlyDiscount);
+    },
+    customer: (i) => customerValue(rows[i], alive[group[i]], paths[group[i]], gg, options.monthlyDiscount),
   };
 }
 
