@@ -97,35 +97,52 @@ export async function writeRecords<T>(sink: Sink, format: MachineFormat, columns
 
 /**
  * CSV or TSV, the same text as delimitedLine per row, built as one string per block (no array of
- * values or fields per row) and, for keyed columns, with each key's field formatted once.
+ * values or fields per row). Adjacent columns with the same key function form one run whose text
+ * (fields and separators) is made once per key: with a million rows in a hundred thousand groups,
+ * a row takes one lookup per run instead of formatting every number.
  */
 async function writeDelimited<T>(sink: Sink, format: DelimitedFormat, columns: readonly Column<T>[], rows: Iterable<T>): Promise<void> {
   const { field, separator } = delimited(format);
-  const values = columns.map((c) => c.value);
-  const keys = columns.map((c) => c.key);
-  const caches: string[][] = columns.map(() => []);
-  const n = columns.length;
-  let text = delimitedLine(format, columns.map((c) => c.header));
+  interface Run {
+    key: ((row: T) => number) | undefined;
+    values: ((row: T) => Cell)[];
+    cache: (string | undefined)[];
+  }
+  const runs: Run[] = [];
+  for (const column of columns) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && column.key !== undefined && column.key === last.key) last.values.push(column.value);
+    else runs.push({ key: column.key, values: [column.value], cache: [] });
+  }
+  const text = (run: Run, row: T): string => {
+    let out = field(run.values[0](row));
+    for (let c = 1; c < run.values.length; c++) out += separator + field(run.values[c](row));
+    return out;
+  };
+  let block = delimitedLine(format, columns.map((c) => c.header));
   let count = 0;
   for (const row of rows) {
-    for (let c = 0; c < n; c++) {
-      const key = keys[c]?.(row) ?? -1;
+    for (let r = 0; r < runs.length; r++) {
+      const run = runs[r];
+      const key = run.key === undefined ? -1 : run.key(row);
       let cell: string;
       if (key >= 0) {
-        const cache = caches[c];
+        const cache = run.cache;
+        // Grown densely: an array written at scattered indices turns into a slow dictionary.
+        while (cache.length <= key) cache.push(undefined);
         const known = cache[key];
-        cell = known === undefined ? (cache[key] = field(values[c](row))) : known;
+        cell = known === undefined ? (cache[key] = text(run, row)) : known;
       } else {
-        cell = field(values[c](row));
+        cell = text(run, row);
       }
-      text += c === 0 ? cell : separator + cell;
+      block += r === 0 ? cell : separator + cell;
     }
-    text += '\n';
+    block += '\n';
     if (++count === BLOCK) {
-      await sink.write(text);
-      text = '';
+      await sink.write(block);
+      block = '';
       count = 0;
     }
   }
-  if (text.length > 0) await sink.write(text);
+  if (block.length > 0) await sink.write(block);
 }
