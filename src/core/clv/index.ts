@@ -23,6 +23,7 @@ export type { BgNbdParams, BtydPoint } from './bgnbd.js';
 export type { ParetoNbdParams } from './pareto-nbd.js';
 export type { GammaGammaParams, SpendPoint } from './gamma-gamma.js';
 export { BtydAccumulator, type BtydSummary, type SummaryOptions } from './summary.js';
+export { sortOrderSteps } from './sort.js';
 export {
   MONTH_DAYS,
   clv,
