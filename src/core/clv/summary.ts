@@ -119,6 +119,8 @@ export class BtydAccumulator {
     const periodDays = PERIOD_DAYS[period];
     const calibrationDay = this.calibrationDay ?? this.latestDay;
     const ids = [...this.customers.keys()];
+    // In the Map's order, as the ids: no lookup by id per customer below.
+    const states = [...this.customers.values()];
     const order = yield* sortOrderSteps(ids);
     const rows: BtydRow[] = [];
     const firstPurchasesByDay = new Map<number, number>();
@@ -128,7 +130,7 @@ export class BtydAccumulator {
     for (let i = 0; i < ids.length; i++) {
       if ((i + 1) % CUSTOMERS_PER_STEP === 0) yield;
       const id = ids[order[i]];
-      const state = this.customers.get(id)!;
+      const state = states[order[i]];
       const { days, holdoutDays } = state;
       if (days.length === 0) {
         firstAfterCalibration++;
