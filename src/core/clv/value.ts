@@ -57,11 +57,12 @@ function monthlyPurchases(model: ModelParams, row: BtydPoint, months: number): F
   return Float64Array.from({ length: months }, (_, i) => expectedPurchases(model, (i + 1) * periodsPerMonth, row));
 }
 
-function discounted(path: Float64Array, spend: number, monthlyDiscount: number): number {
+/** The discounted sum over path[start, end) (the months of one path). */
+function discounted(path: Float64Array, spend: number, monthlyDiscount: number, start = 0, end = path.length): number {
   let total = 0;
   let previous = 0;
   let factor = 1;
-  for (let i = 0; i < path.length; i++) {
+  for (let i = start; i < end; i++) {
     factor /= 1 + monthlyDiscount;
     total += (path[i] - previous) * spend * factor;
     previous = path[i];
@@ -123,7 +124,8 @@ interface Groups {
   /** The group of a row, made (and checked) when the row's (x, t_x, T) is new. */
   known(row: BtydRow): number;
   alive: number[];
-  paths: Float64Array[];
+  /** E[Y(i months)], i = 1..H, of group g at paths()[g H .. g H + H): one array, not one per group. */
+  paths(): Float64Array;
 }
 
 /**
@@ -151,19 +153,24 @@ function* groupSteps(model: ModelParams, rows: readonly BtydRow[], options: Valu
   };
   const triples = new TripleIndex();
   const alive: number[] = [];
-  const paths: Float64Array[] = [];
+  let paths = new Float64Array(months * 1024);
   const known = (row: BtydRow): number => {
     const g = triples.add(row.frequency, row.recency, row.T);
-    if (g === paths.length) {
+    if (g === alive.length) {
       const p = pAlive(model, row);
       const base = pairPath(row.frequency, row.T);
-      const path = new Float64Array(months);
+      if ((g + 1) * months > paths.length) {
+        const grown = new Float64Array(paths.length * 2);
+        grown.set(paths);
+        paths = grown;
+      }
+      const at = g * months;
       let finite = Number.isFinite(p);
       if (model.model === 'bgnbd') {
         const denominator = bgnbdPurchasesDenominator(model, row);
-        for (let i = 0; i < months; i++) finite = Number.isFinite((path[i] = base[i] / denominator)) && finite;
+        for (let i = 0; i < months; i++) finite = Number.isFinite((paths[at + i] = base[i] / denominator)) && finite;
       } else {
-        for (let i = 0; i < months; i++) finite = Number.isFinite((path[i] = base[i] * p)) && finite;
+        for (let i = 0; i < months; i++) finite = Number.isFinite((paths[at + i] = base[i] * p)) && finite;
       }
       if (!finite) {
         throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
@@ -171,7 +178,6 @@ function* groupSteps(model: ModelParams, rows: readonly BtydRow[], options: Valu
         });
       }
       alive.push(p);
-      paths.push(path);
     }
     return g;
   };
@@ -180,10 +186,11 @@ function* groupSteps(model: ModelParams, rows: readonly BtydRow[], options: Valu
     if (group !== null) group[i] = g;
     if ((i + 1) % ROWS_PER_STEP === 0) yield;
   }
-  return { known, alive, paths };
+  return { known, alive, paths: () => paths };
 }
 
-function customerValue(row: BtydRow, alive: number, path: Float64Array, gg: SpendParams | null, monthlyDiscount: number): CustomerValue {
+/** Row's predictions; its group's path is paths[at, at + months). */
+function customerValue(row: BtydRow, alive: number, paths: Float64Array, at: number, months: number, gg: SpendParams | null, monthlyDiscount: number): CustomerValue {
   const spend = gg === null ? null : expectedSpend(gg, row);
   return {
     customerId: row.customerId,
@@ -192,9 +199,9 @@ function customerValue(row: BtydRow, alive: number, path: Float64Array, gg: Spen
     T: row.T,
     monetaryValue: row.monetaryValue,
     pAlive: alive,
-    expectedPurchases: path[path.length - 1],
+    expectedPurchases: paths[at + months - 1],
     expectedSpend: spend,
-    clv: spend === null ? null : discounted(path, spend, monthlyDiscount),
+    clv: spend === null ? null : discounted(paths, spend, monthlyDiscount, at, at + months),
   };
 }
 
@@ -206,28 +213,31 @@ export function* valuePredictorSteps(
   options: ValueOptions,
 ): Steps<(row: BtydRow) => CustomerValue> {
   const { known, alive, paths } = yield* groupSteps(model, rows, options, null);
+  const months = options.horizonMonths;
   return (row) => {
     const g = known(row);
-    return customerValue(row, alive[g], paths[g], gg, options.monthlyDiscount);
+    return customerValue(row, alive[g], paths(), g * months, months, gg, options.monthlyDiscount);
   };
 }
 
 /** The ValueTable of `rows`, as steps (the checking pass yields every ROWS_PER_STEP rows). */
 export function* valueTableSteps(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): Steps<ValueTable> {
   const group = new Int32Array(rows.length);
-  const { alive, paths } = yield* groupSteps(model, rows, options, group);
-  const last = options.horizonMonths - 1;
+  const groups = yield* groupSteps(model, rows, options, group);
+  const months = options.horizonMonths;
+  const paths = groups.paths();
   const spendOf = (i: number) => (gg === null ? null : expectedSpend(gg, rows[i]));
   return {
     group,
-    pAlive: Float64Array.from(alive),
-    expectedPurchases: Float64Array.from(paths, (path) => path[last]),
+    pAlive: Float64Array.from(groups.alive),
+    expectedPurchases: Float64Array.from(groups.alive, (_, g) => paths[g * months + months - 1]),
     expectedSpend: spendOf,
     clv(i) {
       const spend = spendOf(i);
-      return spend === null ? null : discounted(paths[group[i]], spend, options.monthlyDiscount);
+      const at = group[i] * months;
+      return spend === null ? null : discounted(paths, spend, options.monthlyDiscount, at, at + months);
     },
-    customer: (i) => customerValue(rows[i], alive[group[i]], paths[group[i]], gg, options.monthlyDiscount),
+    customer: (i) => customerValue(rows[i], groups.alive[group[i]], paths, group[i] * months, months, gg, options.monthlyDiscount),
   };
 }
 
