@@ -5,7 +5,7 @@
  * monetary_value and an id), told apart by the header.
  */
 import { normalizeCustomerId, type CleaningReport } from '../core/clean.js';
-import { BtydAccumulator, checkRow, type BtydRow, type BtydSummary, type SummaryOptions } from '../core/clv/index.js';
+import { BtydAccumulator, checkRow, sortOrderSteps, type BtydRow, type BtydSummary, type SummaryOptions } from '../core/clv/index.js';
 import { dataError, usageError, RfmError } from '../core/errors.js';
 import { runSteps, type Steps } from '../core/steps.js';
 import { normalizeName, type ColumnOverrides } from './columns.js';
@@ -106,15 +106,21 @@ function tableSink(c: TableColumns, file: string, period: SummaryOptions['period
 /** A row of the general reader (papaparse, xlsx) as Fields. */
 const fieldsOf = (fields: string[], line: number): Fields => ({ fieldCount: fields.length, line, text: (i) => fields[i], decimal: () => NaN });
 
+/** A table's rows in customer id order (a stable sort, as steps). */
+function* byCustomerId(rows: readonly BtydRow[]): Steps<BtydRow[]> {
+  const order = yield* sortOrderSteps(rows.map((row) => row.customerId));
+  return Array.from(order, (i) => rows[i]);
+}
+
 /**
- * Reads a transaction log (into its BTYD summary) or a BTYD summary table. `run` runs the
- * summary's last pass (core/steps.ts); the command line gives runInterruptibly, so that it can be
- * interrupted.
+ * Reads a transaction log (into its BTYD summary) or a BTYD summary table. `run` runs the long
+ * passes after the reading (the summary's last pass, a table's sort by id: core/steps.ts); the
+ * command line gives runInterruptibly, so that they can be interrupted.
  */
 export async function loadBtyd(
   source: InputSource,
   options: LoadOptions & SummaryOptions,
-  run: (steps: Steps<BtydSummary>) => BtydSummary | Promise<BtydSummary> = runSteps,
+  run: <T>(steps: Steps<T>) => T | Promise<T> = runSteps,
 ): Promise<LoadedBtyd> {
   let kind: LoadedBtyd['kind'] | undefined;
   let scanner: TransactionScanner | undefined;
@@ -157,14 +163,15 @@ export async function loadBtyd(
     const c = columns!;
     const named = (i: number) => (i >= 0 ? headerFields[i] : undefined);
     const used = [named(c.id) ?? '(no id column: customers numbered by row)', named(c.frequency), named(c.recency), named(c.T), named(c.monetary) ?? '(no monetary_value: no spend model, no CLV)'];
-    tableRows.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    const rows = await run(byCustomerId(tableRows));
+    tableRows.length = 0;
     const summary: BtydSummary = {
       period: options.period,
       periodDays: { day: 1, week: 7, month: 30 }[options.period],
       calibrationEnd: NaN,
       holdoutEnd: null,
       holdoutLength: 0,
-      rows: tableRows,
+      rows,
       afterEnd: 0,
       firstAfterCalibration: 0,
       firstPurchasesByDay: new Map(),

@@ -96,21 +96,29 @@ export function generateTable(path, n) {
   writeFileSync(path, chunks.join(''));
 }
 
+/** Wall seconds, and from /usr/bin/time (when there is one) CPU seconds (user + system, every thread) and peak RSS. */
 function timed(command, argv) {
   const time = existsSync('/usr/bin/time');
   const started = process.hrtime.bigint();
   const result = time
-    ? spawnSync('/usr/bin/time', ['-f', '%M', command, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    ? spawnSync('/usr/bin/time', ['-f', '%U %S %M', command, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 })
     : spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed: ${result.stderr}`);
-  const rssKb = time ? Number(result.stderr.trim().split('\n').pop()) : null;
-  return { seconds, peakMb: rssKb === null ? null : rssKb / 1024 };
+  const [user, system, rssKb] = time ? result.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+  return { seconds, cpuSeconds: time ? user + system : null, peakMb: time ? rssKb / 1024 : null };
 }
 
+/** The median run (wall and CPU each), the largest peak RSS. CPU time is the figure to compare on a busy machine. */
 function best(runs) {
-  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
-  return { seconds: sorted[Math.floor(sorted.length / 2)].seconds, peakMb: Math.max(...runs.map((r) => r.peakMb ?? 0)) || null, runs: runs.map((r) => r.seconds) };
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const cpu = runs.map((r) => r.cpuSeconds).filter((v) => v !== null);
+  return {
+    seconds: median(runs.map((r) => r.seconds)),
+    cpuSeconds: cpu.length > 0 ? median(cpu) : null,
+    peakMb: Math.max(...runs.map((r) => r.peakMb ?? 0)) || null,
+    runs: runs.map((r) => r.seconds),
+  };
 }
 
 function main() {
@@ -128,7 +136,7 @@ try {
     const rfm = best(Array.from({ length: RUNS }, () => timed(process.execPath, [BIN, ...c.rfm])));
     const scipy = SCIPY ? best(Array.from({ length: RUNS }, () => timed('/usr/bin/python3', [join(ROOT, 'test', 'bench', 'btyd_scipy_fit.py'), ...c.scipy, join(dir, 'out-scipy.csv')]))) : null;
     results.push({ case: c.name, rfm, scipy });
-    process.stderr.write(`${c.name}: rfm ${rfm.seconds.toFixed(2)} s (${rfm.peakMb?.toFixed(0)} MB)${scipy ? `, scipy ${scipy.seconds.toFixed(2)} s (${scipy.peakMb?.toFixed(0)} MB)` : ''}\n`);
+    process.stderr.write(`${c.name}: rfm ${rfm.seconds.toFixed(2)} s, ${rfm.cpuSeconds?.toFixed(2)} s CPU (${rfm.peakMb?.toFixed(0)} MB)${scipy ? `, scipy ${scipy.seconds.toFixed(2)} s, ${scipy.cpuSeconds?.toFixed(2)} s CPU (${scipy.peakMb?.toFixed(0)} MB)` : ''}\n`);
   }
   process.stdout.write(JSON.stringify({ runs: RUNS, results }, null, 2) + '\n');
 } finally {

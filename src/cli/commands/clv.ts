@@ -10,13 +10,15 @@ import {
   fitParetoNbdSteps,
   MONTH_DAYS,
   PERIOD_DAYS,
-  valuePredictorSteps,
+  valueTableSteps,
   validateSteps,
+  type BtydRow,
   type CustomerValue,
   type GammaGammaParams,
   type Period,
   type PurchaseModel,
   type Validation,
+  type ValueTable,
 } from '../../core/clv/index.js';
 import { usageError } from '../../core/errors.js';
 import { loadBtyd } from '../../io/btyd.js';
@@ -57,23 +59,34 @@ function rate(text: string, flag: string, max: number): number {
   return value;
 }
 
-function columns(validation: boolean): Column<Row>[] {
-  const list: Column<Row>[] = [
-    { header: 'customer_id', value: (r) => r.customerId },
-    { header: 'frequency', value: (r) => r.frequency, kind: 'int' },
-    { header: 'recency', value: (r) => r.recency, kind: 'number' },
-    { header: 'T', value: (r) => r.T, kind: 'number' },
-    { header: 'monetary_value', value: (r) => (Number.isNaN(r.monetaryValue) ? null : r.monetaryValue), kind: 'money' },
-    { header: 'p_alive', value: (r) => r.pAlive, kind: 'number' },
-    { header: 'expected_purchases', value: (r) => r.expectedPurchases, kind: 'number' },
-    { header: 'expected_spend', value: (r) => r.expectedSpend, kind: 'money' },
-    { header: 'clv', value: (r) => r.clv, kind: 'money' },
+/**
+ * The output columns over row indices: customers of one group (the same frequency, recency and T)
+ * share those and the predictions that depend on them alone, so their fields are formatted once.
+ */
+function columns(rows: readonly BtydRow[], table: ValueTable, validation: Validation | undefined): Column<number>[] {
+  const group = (i: number) => table.group[i];
+  // One-time buyers (and repeat buyers without spend) get the population's expected spend.
+  const ownSpend = (i: number) => (rows[i].frequency > 0 && rows[i].monetaryValue > 0 ? -1 : 0);
+  const list: Column<number>[] = [
+    { header: 'customer_id', value: (i) => rows[i].customerId },
+    { header: 'frequency', value: (i) => rows[i].frequency, kind: 'int', key: group },
+    { header: 'recency', value: (i) => rows[i].recency, kind: 'number', key: group },
+    { header: 'T', value: (i) => rows[i].T, kind: 'number', key: group },
+    { header: 'monetary_value', value: (i) => (Number.isNaN(rows[i].monetaryValue) ? null : rows[i].monetaryValue), kind: 'money' },
+    { header: 'p_alive', value: (i) => table.pAlive[table.group[i]], kind: 'number', key: group },
+    { header: 'expected_purchases', value: (i) => table.expectedPurchases[table.group[i]], kind: 'number', key: group },
+    { header: 'expected_spend', value: (i) => table.expectedSpend(i), kind: 'money', key: ownSpend },
+    { header: 'clv', value: (i) => table.clv(i), kind: 'money', key: (i) => (ownSpend(i) < 0 ? -1 : table.group[i]) },
   ];
-  if (validation) {
-    list.push({ header: 'holdout_actual', value: (r) => r.holdoutActual ?? null, kind: 'int' });
-    list.push({ header: 'holdout_predicted', value: (r) => r.holdoutPredicted ?? null, kind: 'number' });
+  if (validation !== undefined) {
+    list.push({ header: 'holdout_actual', value: (i) => validation.actual[i], kind: 'int' });
+    list.push({ header: 'holdout_predicted', value: (i) => validation.predicted[i], kind: 'number' });
   }
   return list;
+}
+
+function* indices(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
 }
 
 export function clvCommand(run: RunWrapper): Command {
@@ -153,29 +166,26 @@ Example:
         flags.model === 'bgnbd' ? await runInterruptibly(fitBgNbdSteps(rows, flags.period, { penalizer })) : await runInterruptibly(fitParetoNbdSteps(rows, flags.period, { penalizer }));
       const gg: GammaGammaParams | null = loaded.hasMonetary ? await runInterruptibly(fitGammaGammaSteps(rows, { penalizer })) : null;
       if (!loaded.hasMonetary) ctx.warn(`${source.name} has no monetary_value column: expected_spend and clv are left empty`);
-      for (const line of modelLines(model, gg)) ctx.info(line);
+      // Made only when shown: their number formats (Intl) cost a quiet run ~20 ms of ICU start-up.
+      if (ctx.options.quiet !== true) for (const line of modelLines(model, gg)) ctx.info(line);
       for (const warning of [...model.warnings, ...(gg?.warnings ?? [])]) ctx.warn(warning);
-      const predict = await runInterruptibly(valuePredictorSteps(model, gg, rows, { horizonMonths, monthlyDiscount }));
+      const table = await runInterruptibly(valueTableSteps(model, gg, rows, { horizonMonths, monthlyDiscount }));
       const validation: Validation | undefined = summary.holdoutEnd === null ? undefined : await runInterruptibly(validateSteps(model, summary));
       if (validation !== undefined) {
         const v = validation;
         ctx.info(`holdout: ${formatInt(v.actualTotal)} repeat purchases, ${v.predictedTotal.toFixed(1)} predicted; MAE ${v.mae.toFixed(4)}, RMSE ${v.rmse.toFixed(4)}`);
       }
-      // One row at a time: a million customers are not held twice.
-      function* values(): Generator<Row> {
-        for (let i = 0; i < rows.length; i++) {
-          const row: Row = predict(rows[i]);
-          if (validation !== undefined) {
-            row.holdoutActual = validation.actual[i];
-            row.holdoutPredicted = validation.predicted[i];
-          }
-          yield row;
-        }
-      }
       const sink = await ctx.openOutput();
       await withSink(sink, async () => {
         if (format === 'table') {
-          const all = [...values()];
+          const all = Array.from(rows, (_, i): Row => {
+            const row: Row = table.customer(i);
+            if (validation !== undefined) {
+              row.holdoutActual = validation.actual[i];
+              row.holdoutPredicted = validation.predicted[i];
+            }
+            return row;
+          });
           const parts = [...unitsLines(units), ...modelLines(model, gg), '', topCustomersTable(all, top, ctx.style, ctx.view), decileTable(all, ctx.style, ctx.view)];
           if (validation !== undefined) parts.push(validationText(validation, flags.period, ctx.style, ctx.view.width));
           await sink.write(parts.join('\n'));
@@ -183,10 +193,10 @@ Example:
           const { predicted: _p, actual: _a, ...aggregate } = validation ?? { predicted: null, actual: null };
           const head = { units, [model.model === 'bgnbd' ? 'bgnbd' : 'paretoNbd']: model, gammaGamma: gg, ...(validation === undefined ? {} : { validation: aggregate }) };
           await sink.write(JSON.stringify(head).slice(0, -1) + ',"customers":');
-          await writeRecords(sink, 'json', columns(validation !== undefined), values());
+          await writeRecords(sink, 'json', columns(rows, table, validation), indices(rows.length));
           await sink.write('}\n');
         } else {
-          await writeRecords(sink, format, columns(validation !== undefined), values());
+          await writeRecords(sink, format, columns(rows, table, validation), indices(rows.length));
         }
       });
     }),

@@ -40,27 +40,30 @@ export function bgnbdMeanNegLogLik(data: GroupedRows, theta: ArrayLike<number>):
   const xs = data.xs;
   const head = new Float64Array(xs.length);
   const dropout = new Float64Array(xs.length);
+  // r + x per distinct x: the same number the loop below would add up per group.
+  const power = new Float64Array(xs.length);
   const common = r * Math.log(alpha) + gammaln(a + b) - gammaln(b);
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
     head[i] = common + logRising(r, x) + gammaln(b + x) - gammaln(a + b + x);
     dropout[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
+    power[i] = r + x;
   }
   const logT = logShifted(alpha, data.Ts);
   const logTx = logShifted(alpha, data.txs);
   let total = 0;
   const n = data.x.length;
+  const { xIndex, TIndex, txIndex, weight } = data;
   for (let g = 0; g < n; g++) {
-    const x = data.x[g];
-    const k = data.xIndex[g];
-    const alive = -(r + x) * logT[data.TIndex[g]];
+    const k = xIndex[g];
+    const alive = -power[k] * logT[TIndex[g]];
     let ll = alive;
-    if (x > 0) {
+    if (xs[k] > 0) {
       // log(e^alive + e^gone), inlined (the hot loop of the fit).
-      const gone = dropout[k] - (r + x) * logTx[data.txIndex[g]];
+      const gone = dropout[k] - power[k] * logTx[txIndex[g]];
       ll = alive > gone ? alive + Math.log1p(Math.exp(gone - alive)) : gone + Math.log1p(Math.exp(alive - gone));
     }
-    total += data.weight[g] * (head[k] + ll);
+    total += weight[g] * (head[k] + ll);
   }
   return -total / data.customers;
 }

@@ -52,13 +52,17 @@ function spendData(buyers: readonly BtydRow[], pick: Int32Array | null = null): 
 function meanNegLogLik(d: SpendData, theta: ArrayLike<number>): number {
   const [p, q, gamma] = [theta[0], theta[1], theta[2]];
   const lq = q * Math.log(gamma) - gammaln(q);
-  // Γ terms depend on x alone: once per distinct x.
-  const byX = Float64Array.from(d.xs, (x) => gammaln(p * x + q) - gammaln(p * x) + lq);
+  // Γ terms depend on x alone: once per distinct x, as are p x, p x − 1 and p x + q (the same
+  // numbers the loop would compute per buyer).
+  const { xs, xIndex, logM, logX, m } = d;
+  const byX = Float64Array.from(xs, (x) => gammaln(p * x + q) - gammaln(p * x) + lq);
+  const px = Float64Array.from(xs, (x) => p * x);
+  const pxLess1 = Float64Array.from(px, (v) => v - 1);
+  const pxPlusQ = Float64Array.from(px, (v) => v + q);
   let total = 0;
   for (let i = 0; i < d.x.length; i++) {
-    const x = d.x[i];
-    const px = p * x;
-    total += byX[d.xIndex[i]] + (px - 1) * d.logM[i] + px * d.logX[i] - (px + q) * Math.log(x * d.m[i] + gamma);
+    const k = xIndex[i];
+    total += byX[k] + pxLess1[k] * logM[i] + px[k] * logX[i] - pxPlusQ[k] * Math.log(xs[k] * m[i] + gamma);
   }
   return -total / d.x.length;
 }

@@ -23,6 +23,7 @@ export type { BgNbdParams, BtydPoint } from './bgnbd.js';
 export type { ParetoNbdParams } from './pareto-nbd.js';
 export type { GammaGammaParams, SpendPoint } from './gamma-gamma.js';
 export { BtydAccumulator, type BtydSummary, type SummaryOptions } from './summary.js';
+export { sortOrderSteps } from './sort.js';
 export {
   MONTH_DAYS,
   clv,
@@ -33,9 +34,11 @@ export {
   predictCustomers,
   valuePredictor,
   valuePredictorSteps,
+  valueTableSteps,
   type CustomerValue,
   type PurchaseModel,
   type ValueOptions,
+  type ValueTable,
 } from './value.js';
 export { fitBgNbdSteps, bgnbdLogLikelihood, bgnbdProbability } from './bgnbd.js';
 export { fitParetoNbdSteps, paretoLogLikelihood, paretoProbability } from './pareto-nbd.js';

@@ -9,6 +9,7 @@ import { lineValue, type ParsedRow } from '../clean.js';
 import { DAY_MS } from '../rfm.js';
 import { runSteps, type Steps } from '../steps.js';
 import { PERIOD_DAYS, type BtydRow, type Period } from './data.js';
+import { sortOrderSteps } from './sort.js';
 
 export interface SummaryOptions {
   period: Period;
@@ -117,7 +118,10 @@ export class BtydAccumulator {
     const period = this.options.period;
     const periodDays = PERIOD_DAYS[period];
     const calibrationDay = this.calibrationDay ?? this.latestDay;
-    const ids = [...this.customers.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    const ids = [...this.customers.keys()];
+    // In the Map's order, as the ids: no lookup by id per customer below.
+    const states = [...this.customers.values()];
+    const order = yield* sortOrderSteps(ids);
     const rows: BtydRow[] = [];
     const firstPurchasesByDay = new Map<number, number>();
     const repeatsByDay = new Map<number, number>();
@@ -125,8 +129,8 @@ export class BtydAccumulator {
     yield;
     for (let i = 0; i < ids.length; i++) {
       if ((i + 1) % CUSTOMERS_PER_STEP === 0) yield;
-      const id = ids[i];
-      const state = this.customers.get(id)!;
+      const id = ids[order[i]];
+      const state = states[order[i]];
       const { days, holdoutDays } = state;
       if (days.length === 0) {
         firstAfterCalibration++;

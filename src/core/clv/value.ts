@@ -57,11 +57,12 @@ function monthlyPurchases(model: ModelParams, row: BtydPoint, months: number): F
   return Float64Array.from({ length: months }, (_, i) => expectedPurchases(model, (i + 1) * periodsPerMonth, row));
 }
 
-function discounted(path: Float64Array, spend: number, monthlyDiscount: number): number {
+/** The discounted sum over path[start, end) (the months of one path). */
+function discounted(path: Float64Array, spend: number, monthlyDiscount: number, start = 0, end = path.length): number {
   let total = 0;
   let previous = 0;
   let factor = 1;
-  for (let i = 0; i < path.length; i++) {
+  for (let i = start; i < end; i++) {
     factor /= 1 + monthlyDiscount;
     total += (path[i] - previous) * spend * factor;
     previous = path[i];
@@ -101,13 +102,38 @@ export function valuePredictor(model: ModelParams, gg: SpendParams | null, rows:
 /** Rows between two steps of the checking pass (a few milliseconds of work). */
 const ROWS_PER_STEP = 8192;
 
-/** valuePredictor as steps (core/steps.ts): the checking pass yields every ROWS_PER_STEP rows, so that it can be interrupted. */
-export function* valuePredictorSteps(
-  model: ModelParams,
-  gg: SpendParams | null,
-  rows: readonly BtydRow[],
-  options: ValueOptions,
-): Steps<(row: BtydRow) => CustomerValue> {
+/**
+ * The predictions of `rows` by group (customers with the same (x, t_x, T) have the same P(alive)
+ * and expected purchases): each row's group, and per row its expected spend and CLV. What the
+ * command line writes a million rows from, without an object per customer.
+ */
+export interface ValueTable {
+  /** Per row of `rows`, its group: the index into pAlive and expectedPurchases. */
+  group: Int32Array;
+  pAlive: Float64Array;
+  /** E[Y(horizon)] per group. */
+  expectedPurchases: Float64Array;
+  /** The expected spend of row i (null without a spend model). */
+  expectedSpend(i: number): number | null;
+  clv(i: number): number | null;
+  /** Row i's predictions as one object. */
+  customer(i: number): CustomerValue;
+}
+
+interface Groups {
+  /** The group of a row, made (and checked) when the row's (x, t_x, T) is new. */
+  known(row: BtydRow): number;
+  alive: number[];
+  /** E[Y(i months)], i = 1..H, of group g at paths()[g H .. g H + H): one array, not one per group. */
+  paths(): Float64Array;
+}
+
+/**
+ * The checking pass: P(alive) and the expected purchases once per distinct (x, t_x, T), a model
+ * error naming the first customer whose numbers are not finite; yields every ROWS_PER_STEP rows,
+ * so that it can be interrupted. Fills `group` (when given) with each row's group.
+ */
+function* groupSteps(model: ModelParams, rows: readonly BtydRow[], options: ValueOptions, group: Int32Array | null): Steps<Groups> {
   const months = options.horizonMonths;
   const periodsPerMonth = MONTH_DAYS / PERIOD_DAYS[model.period];
   // E[Y(t)] = (a part of x, T and t) combined with (a part of x, t_x, T): the first, with its 2F1
@@ -127,19 +153,24 @@ export function* valuePredictorSteps(
   };
   const triples = new TripleIndex();
   const alive: number[] = [];
-  const paths: Float64Array[] = [];
+  let paths = new Float64Array(months * 1024);
   const known = (row: BtydRow): number => {
     const g = triples.add(row.frequency, row.recency, row.T);
-    if (g === paths.length) {
+    if (g === alive.length) {
       const p = pAlive(model, row);
       const base = pairPath(row.frequency, row.T);
-      const path = new Float64Array(months);
+      if ((g + 1) * months > paths.length) {
+        const grown = new Float64Array(paths.length * 2);
+        grown.set(paths);
+        paths = grown;
+      }
+      const at = g * months;
       let finite = Number.isFinite(p);
       if (model.model === 'bgnbd') {
         const denominator = bgnbdPurchasesDenominator(model, row);
-        for (let i = 0; i < months; i++) finite = Number.isFinite((path[i] = base[i] / denominator)) && finite;
+        for (let i = 0; i < months; i++) finite = Number.isFinite((paths[at + i] = base[i] / denominator)) && finite;
       } else {
-        for (let i = 0; i < months; i++) finite = Number.isFinite((path[i] = base[i] * p)) && finite;
+        for (let i = 0; i < months; i++) finite = Number.isFinite((paths[at + i] = base[i] * p)) && finite;
       }
       if (!finite) {
         throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
@@ -147,29 +178,66 @@ export function* valuePredictorSteps(
         });
       }
       alive.push(p);
-      paths.push(path);
     }
     return g;
   };
   for (let i = 0; i < rows.length; i++) {
-    known(rows[i]);
+    const g = known(rows[i]);
+    if (group !== null) group[i] = g;
     if ((i + 1) % ROWS_PER_STEP === 0) yield;
   }
+  return { known, alive, paths: () => paths };
+}
+
+/** Row's predictions; its group's path is paths[at, at + months). */
+function customerValue(row: BtydRow, alive: number, paths: Float64Array, at: number, months: number, gg: SpendParams | null, monthlyDiscount: number): CustomerValue {
+  const spend = gg === null ? null : expectedSpend(gg, row);
+  return {
+    customerId: row.customerId,
+    frequency: row.frequency,
+    recency: row.recency,
+    T: row.T,
+    monetaryValue: row.monetaryValue,
+    pAlive: alive,
+    expectedPurchases: paths[at + months - 1],
+    expectedSpend: spend,
+    clv: spend === null ? null : discounted(paths, spend, monthlyDiscount, at, at + months),
+  };
+}
+
+/** valuePredictor as steps (core/steps.ts): the checking pass yields every ROWS_PER_STEP rows, so that it can be interrupted. */
+export function* valuePredictorSteps(
+  model: ModelParams,
+  gg: SpendParams | null,
+  rows: readonly BtydRow[],
+  options: ValueOptions,
+): Steps<(row: BtydRow) => CustomerValue> {
+  const { known, alive, paths } = yield* groupSteps(model, rows, options, null);
+  const months = options.horizonMonths;
   return (row) => {
     const g = known(row);
-    const path = paths[g];
-    const spend = gg === null ? null : expectedSpend(gg, row);
-    return {
-      customerId: row.customerId,
-      frequency: row.frequency,
-      recency: row.recency,
-      T: row.T,
-      monetaryValue: row.monetaryValue,
-      pAlive: alive[g],
-      expectedPurchases: path[months - 1],
-      expectedSpend: spend,
-      clv: spend === null ? null : discounted(path, spend, options.monthlyDiscount),
-    };
+    return customerValue(row, alive[g], paths(), g * months, months, gg, options.monthlyDiscount);
+  };
+}
+
+/** The ValueTable of `rows`, as steps (the checking pass yields every ROWS_PER_STEP rows). */
+export function* valueTableSteps(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): Steps<ValueTable> {
+  const group = new Int32Array(rows.length);
+  const groups = yield* groupSteps(model, rows, options, group);
+  const months = options.horizonMonths;
+  const paths = groups.paths();
+  const spendOf = (i: number) => (gg === null ? null : expectedSpend(gg, rows[i]));
+  return {
+    group,
+    pAlive: Float64Array.from(groups.alive),
+    expectedPurchases: Float64Array.from(groups.alive, (_, g) => paths[g * months + months - 1]),
+    expectedSpend: spendOf,
+    clv(i) {
+      const spend = spendOf(i);
+      const at = group[i] * months;
+      return spend === null ? null : discounted(paths, spend, options.monthlyDiscount, at, at + months);
+    },
+    customer: (i) => customerValue(rows[i], groups.alive[group[i]], paths, group[i] * months, months, gg, options.monthlyDiscount),
   };
 }
 
