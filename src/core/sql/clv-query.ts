@@ -108,12 +108,25 @@ export interface ClvSql {
   join: string;
 }
 
-/** The SELECT list items giving x, tx, age and m (NULL unless the four are usable) from the table's columns. */
-export function btydValuesSql(d: Dialect, columns: BtydTableColumns): string {
-  const [f, r, t, m] = [columns.frequency, columns.recency, columns.T, columns.monetary].map((c) => d.double(d.identifier(c)));
-  const finite = [f, r, t, m].map((v) => `${v} IS NOT NULL AND ${d.isFinite(v)}`).join(' AND ');
+/** The SELECT list items reading the table's BTYD columns as doubles: raw_f, raw_r, raw_t, raw_m. */
+export function btydColumnsSql(d: Dialect, columns: BtydTableColumns): string {
+  const values = [columns.frequency, columns.recency, columns.T, columns.monetary].map((c) => d.double(d.identifier(c)));
+  return values.map((v, i) => `${v} AS ${RAW[i]}`).join(', ');
+}
+
+const RAW = ['raw_f', 'raw_r', 'raw_t', 'raw_m'] as const;
+export const RAW_BTYD = RAW.join(', ');
+
+/**
+ * The `btyd` CTE over `rows` (which has raw_f, raw_r, raw_t, raw_m and `keep` columns): btyd_x,
+ * btyd_tx, btyd_age, btyd_m, all four NULL unless the values are usable (btydProblems' rules).
+ */
+export function checkedBtydSql(d: Dialect, rows: string, keep: string): string {
+  const [f, r, t, m] = RAW;
+  const finite = RAW.map((v) => `${v} IS NOT NULL AND ${d.isFinite(v)}`).join(' AND ');
   const valid = `${finite} AND ${f} >= 0 AND ${f} = FLOOR(${f}) AND ${r} >= 0 AND ${r} <= ${t} AND (${f} > 0 OR ${r} = 0) AND ${m} >= 0`;
-  return [[f, 'btyd_x'], [r, 'btyd_tx'], [t, 'btyd_age'], [m, 'btyd_m']].map(([v, name]) => `CASE WHEN ${valid} THEN ${v} END AS ${name}`).join(',\n    ');
+  const out = [[f, 'btyd_x'], [r, 'btyd_tx'], [t, 'btyd_age'], [m, 'btyd_m']].map(([v, name]) => `CASE WHEN usable THEN ${v} END AS ${name}`).join(', ');
+  return `btyd AS (\n  SELECT ${keep}, ${out}\n  FROM (SELECT ${rows}.*, ${valid} AS usable FROM ${rows}) checked\n)`;
 }
 
 /** The Gamma-Gamma expected spend of a row (gammaGammaExpectedSpend). */
@@ -216,6 +229,64 @@ function predictionColumns(d: Dialect, section: ModelClv, ctes: string[], pAlive
   };
 }
 
-function paretoSql(_d: Dialect, _section: ModelClv, _rows: string): ClvSql {
-  throw usageError('rfm sql segment --clv computes BG/NBD predictions, but this model predicts with Pareto/NBD', 'set the model\'s clv.purchaseModel to "bgnbd" (rfm fit --clv does), or score the customers with rfm clv --model pareto-nbd');
+/** expm1(y), accurate near 0 (the dialect's own where it has one; exp(y) − 1 loses digits there). */
+function expm1(d: Dialect, y: string): string {
+  return d.expm1?.(y) ?? `CASE WHEN ABS(${y}) < 1e-5 THEN ${y} * (1 + ${y} / 2 * (1 + ${y} / 3)) ELSE EXP(${y}) - 1 END`;
+}
+
+/**
+ * Pareto/NBD (FH 2005 note, eq. 18-22). A₀'s two terms are log 2F1(m, b'; m+1; z_u) − m log(max(α, β) + u)
+ * with m = r+s+x, z_u = |α−β| / (max(α, β) + u), u = t_x and T; Euler's transformation makes the
+ * series 2F1(1, m+1−b'; m+1; z_u) (1−z_u)^(1−b'), whose term ratios are below z_u. P(alive) =
+ * 1 / (1 + s/(r+s+x) (α+T)^(r+x) (β+T)^s A₀), and E[Y(t)] = (r+x)(β+T)/(α+T) × lifetime(t) × P(alive).
+ */
+function paretoSql(d: Dialect, section: ModelClv, rows: string): ClvSql {
+  const { r, alpha, s, beta } = section.paretoNbd;
+  const num = (v: number) => doubleLiteral(d, v);
+  const [big, small] = alpha >= beta ? [alpha, beta] : [beta, alpha];
+  const gap = Math.abs(alpha - beta);
+  const zMax = gap / big;
+  // Every ratio is below 1: the terms are below z^n, whatever x.
+  let count = termsNeeded(() => 1, zMax);
+  if (count === undefined) tooLong(section, 'Pareto/NBD');
+  count = Math.max(count, SPARE_TERMS);
+  const m = (x: string) => `(${num(r + s)} + ${x})`;
+  // b' and m + 1 − b' of the two branches (a0Term in ../clv/pareto-nbd.ts).
+  const second = (x: string) => (alpha >= beta ? num(s + 1) : `(${num(r)} + ${x})`);
+  const upper = (x: string) => (alpha >= beta ? `(${num(r)} + ${x})` : num(s + 1));
+  const z = `${num(gap)} / (${num(big)} + u)`;
+  const limit = `${count} * LN(${num(zMax)}) / LN(${z}) + ${SPARE_TERMS}`;
+  const lifetime = (ratio: string) =>
+    Math.abs(s - 1) < 1e-9 ? `-LN(${ratio})` : `-(${expm1(d, `${num(s - 1)} * LN(${ratio})`)}) / ${num(s - 1)}`;
+  const ctes = [
+    seriesSql(count),
+    monthsSql(d, section),
+    `points AS (\n  SELECT DISTINCT x, u FROM (\n    SELECT btyd_x AS x, btyd_tx AS u FROM ${rows} WHERE btyd_x IS NOT NULL\n    UNION ALL\n    SELECT btyd_x, btyd_age FROM ${rows} WHERE btyd_x IS NOT NULL\n  ) both_ends\n)`,
+  ];
+  // The log of the transformed series at each (x, u): 0 when α = β (z = 0, the series is 1).
+  let logSeries = '0';
+  if (gap > 0) {
+    ctes.push(
+      `ratios AS (\n  SELECT x, k, LN(${upper('x')} + k) - LN(${m('x')} + 1 + k) AS log_ratio\n  FROM (SELECT DISTINCT x FROM points) xs CROSS JOIN series\n)`,
+      `terms AS (\n  SELECT x, k, ${running('log_ratio', 'x')} AS log_term FROM ratios\n)`,
+      `sums AS (\n  SELECT q.x, q.u, SUM(${safeExp(`c.log_term + ${d.double('c.k + 1')} * LN(${z.replace(/u/g, 'q.u')})`)}) AS rest\n` +
+        `  FROM points q JOIN terms c ON c.x = q.x AND c.k < ${limit.replace(/u/g, 'q.u')}\n  GROUP BY q.x, q.u\n)`,
+    );
+    logSeries = 'LN(1 + s.rest)';
+  }
+  const sumsJoin = gap > 0 ? ' JOIN sums s ON s.x = q.x AND s.u = q.u' : '';
+  ctes.push(
+    `a0 AS (\n  SELECT q.x, q.u, (1 - ${second('q.x')}) * LN((${num(small)} + q.u) / (${num(big)} + q.u)) + ${logSeries} - ${m('q.x')} * LN(${num(big)} + q.u) AS term\n  FROM points q${sumsJoin}\n)`,
+    `paths AS (\n  SELECT x, age, SUM(w * purchases) AS discounted, SUM(CASE WHEN i = ${section.horizonMonths} THEN purchases END) AS horizon\n` +
+      `  FROM (\n    SELECT p.x, p.age, m.i, m.w, (${num(r)} + p.x) * (${num(beta)} + p.age) / (${num(alpha)} + p.age) * (${lifetime(`(${num(beta)} + p.age) / (${num(beta)} + p.age + m.t)`)}) AS purchases\n` +
+      `    FROM (SELECT DISTINCT btyd_x AS x, btyd_age AS age FROM ${rows} WHERE btyd_x IS NOT NULL) p CROSS JOIN months m\n  ) monthly\n  GROUP BY x, age\n)`,
+  );
+  // P(alive): 1 when t_x = T (A₀ = 0) or A₀'s terms are equal; NULL where they are out of order
+  // (the tool refuses those predictions as not finite).
+  const x = 'b.btyd_x';
+  const l = `LN(${num(s)} / (${m(x)})) + (${num(r)} + ${x}) * LN(${num(alpha)} + b.btyd_age) + ${num(s)} * LN(${num(beta)} + b.btyd_age) + e.term + LN(-(${expm1(d, 'l.term - e.term')}))`;
+  const pAlive = `CASE WHEN ${x} IS NULL THEN NULL WHEN b.btyd_tx = b.btyd_age OR e.term = l.term THEN ${d.double('1')} WHEN e.term < l.term THEN NULL ELSE ${logistic(l)} END`;
+  const result = predictionColumns(d, section, ctes, pAlive, 'p.x = b.btyd_x AND p.age = b.btyd_age');
+  result.join = `LEFT JOIN a0 e ON e.x = b.btyd_x AND e.u = b.btyd_tx\nLEFT JOIN a0 l ON l.x = b.btyd_x AND l.u = b.btyd_age\n${result.join}`;
+  return result;
 }

@@ -6,7 +6,7 @@
  */
 import { usageError } from '../errors.js';
 import type { ModelClv, RfmModel } from '../model.js';
-import { btydValuesSql, clvSql, DEFAULT_BTYD_COLUMNS, type BtydTableColumns } from './clv-query.js';
+import { btydColumnsSql, checkedBtydSql, clvSql, DEFAULT_BTYD_COLUMNS, RAW_BTYD, type BtydTableColumns } from './clv-query.js';
 import { dialect as dialectNamed, doubleLiteral, type Dialect, type DialectName } from './dialects.js';
 import { sourceSql, type SqlSource } from './rfm-query.js';
 
@@ -55,9 +55,9 @@ export function segmentQuery(
   if (options.clv !== undefined && options.clv !== false) {
     if (model.clv === undefined) throw usageError('the model has no lifetime-value models (clv section) to predict with', 'refit it with rfm fit --clv');
     section = model.clv;
-    btyd = btydValuesSql(d, options.clv === true ? DEFAULT_BTYD_COLUMNS : options.clv);
+    btyd = btydColumnsSql(d, options.clv === true ? DEFAULT_BTYD_COLUMNS : options.clv);
   }
-  const carried = section === undefined ? '' : ', btyd_x, btyd_tx, btyd_age, btyd_m';
+  const carried = section === undefined ? '' : `, ${RAW_BTYD}`;
   const withBtyd = section === undefined ? '' : `,\n    ${btyd}`;
   const names = `CASE cluster ${model.segments.map((s) => `WHEN ${s.cluster} THEN ${d.string(s.name)}`).join(' ')} END`;
   const head =
@@ -70,10 +70,10 @@ export function segmentQuery(
   if (section === undefined) {
     return `${head}\nSELECT customer_id, cluster, segment FROM (\n${assigned}) assigned\nORDER BY ${d.binaryOrder('customer_id')}\n`;
   }
-  const clv = clvSql(d, section, 'assigned');
+  const clv = clvSql(d, section, 'btyd');
   return (
-    `${head},\nassigned AS (\n${assigned}),\n${clv.ctes.replace(/,\n$/, '')}\n` +
-    `SELECT b.customer_id, b.cluster, b.segment,\n  ${clv.columns.join(',\n  ')}\nFROM assigned b ${clv.join}\n` +
+    `${head},\nassigned AS (\n${assigned}),\n${checkedBtydSql(d, 'assigned', 'customer_id, cluster, segment')},\n${clv.ctes.replace(/,\n$/, '')}\n` +
+    `SELECT b.customer_id, b.cluster, b.segment,\n  ${clv.columns.join(',\n  ')}\nFROM btyd b ${clv.join}\n` +
     `ORDER BY ${d.binaryOrder('b.customer_id')}\n`
   );
 }
