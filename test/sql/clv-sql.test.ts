@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictClv, type ClvPrediction } from '../../src/core/clv-model.js';
 import type { ModelClv, RfmModel } from '../../src/core/model.js';
 import { btydQuery } from '../../src/core/sql/btyd-query.js';
-import { dialect } from '../../src/core/sql/dialects.js';
+import { dialect, doubleLiteral, expm1Sql } from '../../src/core/sql/dialects.js';
 import { rfmQuery, type SqlColumns } from '../../src/core/sql/rfm-query.js';
 import { segmentQuery } from '../../src/core/sql/segment-query.js';
 import { fixture, runRfm, tempDir } from '../cli/helpers.js';
@@ -180,5 +180,12 @@ describe.each(engines)('%s', (label, open) => {
         expect([row.cluster === '', row.p_alive, row.expected_purchases, row.expected_spend, row.clv]).toEqual([false, '', '', '', '']);
       }
     }
+  });
+
+  it.skipIf(skip)('expm1 (no native one here): within 3e-11 of Math.expm1 on both sides of the switch to the series at 1e-5', async () => {
+    const xs = [1e-12, -3e-7, 9.99e-6, -1e-5, 1.0001e-5, 0.3, -2];
+    const rows = await engine.query(xs.map((x, i) => `SELECT ${i} AS i, ${expm1Sql(d(), doubleLiteral(d(), x))} AS y`).join(' UNION ALL '));
+    const got = new Map(rows.map((r) => [Number(r.i), Number(r.y)]));
+    expect(xs.map((x, i) => Math.abs(got.get(i)! - Math.expm1(x)) <= 3e-11 * Math.abs(Math.expm1(x)))).toEqual(xs.map(() => true));
   });
 });

@@ -24,7 +24,7 @@
  */
 import { usageError } from '../errors.js';
 import type { ModelClv } from '../model.js';
-import { doubleLiteral, type Dialect } from './dialects.js';
+import { doubleLiteral, expm1Sql, type Dialect } from './dialects.js';
 
 /** The BTYD columns of the table, as stored (quoted as given). */
 export interface BtydTableColumns {
@@ -90,23 +90,14 @@ function seriesSql(count: number): string {
 /** exp(e), 0 where it would underflow (some engines raise an error there). */
 const safeExp = (e: string) => `CASE WHEN ${e} < -${EXP_LIMIT} THEN 0 ELSE EXP(${e}) END`;
 
-/** 1 / (1 + exp(L)) without overflow. */
-const logistic = (l: string) => `CASE WHEN ${l} > ${EXP_LIMIT} THEN 0 WHEN ${l} < -${EXP_LIMIT} THEN 1 ELSE 1 / (1 + EXP(${l})) END`;
-
 /** Running sum over k within a partition, k included. */
 const running = (expr: string, partition: string) => `SUM(${expr}) OVER (PARTITION BY ${partition} ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
 
 /** A sign from a count of negative factors: -1 when odd. */
 const parity = (d: Dialect, count: string) => `(1 - 2 * (${count} - 2 * FLOOR(${d.double(count)} / 2)))`;
 
-export interface ClvSql {
-  /** CTEs (without WITH, each followed by a comma) reading `btyd` (customer_id, x, tx, age, m: valid values or NULLs). */
-  ctes: string;
-  /** The output columns, for rows of `btyd` aliased `b`, joined to `paths` aliased `p` (see `join`). */
-  columns: string[];
-  /** The LEFT JOIN of `paths` on the row's keys. */
-  join: string;
-}
+/** CTEs (without WITH, comma-separated) ending with `predicted`: the rows' `keep` columns and CLV_OUTPUT. */
+export type ClvSql = string;
 
 /** The SELECT list items reading the table's BTYD columns as doubles: raw_f, raw_r, raw_t, raw_m. */
 export function btydColumnsSql(d: Dialect, columns: BtydTableColumns): string {
@@ -138,11 +129,37 @@ function spendSql(num: (v: number) => string, section: ModelClv): string {
 }
 
 /**
- * The CTEs and columns of the predictions. `rows` is the FROM item of the rows with the
- * btyd_x, btyd_tx, btyd_age, btyd_m columns (btydValuesSql).
+ * The CTEs of the predictions. `rows` names a CTE with the btyd_x, btyd_tx, btyd_age, btyd_m
+ * columns (checkedBtydSql) and the `keep` columns, which `predicted` passes on.
  */
-export function clvSql(d: Dialect, section: ModelClv, rows: string): ClvSql {
-  return section.purchaseModel === 'bgnbd' ? bgnbdSql(d, section, rows) : paretoSql(d, section, rows);
+export function clvSql(d: Dialect, section: ModelClv, rows: string, keep: string): ClvSql {
+  if (!(section.gammaGamma.q > 1)) throw usageError('the Gamma-Gamma parameter q is not above 1, where the expected spend is not defined', 'refit the model (rfm fit --clv)');
+  const model = section.purchaseModel === 'bgnbd' ? bgnbdSql(d, section, rows) : paretoSql(d, section, rows);
+  const num = (v: number) => doubleLiteral(d, v);
+  const kept = keep.split(', ').map((c) => `b.${c}`).join(', ');
+  // P(alive) is 1 / (1 + exp(log_odds)) but where the model fixes it (fixed_alive >= 0, or NULL: no prediction).
+  const fixed = model.fixed.map(([when, value]) => `WHEN ${when} THEN ${value}`).join(' ');
+  const alive =
+    `alive AS (\n  SELECT ${kept}, p.horizon, p.discounted,\n    CASE ${fixed} ELSE -1 END AS fixed_alive,\n` +
+    `    CASE WHEN ${model.fixed.map(([when]) => `(${when})`).join(' OR ')} THEN NULL ELSE ${model.logOdds} END AS log_odds,\n` +
+    `    CASE WHEN b.btyd_x IS NOT NULL THEN ${spendSql(num, section)} END AS expected_spend\n  FROM ${rows} b\n  ${model.joins}\n)`;
+  const chance =
+    `chance AS (\n  SELECT ${keep}, horizon, discounted, expected_spend,\n` +
+    `    CASE WHEN fixed_alive IS NULL OR fixed_alive >= 0 THEN fixed_alive WHEN log_odds > ${EXP_LIMIT} THEN 0 WHEN log_odds < -${EXP_LIMIT} THEN 1 ELSE 1 / (1 + EXP(log_odds)) END AS p_alive\n  FROM alive\n)`;
+  const predicted = `predicted AS (\n  SELECT ${keep}, p_alive, horizon * p_alive AS expected_purchases, expected_spend, discounted * p_alive * expected_spend AS clv FROM chance\n)`;
+  return [...model.ctes, alive, chance, predicted].join(',\n');
+}
+
+/**
+ * A purchase model's CTEs (ending with `paths`: x, age, discounted, horizon), the conditions that
+ * fix P(alive) of a row `b` (in order, with the value), its log odds otherwise, and the joins they
+ * and `p` (paths) need.
+ */
+interface ModelSql {
+  ctes: string[];
+  fixed: [string, string][];
+  logOdds: string;
+  joins: string;
 }
 
 function monthsSql(d: Dialect, section: ModelClv): string {
@@ -164,7 +181,7 @@ function tooLong(section: ModelClv, model: string): never {
  *   (a+b+x−1)/(a−1) × (1 − (1−z)^(a−1) 2F1(A, B; C; z)),  A = a+b−1−r, B = a−1, C = a+b+x−1,
  * z = t / (α + T + t), whose series has constant A and B; and E[Y(t)] = numerator × P(alive).
  */
-function bgnbdSql(d: Dialect, section: ModelClv, rows: string): ClvSql {
+function bgnbdSql(d: Dialect, section: ModelClv, rows: string): ModelSql {
   const { r, alpha, a, b } = section.bgnbd;
   const num = (v: number) => doubleLiteral(d, v);
   const A = a + b - 1 - r;
@@ -182,8 +199,8 @@ function bgnbdSql(d: Dialect, section: ModelClv, rows: string): ClvSql {
     if (n === undefined) tooLong(section, 'BG/NBD');
     count = Math.max(count, n);
   }
-  // A or B a whole number <= 0: the series ends there (its later terms are 0).
-  for (const v of [A, B]) if (v <= 0 && v === Math.floor(v)) count = Math.min(count, -v + 1);
+  // (A whole number <= 0 would end the series early, a case no fit meets: refused rather than special-cased.)
+  if (A <= 0 && A === Math.floor(A)) throw usageError('the BG/NBD parameters make a + b − 1 − r a whole number <= 0', 'refit the model (rfm fit --clv)');
   count = Math.max(count, SPARE_TERMS);
   const C = (x: string) => `(${num(a + b - 1)} + ${x})`;
   const factor = (v: string) => `LN(ABS(${v}))`;
@@ -209,30 +226,10 @@ function bgnbdSql(d: Dialect, section: ModelClv, rows: string): ClvSql {
   ];
   // P(alive) = 1 / (1 + a/(b+x−1) ((α+T)/(α+t_x))^(r+x)), 1 for x = 0; (b + x − 1 > 0 for x >= 1.)
   const l = `LN(${num(a)} / (${num(b)} + b.btyd_x - 1)) + (${num(r)} + b.btyd_x) * (LN(${num(alpha)} + b.btyd_age) - LN(${num(alpha)} + b.btyd_tx))`;
-  const pAlive = `CASE WHEN b.btyd_x IS NULL THEN NULL WHEN b.btyd_x = 0 THEN ${d.double('1')} ELSE ${logistic(l)} END`;
-  return predictionColumns(d, section, ctes, pAlive, 'p.x = b.btyd_x AND p.age = b.btyd_age');
+  return { ctes, fixed: [['b.btyd_x IS NULL', 'NULL'], ['b.btyd_x = 0', d.double('1')]], logOdds: l, joins: PATHS_JOIN };
 }
 
-function predictionColumns(d: Dialect, section: ModelClv, ctes: string[], pAlive: string, on: string): ClvSql {
-  const num = (v: number) => doubleLiteral(d, v);
-  const alive = `(${pAlive})`;
-  const spend = `(${spendSql(num, section)})`;
-  return {
-    ctes: ctes.map((c) => `${c},\n`).join(''),
-    columns: [
-      `${alive} AS p_alive`,
-      `p.horizon * ${alive} AS expected_purchases`,
-      `CASE WHEN b.btyd_x IS NOT NULL THEN ${spend} END AS expected_spend`,
-      `p.discounted * ${alive} * ${spend} AS clv`,
-    ],
-    join: `LEFT JOIN paths p ON ${on}`,
-  };
-}
-
-/** expm1(y), accurate near 0 (the dialect's own where it has one; exp(y) − 1 loses digits there). */
-function expm1(d: Dialect, y: string): string {
-  return d.expm1?.(y) ?? `CASE WHEN ABS(${y}) < 1e-5 THEN ${y} * (1 + ${y} / 2 * (1 + ${y} / 3)) ELSE EXP(${y}) - 1 END`;
-}
+const PATHS_JOIN = 'LEFT JOIN paths p ON p.x = b.btyd_x AND p.age = b.btyd_age';
 
 /**
  * Pareto/NBD (FH 2005 note, eq. 18-22). A₀'s two terms are log 2F1(m, b'; m+1; z_u) − m log(max(α, β) + u)
@@ -240,7 +237,7 @@ function expm1(d: Dialect, y: string): string {
  * series 2F1(1, m+1−b'; m+1; z_u) (1−z_u)^(1−b'), whose term ratios are below z_u. P(alive) =
  * 1 / (1 + s/(r+s+x) (α+T)^(r+x) (β+T)^s A₀), and E[Y(t)] = (r+x)(β+T)/(α+T) × lifetime(t) × P(alive).
  */
-function paretoSql(d: Dialect, section: ModelClv, rows: string): ClvSql {
+function paretoSql(d: Dialect, section: ModelClv, rows: string): ModelSql {
   const { r, alpha, s, beta } = section.paretoNbd;
   const num = (v: number) => doubleLiteral(d, v);
   const [big, small] = alpha >= beta ? [alpha, beta] : [beta, alpha];
@@ -254,10 +251,10 @@ function paretoSql(d: Dialect, section: ModelClv, rows: string): ClvSql {
   // b' and m + 1 − b' of the two branches (a0Term in ../clv/pareto-nbd.ts).
   const second = (x: string) => (alpha >= beta ? num(s + 1) : `(${num(r)} + ${x})`);
   const upper = (x: string) => (alpha >= beta ? `(${num(r)} + ${x})` : num(s + 1));
-  const z = `${num(gap)} / (${num(big)} + u)`;
-  const limit = `${count} * LN(${num(zMax)}) / LN(${z}) + ${SPARE_TERMS}`;
+  const z = (u: string) => `${num(gap)} / (${num(big)} + ${u})`;
+  const limit = (u: string) => `${count} * LN(${num(zMax)}) / LN(${z(u)}) + ${SPARE_TERMS}`;
   const lifetime = (ratio: string) =>
-    Math.abs(s - 1) < 1e-9 ? `-LN(${ratio})` : `-(${expm1(d, `${num(s - 1)} * LN(${ratio})`)}) / ${num(s - 1)}`;
+    Math.abs(s - 1) < 1e-9 ? `-LN(${ratio})` : `-(${expm1Sql(d, `${num(s - 1)} * LN(${ratio})`)}) / ${num(s - 1)}`;
   const ctes = [
     seriesSql(count),
     monthsSql(d, section),
@@ -269,8 +266,8 @@ function paretoSql(d: Dialect, section: ModelClv, rows: string): ClvSql {
     ctes.push(
       `ratios AS (\n  SELECT x, k, LN(${upper('x')} + k) - LN(${m('x')} + 1 + k) AS log_ratio\n  FROM (SELECT DISTINCT x FROM points) xs CROSS JOIN series\n)`,
       `terms AS (\n  SELECT x, k, ${running('log_ratio', 'x')} AS log_term FROM ratios\n)`,
-      `sums AS (\n  SELECT q.x, q.u, SUM(${safeExp(`c.log_term + ${d.double('c.k + 1')} * LN(${z.replace(/u/g, 'q.u')})`)}) AS rest\n` +
-        `  FROM points q JOIN terms c ON c.x = q.x AND c.k < ${limit.replace(/u/g, 'q.u')}\n  GROUP BY q.x, q.u\n)`,
+      `sums AS (\n  SELECT q.x, q.u, SUM(${safeExp(`c.log_term + ${d.double('c.k + 1')} * LN(${z('q.u')})`)}) AS rest\n` +
+        `  FROM points q JOIN terms c ON c.x = q.x AND c.k < ${limit('q.u')}\n  GROUP BY q.x, q.u\n)`,
     );
     logSeries = 'LN(1 + s.rest)';
   }
@@ -284,9 +281,7 @@ function paretoSql(d: Dialect, section: ModelClv, rows: string): ClvSql {
   // P(alive): 1 when t_x = T (A₀ = 0) or A₀'s terms are equal; NULL where they are out of order
   // (the tool refuses those predictions as not finite).
   const x = 'b.btyd_x';
-  const l = `LN(${num(s)} / (${m(x)})) + (${num(r)} + ${x}) * LN(${num(alpha)} + b.btyd_age) + ${num(s)} * LN(${num(beta)} + b.btyd_age) + e.term + LN(-(${expm1(d, 'l.term - e.term')}))`;
-  const pAlive = `CASE WHEN ${x} IS NULL THEN NULL WHEN b.btyd_tx = b.btyd_age OR e.term = l.term THEN ${d.double('1')} WHEN e.term < l.term THEN NULL ELSE ${logistic(l)} END`;
-  const result = predictionColumns(d, section, ctes, pAlive, 'p.x = b.btyd_x AND p.age = b.btyd_age');
-  result.join = `LEFT JOIN a0 e ON e.x = b.btyd_x AND e.u = b.btyd_tx\nLEFT JOIN a0 l ON l.x = b.btyd_x AND l.u = b.btyd_age\n${result.join}`;
-  return result;
+  const l = `LN(${num(s)} / (${m(x)})) + (${num(r)} + ${x}) * LN(${num(alpha)} + b.btyd_age) + ${num(s)} * LN(${num(beta)} + b.btyd_age) + e.term + LN(-(${expm1Sql(d, 'l.term - e.term')}))`;
+  const fixed: [string, string][] = [[`${x} IS NULL`, 'NULL'], ['b.btyd_tx = b.btyd_age OR e.term = l.term', d.double('1')], ['e.term < l.term', 'NULL']];
+  return { ctes, fixed, logOdds: l, joins: `LEFT JOIN a0 e ON e.x = b.btyd_x AND e.u = b.btyd_tx\n  LEFT JOIN a0 l ON l.x = b.btyd_x AND l.u = b.btyd_age\n  ${PATHS_JOIN}` };
 }

@@ -220,6 +220,14 @@ export function doubleLiteral(d: Dialect, value: number): string {
 
 export const DAY_MS_SQL = '86400000';
 
+/**
+ * exp(x) − 1, accurate near 0: the dialect's own, else exp(x) − 1 (relative error below 3e-11 for
+ * |x| >= 1e-5) and below that three terms of the series (error below x⁴/24).
+ */
+export function expm1Sql(d: Dialect, x: string): string {
+  return d.expm1?.(x) ?? `CASE WHEN ABS(${x}) < 1e-5 THEN ${x} * (1 + ${x} / 2 * (1 + ${x} / 3)) ELSE EXP(${x}) - 1 END`;
+}
+
 /** Whole days from `earlierMs` to `laterMs` (millisecond expressions), floored like Timedelta.days. */
 export function wholeDaysBetween(d: Dialect, laterMs: string, earlierMs: string): string {
   return d.bigint(`FLOOR(${d.double(`(${laterMs}) - (${earlierMs})`)} / ${DAY_MS_SQL})`);

@@ -6,7 +6,7 @@
  */
 import { usageError } from '../errors.js';
 import type { ModelClv, RfmModel } from '../model.js';
-import { btydColumnsSql, checkedBtydSql, clvSql, DEFAULT_BTYD_COLUMNS, RAW_BTYD, type BtydTableColumns } from './clv-query.js';
+import { btydColumnsSql, checkedBtydSql, clvSql, CLV_OUTPUT, DEFAULT_BTYD_COLUMNS, RAW_BTYD, type BtydTableColumns } from './clv-query.js';
 import { dialect as dialectNamed, doubleLiteral, type Dialect, type DialectName } from './dialects.js';
 import { sourceSql, type SqlSource } from './rfm-query.js';
 
@@ -70,10 +70,9 @@ export function segmentQuery(
   if (section === undefined) {
     return `${head}\nSELECT customer_id, cluster, segment FROM (\n${assigned}) assigned\nORDER BY ${d.binaryOrder('customer_id')}\n`;
   }
-  const clv = clvSql(d, section, 'btyd');
+  const keep = 'customer_id, cluster, segment';
   return (
-    `${head},\nassigned AS (\n${assigned}),\n${checkedBtydSql(d, 'assigned', 'customer_id, cluster, segment')},\n${clv.ctes.replace(/,\n$/, '')}\n` +
-    `SELECT b.customer_id, b.cluster, b.segment,\n  ${clv.columns.join(',\n  ')}\nFROM btyd b ${clv.join}\n` +
-    `ORDER BY ${d.binaryOrder('b.customer_id')}\n`
+    `${head},\nassigned AS (\n${assigned}),\n${checkedBtydSql(d, 'assigned', keep)},\n${clvSql(d, section, 'btyd', keep)}\n` +
+    `SELECT ${keep}, ${CLV_OUTPUT.join(', ')}\nFROM predicted\nORDER BY ${d.binaryOrder('customer_id')}\n`
   );
 }
