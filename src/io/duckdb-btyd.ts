@@ -8,7 +8,7 @@
  * The sums are not core/sql/btyd-query.ts's exact DECIMAL totals: the default engine's summary
  * (core/clv/summary.ts) adds each customer's line values as doubles in file order, and the fits
  * take those doubles bit for bit, so here the values are folded left in file order too
- * (list_reduce over list(value ORDER BY rid)), which gives the same bits. Recency, T and frequency
+ * (list_reduce over list(value ORDER BY rn)), which gives the same bits. Recency, T and frequency
  * are btyd-query.ts's definitions, on the UTC day numbers of the kept lines.
  */
 import { emptyDropCounts, type CleaningReport, type DropRule } from '../core/clean.js';
@@ -38,17 +38,17 @@ export async function loadBtydDuckdb(load: DuckLoad, options: LoadOptions & Summ
       if (relation.delimiter === 'parquet') throw refusal(load.path, 'it is a BTYD summary table, which rfm clv reads from CSV', 'give it as CSV, or drop --engine duckdb');
       return true;
     },
-    async aggregate({ db, name, ctes, mapping, decisions, firstBad }) {
-      const value = mapping.columns.amount >= 0 ? 'amount' : 'quantity * price';
+    async aggregate({ db, name, lines, mapping, decisions, firstBad }) {
       const last = holdoutDay ?? calibrationDay;
+      const dayOf = `CAST(floor(ms / ${DAY_MS}) AS BIGINT)`;
       const kept =
-        `${ctes},\nlines AS (SELECT rid, customer_id, CAST(floor(ms / ${DAY_MS}) AS BIGINT) AS day, ${value} AS v FROM ruled WHERE rule IS NULL),\n` +
-        `counted AS (SELECT * FROM lines${last === undefined ? '' : ` WHERE day <= ${last}`})`;
+        `${lines},\nkept AS (SELECT rn, customer_id, ${dayOf} AS day, value AS v FROM lines WHERE rule IS NULL),\n` +
+        `counted AS (SELECT * FROM kept${last === undefined ? '' : ` WHERE day <= ${last}`})`;
       const rules = await db.columns(
-        `WITH ${ctes},\nlines AS (SELECT rule, ms FROM ruled)\n` +
+        `WITH ${kept}\n` +
           `SELECT rule, CAST(count(*) AS DOUBLE) AS n FROM lines GROUP BY rule\n` +
-          `UNION ALL SELECT '#after', CAST(count(*) AS DOUBLE) FROM lines WHERE rule IS NULL${last === undefined ? ' AND false' : ` AND floor(ms / ${DAY_MS}) > ${last}`}\n` +
-          `UNION ALL SELECT '#latest', CAST(max(floor(ms / ${DAY_MS})) AS DOUBLE) FROM lines WHERE rule IS NULL${last === undefined ? '' : ` AND floor(ms / ${DAY_MS}) <= ${last}`}`,
+          `UNION ALL SELECT '#after', CAST(count(*) AS DOUBLE) FROM kept${last === undefined ? ' WHERE false' : ` WHERE day > ${last}`}\n` +
+          `UNION ALL SELECT '#latest', CAST(max(day) AS DOUBLE) FROM counted`,
       );
       const dropped = emptyDropCounts();
       let rowsRead = 0;
@@ -72,8 +72,8 @@ export async function loadBtydDuckdb(load: DuckLoad, options: LoadOptions & Summ
         `WITH ${kept},\nfirsts AS (SELECT *, min(CASE WHEN ${inCalibration} THEN day END) OVER (PARTITION BY customer_id) AS first_day FROM counted)\n` +
           `SELECT customer_id, CAST(count(DISTINCT day) FILTER (WHERE ${inCalibration}) AS DOUBLE) AS days, CAST(min(first_day) AS DOUBLE) AS first_day, ` +
           `CAST(max(day) FILTER (WHERE ${inCalibration}) AS DOUBLE) AS last_day, CAST(count(DISTINCT day) FILTER (WHERE day > ${calDay}) AS DOUBLE) AS holdout_days, ` +
-          `list_reduce(list(v ORDER BY rid) FILTER (WHERE ${inCalibration}), (a, b) -> a + b) AS total, ` +
-          `list_reduce(list(v ORDER BY rid) FILTER (WHERE day = first_day), (a, b) -> a + b) AS first_value\n` +
+          `list_reduce(list(v ORDER BY rn) FILTER (WHERE ${inCalibration}), (a, b) -> a + b) AS total, ` +
+          `list_reduce(list(v ORDER BY rn) FILTER (WHERE day = first_day), (a, b) -> a + b) AS first_value\n` +
           `FROM firsts GROUP BY customer_id`,
       );
       const byDay = await db.columns(

@@ -236,12 +236,14 @@ export interface DuckLoad {
 }
 
 /**
- * Another aggregation of the same cleaned rows (duckdb-btyd.ts): `declines` a file it leaves to the
- * default reader (the load then gives undefined), `aggregate` gets the rows with their rule.
+ * Another aggregation of the same read (duckdb-btyd.ts): `declines` a file it leaves to the default
+ * reader (the load then gives undefined); `aggregate` gets `lines`, CTEs (without WITH) ending in
+ * `lines`: every row of the file with its place `rn`, customer_id, ms, line `value` and the `rule`
+ * that drops it (NULL: kept), as the RFM aggregation sees them.
  */
 export interface DuckAggregation<T> {
   declines(relation: Relation): boolean;
-  aggregate(rows: { db: DuckSession; name: string; ctes: string; relation: Relation; mapping: ColumnMapping; decisions: Decisions; firstBad(report: CleaningReport): Promise<FirstBad> }): Promise<T>;
+  aggregate(rows: { db: DuckSession; name: string; lines: string; mapping: ColumnMapping; decisions: Decisions; firstBad(report: CleaningReport): Promise<FirstBad> }): Promise<T>;
 }
 
 /**
@@ -325,7 +327,8 @@ async function aggregate<T>(db: DuckSession, name: string, r: Relation, options:
   const value = m.columns.amount >= 0 ? 'amount' : 'quantity * price';
   const ruled = `${classed},\n${typedSql(r, m, decisions)},\nruled AS (SELECT *, ${ruleSql(m, options)} AS rule FROM typed)`;
   if (other !== undefined) {
-    return other.aggregate({ db, name, ctes: ruled, relation: r, mapping: m, decisions, firstBad: (report) => firstBadValues(db, ruled, r, m, report) });
+    const lines = `${ruled},\nlines AS (SELECT rid AS rn, customer_id, ms, ${m.columns.amount >= 0 ? 'amount' : 'quantity * price'} AS value, rule FROM ruled)`;
+    return other.aggregate({ db, name, lines, mapping: m, decisions, firstBad: (report) => firstBadValues(db, ruled, r, m, report) });
   }
   // Monetary is summed exactly: each line value (a double) times 2^80 is an integer (for values
   // from 2^-28 to 2^46 at least), summed as HUGEINT in any order, and rounded once to a double in
