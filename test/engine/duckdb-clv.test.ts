@@ -3,7 +3,8 @@
  * same stderr as the default engine on the committed sample, on CDNOW (rewritten as CSV with a
  * header: DuckDB does not read its space-separated text) with a calibration and holdout period, on
  * a .csv.gz copy and on Parquet files DuckDB itself wrote; hand-worked values where $0 lines and
- * the order of a customer's lines matter; and the refusals, with exit code and message.
+ * the order of a customer's lines matter; `rfm fit --clv --engine duckdb`'s model file; and the
+ * refusals, with exit code and message.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -80,6 +81,20 @@ describe('the same bytes on stdout (and the same stderr) as the default engine',
   });
 });
 
+describe('rfm fit --clv --engine duckdb', () => {
+  it('writes the model file the default engine writes, byte for byte (the sample; CDNOW to 1997-10-01)', async () => {
+    const env = { SOURCE_DATE_EPOCH: '1700000000' };
+    for (const [name, args] of [['sample', [SAMPLE]], ['cdnow', [CDNOW, '--as-of', '1997-10-01']]] as const) {
+      const paths = [tmp.path(`${name}-plain.json`), tmp.path(`${name}-duck.json`)];
+      const runs = await Promise.all(paths.map((m, i) => runRfm(['fit', ...args, '--clv', '-m', m, '-q', '-f', 'json', ...(i === 1 ? ['--engine', 'duckdb'] : [])], { env })));
+      expect(runs.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, '']]);
+      const [plain, duck] = paths.map((p) => readFileSync(p));
+      expect(duck.equals(plain)).toBe(true);
+      expect((JSON.parse(plain.toString()) as { clv: { segments: unknown[] } }).clv.segments.length).toBe(4);
+    }
+  });
+});
+
 describe('hand-worked: $0 lines are purchases, a customer’s line values are added in file order', () => {
   it('frequency counts the $0 day; monetary_value is (0.1 + 0.2 + 0.1 − 0.1) / 2 as doubles add it', async () => {
     const lines = ['customer_id,date,amount', 'A,2024-01-01,0.1', 'A,2024-01-05,0.2', 'A,2024-01-09,0.1', 'B,2024-01-02,5', 'B,2024-01-03,0', 'C,2024-01-04,-3', 'C,2024-01-08,7'];
@@ -115,7 +130,7 @@ describe('refusals', () => {
   });
 
   it('stdin: exit 2', async () => {
-    const r = await runRfm(['clv', '-', '--engine', 'duckdb'], { input: 'customer_id,date,amount\nA,2024-01-01,1\n' });
+    const r = await runRfm(['clv', '-', '--engine', 'duckdb'], { stdin: 'customer_id,date,amount\nA,2024-01-01,1\n' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--engine duckdb reads a file, not stdin');
   });

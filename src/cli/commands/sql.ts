@@ -1,6 +1,6 @@
 /**
  * rfm sql rfm|btyd|segment — print the SELECT that runs the pipeline (or the BTYD summary, or a
- * model's scoring) inside a database, for the dialect asked. Only the query is written: nothing
+ * model's scoring, with --clv its lifetime values too) inside a database, for the dialect asked. Only the query is written: nothing
  * connects anywhere. The table's columns are named by flags and quoted as given.
  */
 import { Command, Option } from 'commander';
