@@ -13,7 +13,7 @@
  */
 import { emptyDropCounts, type CleaningReport, type DropRule } from '../core/clean.js';
 import { PERIOD_DAYS, type BtydRow, type BtydSummary, type SummaryOptions } from '../core/clv/index.js';
-import { dataError, usageError } from '../core/errors.js';
+import { dataError } from '../core/errors.js';
 import { isBtydHeader, type LoadedBtyd } from './btyd.js';
 import type { LoadOptions } from './customers.js';
 import { loadCustomersDuckdb, type DuckAggregation, type DuckLoad } from './duckdb-customers.js';
@@ -27,7 +27,6 @@ import { DAY_MS } from './dates.js';
  * table, which the default reader reads (the same rows by definition).
  */
 export async function loadBtydDuckdb(load: DuckLoad, options: LoadOptions & SummaryOptions): Promise<LoadedBtyd | undefined> {
-  if (load.path === '-') throw usageError('--engine duckdb reads a file, not stdin', 'give the file path, or drop --engine duckdb');
   const calibrationEnd = options.calibrationEnd ?? (options.asOf === undefined ? undefined : options.asOf - DAY_MS);
   const calibrationDay = calibrationEnd === undefined ? undefined : Math.floor(calibrationEnd / DAY_MS);
   const holdoutDay = options.holdoutEnd === undefined ? undefined : Math.floor(options.holdoutEnd / DAY_MS);
