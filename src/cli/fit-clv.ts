@@ -13,7 +13,7 @@ import { DAY_MS } from '../io/dates.js';
 import type { LoadOptions } from '../io/customers.js';
 import { formatFixed } from '../render/numbers.js';
 import type { Context } from './context.js';
-import { parseAsOf, parseInteger } from './options.js';
+import { loadOptions, parseAsOf, parseInteger } from './options.js';
 import { runInterruptibly } from './shutdown.js';
 
 export interface ClvFitFlags {
@@ -64,13 +64,22 @@ export function clvFit(o: ClvFitFlags, command: Command) {
   const calibrationEnd = asOf === undefined ? undefined : Math.floor((asOf - DAY_MS) / DAY_MS) * DAY_MS;
   const btyd = new BtydAccumulator({ period: o.period as Period, calibrationEnd });
   // A $0 line is a purchase for lifetime value (as in rfm clv and the CDNOW literature), though
-  // the RFM drops it: both reach the BTYD summary.
-  const load: Partial<LoadOptions> = { onKept: (row) => void btyd.addRow(row), onZeroValue: (row) => void btyd.addRow(row) };
+  // the RFM drops it: both reach the BTYD summary. With --engine duckdb, DuckDB hands back no rows:
+  // the summary is a second aggregation of the file there (io/duckdb-btyd.ts, as rfm clv makes it).
+  const duckdb = (o as { engine?: string }).engine === 'duckdb';
+  const load: Partial<LoadOptions> = duckdb ? {} : { onKept: (row) => void btyd.addRow(row), onZeroValue: (row) => void btyd.addRow(row) };
+  const summaryOf = async (ctx: Context) => {
+    if (!duckdb) return btyd.finish();
+    const [{ loadBtydDuckdb }, { settingsFromEnv }] = await Promise.all([import('../io/duckdb-btyd.js'), import('../io/duckdb.js')]);
+    const read = await loadBtydDuckdb({ path: command.args[0], settings: settingsFromEnv(ctx.streams.env) }, { ...loadOptions(command.opts()), period: o.period as Period, calibrationEnd });
+    if (read === undefined) throw usageError('--clv needs the transaction log: a BTYD summary has no RFM', 'give the log to rfm fit --clv');
+    return read.summary;
+  };
   return {
     load,
     async finish(ctx: Context, kind: 'transactions' | 'rfm', customers: readonly RfmRow[], labels: ArrayLike<number>, k: number): Promise<ModelClv> {
       if (kind !== 'transactions') throw usageError('--clv needs the transaction log: an RFM table has no purchase days', 'give the log to rfm fit --clv');
-      const summary = btyd.finish();
+      const summary = await summaryOf(ctx);
       const { section, warnings } = await runInterruptibly(fitClvSteps(summary, labelsOf(summary.rows, customers, labels), k, { horizonMonths, monthlyDiscount }));
       for (const warning of warnings) ctx.warn(warning);
       const { bgnbd: b, gammaGamma: g } = section;

@@ -211,7 +211,8 @@ function ruleSql(m: ColumnMapping, options: LoadOptions): string {
   if (hasQuantity && !o.keepNonpositiveQuantity) {
     whens.push(`WHEN quantity IS NULL THEN 'invalid_number'`, `WHEN ${isNonpositiveQuantitySql('quantity')} THEN 'nonpositive_quantity'`);
   }
-  if (!o.keepNonpositivePrice) whens.push(`WHEN ${isNonpositivePriceSql(hasAmount ? 'amount' : 'price')} THEN 'nonpositive_price'`);
+  // (keepZeroPrice: a line of value 0 is a purchase for lifetime value, as clean.ts dropRule keeps it.)
+  if (!o.keepNonpositivePrice) whens.push(`WHEN ${o.keepZeroPrice === true ? `${hasAmount ? 'amount' : 'price'} < 0` : isNonpositivePriceSql(hasAmount ? 'amount' : 'price')} THEN 'nonpositive_price'`);
   if (options.asOf !== undefined && options.asOfFromModel !== true) whens.push(`WHEN ms > ${Math.trunc(options.asOf)} THEN 'after_as_of'`);
   return `(CASE ${whens.join(' ')} END)`;
 }
@@ -235,10 +236,23 @@ export interface DuckLoad {
 }
 
 /**
+ * Another aggregation of the same read (duckdb-btyd.ts): `declines` a file it leaves to the default
+ * reader (the load then gives undefined); `aggregate` gets `lines`, CTEs (without WITH) ending in
+ * `lines`: every row of the file with its place `rn`, customer_id, ms, line `value` and the `rule`
+ * that drops it (NULL: kept), as the RFM aggregation sees them.
+ */
+export interface DuckAggregation<T> {
+  declines(relation: Relation): boolean;
+  aggregate(rows: { db: DuckSession; name: string; lines: string; mapping: ColumnMapping; decisions: Decisions; firstBad(report: CleaningReport): Promise<FirstBad> }): Promise<T>;
+}
+
+/**
  * Reads customers through DuckDB; undefined for a CSV RFM table (nothing to aggregate: the caller
  * reads it with the default engine, which gives the same rows by definition).
  */
-export async function loadCustomersDuckdb(load: DuckLoad, options: LoadOptions): Promise<LoadedCustomers | undefined> {
+export async function loadCustomersDuckdb(load: DuckLoad, options: LoadOptions): Promise<LoadedCustomers | undefined>;
+export async function loadCustomersDuckdb<T>(load: DuckLoad, options: LoadOptions, other: DuckAggregation<T>): Promise<T | undefined>;
+export async function loadCustomersDuckdb<T>(load: DuckLoad, options: LoadOptions, other?: DuckAggregation<T>): Promise<LoadedCustomers | T | undefined> {
   const name = load.path;
   if (options.names !== undefined) throw refusal(name, 'it has no header line (--no-header)');
   if (options.cleaning.dedupe) throw refusal(name, '--dedupe compares whole lines as the default reader splits them');
@@ -260,15 +274,16 @@ export async function loadCustomersDuckdb(load: DuckLoad, options: LoadOptions):
       relation = { from, header: header.fields, column: (i) => sqlIdentifier(csvColumn(i)), type: () => 'text', delimiter: header.delimiter, encoding };
     }
     try {
-      return await aggregate(db, name, relation, options);
+      return await aggregate(db, name, relation, options, other);
     } catch (error) {
       throw readError(error, name);
     }
   });
 }
 
-async function aggregate(db: DuckSession, name: string, r: Relation, options: LoadOptions): Promise<LoadedCustomers | undefined> {
-  const kind = options.inputKind === 'auto' ? (isRfmHeader(r.header) ? 'rfm' : 'transactions') : options.inputKind;
+async function aggregate<T>(db: DuckSession, name: string, r: Relation, options: LoadOptions, other?: DuckAggregation<T>): Promise<LoadedCustomers | T | undefined> {
+  if (other?.declines(r) === true) return undefined;
+  const kind = other !== undefined ? 'transactions' : options.inputKind === 'auto' ? (isRfmHeader(r.header) ? 'rfm' : 'transactions') : options.inputKind;
   if (kind === 'rfm') {
     if (r.delimiter !== 'parquet') return undefined;
     return rfmTable(db, name, r, options);
@@ -311,6 +326,10 @@ async function aggregate(db: DuckSession, name: string, r: Relation, options: Lo
   const key = byInvoice ? 'invoice' : `floor(ms / ${DAY_MS})`;
   const value = m.columns.amount >= 0 ? 'amount' : 'quantity * price';
   const ruled = `${classed},\n${typedSql(r, m, decisions)},\nruled AS (SELECT *, ${ruleSql(m, options)} AS rule FROM typed)`;
+  if (other !== undefined) {
+    const lines = `${ruled},\nlines AS (SELECT rid AS rn, customer_id, ms, ${m.columns.amount >= 0 ? 'amount' : 'quantity * price'} AS value, rule FROM ruled)`;
+    return other.aggregate({ db, name, lines, mapping: m, decisions, firstBad: (report) => firstBadValues(db, ruled, r, m, report) });
+  }
   // Monetary is summed exactly: each line value (a double) times 2^80 is an integer (for values
   // from 2^-28 to 2^46 at least), summed as HUGEINT in any order, and rounded once to a double in
   // JavaScript, which is the sum the default engine's compensated sum gives. Values outside that

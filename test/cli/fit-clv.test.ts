@@ -26,13 +26,7 @@ describe('rfm fit --clv', () => {
     expect(model.clv.gammaGamma.customers).toBe(946);
   });
 
-  it('with --engine duckdb is refused: DuckDB does not hand back the purchase days --clv needs', async () => {
-    const path = tmp.path('duckdb.json');
-    const r = await runRfm(['fit', fixture('online_retail_sample.csv'), '--engine', 'duckdb', '--clv', '-m', path]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe('rfm: error: --engine duckdb aggregates in DuckDB and cannot also give the rows --clv or a second as-of (--diff-from) needs; drop --engine duckdb\n');
-    expect(() => readFileSync(path)).toThrow(/ENOENT/);
-  });
+  // --clv with --engine duckdb: the same model file, byte for byte (test/engine/duckdb-clv.test.ts).
 
   it('stores the published CDNOW fits (weeks, calibration to 1997-09-30) and per-segment figures', async () => {
     const path = tmp.path('cdnow.json');

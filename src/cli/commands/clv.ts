@@ -29,7 +29,7 @@ import { decileTable, modelLines, topCustomersTable, unitsLines, validationText,
 import { formatInt, plural } from '../../render/numbers.js';
 import type { Context } from '../context.js';
 import { announceDrops, cleaningSummary } from '../load.js';
-import { addCommonOptions, addInputOptions, loadOptions, parseInteger, type RawInputOptions } from '../options.js';
+import { addCommonOptions, addEngineOption, addInputOptions, loadOptions, parseInteger, type RawInputOptions } from '../options.js';
 import { runInterruptibly } from '../shutdown.js';
 import type { RunWrapper } from './index.js';
 
@@ -57,6 +57,13 @@ function rate(text: string, flag: string, max: number): number {
   const value = /^[0-9]*\.?[0-9]+(e-?[0-9]+)?$/.test(text) ? Number(text) : NaN;
   if (!(value >= 0 && value <= max)) throw usageError(`${flag} "${text}" is not a number from 0 to ${max}`, `e.g. ${flag} 0.01`);
   return value;
+}
+
+/** --engine duckdb: loaded only then; undefined for a CSV BTYD summary table, which the default reader reads. */
+async function readBtydWithDuckdb(ctx: Context, input: string | undefined, options: Parameters<typeof loadBtyd>[1]) {
+  if (input === undefined || input === '-') throw usageError('--engine duckdb reads a file, not stdin', 'give the file path, or drop --engine duckdb');
+  const [{ loadBtydDuckdb }, { settingsFromEnv }] = await Promise.all([import('../../io/duckdb-btyd.js'), import('../../io/duckdb.js')]);
+  return loadBtydDuckdb({ path: input, settings: settingsFromEnv(ctx.streams.env) }, options);
 }
 
 /**
@@ -102,6 +109,7 @@ export function clvCommand(run: RunWrapper): Command {
     .option('--penalizer <coef>', 'L2 penalty on the parameters (coef × Σ θ² on the mean log-likelihood), for fits that do not converge', '0')
     .option('--top <n>', 'customers in the table of top customers', '20');
   addInputOptions(command);
+  addEngineOption(command);
   addCommonOptions(command);
   command.addHelpText(
     'after',
@@ -127,9 +135,12 @@ Example:
       }
       const format = ctx.format('csv');
       const options = { ...loadOptions(flags), period: flags.period, calibrationEnd, holdoutEnd };
-      const source = await ctx.openInput(input);
+      // --engine duckdb reads the file itself (io/duckdb-btyd.ts); a CSV BTYD summary table is left to the default reader.
+      const duck = flags.engine === 'duckdb' ? await readBtydWithDuckdb(ctx, input, options) : undefined;
+      const opened = duck === undefined ? await ctx.openInput(input) : undefined;
+      const source = opened ?? { name: input! };
       const spinner = ctx.spinner(`reading ${source.name}`);
-      const loaded = await loadBtyd(source, options, runInterruptibly).finally(() => spinner.stop());
+      const loaded = duck ?? (await loadBtyd(opened!, options, runInterruptibly).finally(() => spinner.stop()));
       const summary = loaded.summary;
       if (loaded.kind === 'btyd-summary') {
         ctx.info(`${source.name} is a BTYD summary table (${loaded.tableColumns}); recency and T read as ${flags.period}s (--period)`);

@@ -1,6 +1,6 @@
 /**
  * rfm sql rfm|btyd|segment — print the SELECT that runs the pipeline (or the BTYD summary, or a
- * model's scoring) inside a database, for the dialect asked. Only the query is written: nothing
+ * model's scoring, with --clv its lifetime values too) inside a database, for the dialect asked. Only the query is written: nothing
  * connects anywhere. The table's columns are named by flags and quoted as given.
  */
 import { Command, Option } from 'commander';
@@ -8,6 +8,7 @@ import { usageError } from '../../core/errors.js';
 import { btydQuery, PERIODS, type Period } from '../../core/sql/btyd-query.js';
 import { DIALECTS, type DialectName } from '../../core/sql/dialects.js';
 import { rfmQuery, type SqlColumns } from '../../core/sql/rfm-query.js';
+import { DEFAULT_BTYD_COLUMNS } from '../../core/sql/clv-query.js';
 import { segmentQuery } from '../../core/sql/segment-query.js';
 import { parseTimestamp } from '../../io/dates.js';
 import { modelPath, readModel } from '../../io/model-file.js';
@@ -27,7 +28,14 @@ interface SqlOptions extends RawInputOptions {
   recencyCol: string;
   frequencyCol: string;
   monetaryCol: string;
+  clv?: boolean;
+  btydFrequencyCol: string;
+  btydRecencyCol: string;
+  btydTCol: string;
+  btydMonetaryCol: string;
 }
+
+const BTYD_FLAGS = ['btydFrequencyCol', 'btydRecencyCol', 'btydTCol', 'btydMonetaryCol'] as const;
 
 function base(name: string, description: string): Command {
   return new Command(name)
@@ -98,12 +106,23 @@ export function sqlCommand(run: RunWrapper): Command {
     .option('--recency-col <name>', 'recency column (days)', 'recency')
     .option('--frequency-col <name>', 'frequency column', 'frequency')
     .option('--monetary-col <name>', 'monetary column', 'monetary')
+    .option('--clv', "add the model's lifetime-value predictions (p_alive, expected_purchases, expected_spend, clv) from the table's BTYD columns (a model fitted with rfm fit --clv)")
+    .option('--btyd-frequency-col <name>', 'with --clv: BTYD frequency column (repeat purchase days)', DEFAULT_BTYD_COLUMNS.frequency)
+    .option('--btyd-recency-col <name>', "with --clv: BTYD recency column (first to last purchase day, in the model's clv period)", DEFAULT_BTYD_COLUMNS.recency)
+    .option('--btyd-t-col <name>', "with --clv: BTYD T column (first purchase day to the calibration end, in the model's clv period)", DEFAULT_BTYD_COLUMNS.T)
+    .option('--btyd-monetary-col <name>', 'with --clv: BTYD monetary_value column (mean value per repeat purchase day)', DEFAULT_BTYD_COLUMNS.monetary)
     .action(
       run(async (ctx) => {
         const o = segment.opts<SqlOptions>();
+        const given = BTYD_FLAGS.find((name) => segment.getOptionValueSource(name) === 'cli');
+        if (o.clv !== true && given !== undefined) {
+          const flag = `--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+          throw usageError(`${flag} names a column of the lifetime-value predictions`, 'add --clv');
+        }
         const model = await readModel(modelPath(o.model, ctx.streams.env));
         const columns = { customer: o.customerCol!, recency: o.recencyCol, frequency: o.frequencyCol, monetary: o.monetaryCol };
-        await print(ctx, segmentQuery(o.dialect, { table: o.table }, model, columns));
+        const btyd = { frequency: o.btydFrequencyCol, recency: o.btydRecencyCol, T: o.btydTCol, monetary: o.btydMonetaryCol };
+        await print(ctx, segmentQuery(o.dialect, { table: o.table }, model, columns, { clv: o.clv === true ? btyd : undefined }));
       }),
     );
 
@@ -122,7 +141,8 @@ Example:
   $ rfm sql rfm --dialect postgres --table sales.lines --customer-col customer_id \\
       --invoice-col invoice --date-col invoice_date --quantity-col quantity --price-col price > rfm.sql
   $ psql --csv -q -f rfm.sql > rfm.csv && rfm fit rfm.csv
-  $ rfm sql segment -m rfm-model.json --dialect bigquery --table shop.rfm`,
+  $ rfm sql segment -m rfm-model.json --dialect bigquery --table shop.rfm
+  $ rfm sql segment -m rfm-model.json --dialect bigquery --table shop.rfm_btyd --clv   # btyd_frequency, btyd_recency, btyd_t, btyd_monetary`,
   );
   for (const sub of [rfm, btyd, segment]) command.addCommand(sub);
   return command;

@@ -34,6 +34,8 @@ export interface Dialect {
   isFinite(expr: string): string;
   /** ln(1 + x) as a double. */
   log1p(expr: string): string;
+  /** exp(x) − 1 accurate near 0, where the dialect has it (the others: clv-query.ts's series). */
+  expm1?(expr: string): string;
   /** True when the text `expr` contains a match of `pattern` (patterns here are anchored). */
   matches(expr: string, pattern: string): string;
   /** `expr` with every match of `pattern` replaced by `replacement`. */
@@ -174,6 +176,7 @@ const spark: Dialect = {
   epochMs: (e) => `unix_millis(CAST(${e} AS TIMESTAMP))`,
   isFinite: (e) => `NOT (isnan(${e}) OR ${e} IN (double('Infinity'), double('-Infinity')))`,
   log1p: (e) => `log1p(${e})`,
+  expm1: (e) => `expm1(${e})`,
   matches: (e, p) => `(${e} RLIKE ${sparkString(p)})`,
   replaceAll: (e, p, r) => `regexp_replace(${e}, ${sparkString(p)}, ${sparkString(r)})`,
   binaryOrder: (e) => e,
@@ -216,6 +219,14 @@ export function doubleLiteral(d: Dialect, value: number): string {
 }
 
 export const DAY_MS_SQL = '86400000';
+
+/**
+ * exp(x) − 1, accurate near 0: the dialect's own, else exp(x) − 1 (relative error below 3e-11 for
+ * |x| >= 1e-5) and below that three terms of the series (error below x⁴/24).
+ */
+export function expm1Sql(d: Dialect, x: string): string {
+  return d.expm1?.(x) ?? `CASE WHEN ABS(${x}) < 1e-5 THEN ${x} * (1 + ${x} / 2 * (1 + ${x} / 3)) ELSE EXP(${x}) - 1 END`;
+}
 
 /** Whole days from `earlierMs` to `laterMs` (millisecond expressions), floored like Timedelta.days. */
 export function wholeDaysBetween(d: Dialect, laterMs: string, earlierMs: string): string {
