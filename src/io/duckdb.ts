@@ -121,6 +121,29 @@ export class DuckSession {
     await this.connection.run(sql);
   }
 
+  /** A setting's current value, as text. */
+  async setting(name: string): Promise<string> {
+    const [row] = await this.rows(`SELECT CAST(current_setting(${sqlString(name)}) AS VARCHAR) AS v`);
+    return String(row.v);
+  }
+
+  /**
+   * Runs `work` with every result in file order: insertion order preserved, on one thread (a scan
+   * numbered with row_number() OVER () runs in order anyway; a second thread only adds work).
+   */
+  async inFileOrder<T>(work: () => Promise<T>): Promise<T> {
+    const threads = await this.setting('threads');
+    await this.run('SET preserve_insertion_order = true');
+    await this.run('SET threads = 1');
+    try {
+      return await work();
+    } finally {
+      // (After a failure the session is closed anyway: a failed reset must not hide the failure.)
+      await this.run(`SET threads = ${Number(threads)}`).catch(() => undefined);
+      await this.run('SET preserve_insertion_order = false').catch(() => undefined);
+    }
+  }
+
   /** Stops the running query (an interrupt): it then fails, and close() follows. */
   interrupt(): void {
     this.connection.interrupt();
