@@ -330,21 +330,24 @@ function datesSql(r: Relation, m: ColumnMapping): string {
   );
 }
 
-/**
- * The grouped file (rfm_classed): one row per group with its customer id, invoice text, date class,
- * evidence and parts, number classes, number rule, count, first row (`rn`), line-value sum.
- */
+/** The grouped file: the groups (rfm_groups) and their distinct dates (rfm_dates), two temp tables. */
 async function groupFile(db: DuckSession, r: Relation, m: ColumnMapping, marks: Decisions['marks'], options: LoadOptions): Promise<void> {
-  const c = m.columns;
   const pass = () => db.run(`CREATE OR REPLACE TEMP TABLE rfm_groups AS ${groupsSql(r, m, marks, options)}`);
   await (r.inFileOrder ? db.inFileOrder(pass) : pass());
   await db.run(`CREATE OR REPLACE TEMP TABLE rfm_dates AS ${datesSql(r, m)}`);
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE rfm_classed AS SELECT g.* EXCLUDE (cu, inv, d), ${customerOf(r, c.customer, 'g.cu')} AS customer_id, ${invoiceOf(r, c.invoice, 'g.inv')} AS invoice, dt.* EXCLUDE (d) ` +
-      `FROM rfm_groups g JOIN rfm_dates dt ON g.d IS NOT DISTINCT FROM dt.d`,
+}
+
+/**
+ * `classed`: one row per group with its customer id, invoice text, date class, evidence and parts,
+ * number classes, number rule, count, first row (`rn`) and line-value sum. A join each query makes
+ * again (cheap: one row per invoice or so), rather than a third table as large as the groups.
+ */
+function classedGroupsSql(r: Relation, m: ColumnMapping): string {
+  const c = m.columns;
+  return (
+    `classed AS (SELECT g.* EXCLUDE (cu, inv, d), ${customerOf(r, c.customer, 'g.cu')} AS customer_id, ${invoiceOf(r, c.invoice, 'g.inv')} AS invoice, dt.* EXCLUDE (d) ` +
+    `FROM rfm_groups g JOIN rfm_dates dt ON g.d IS NOT DISTINCT FROM dt.d)`
   );
-  await db.run('DROP TABLE rfm_groups');
-  await db.run('DROP TABLE rfm_dates');
 }
 
 /** The mark a text number column is read with before the counts decide it: the known one, or the likely one. */
@@ -435,11 +438,11 @@ async function aggregate(db: DuckSession, name: string, r: Relation, options: Lo
     const what = m.layout !== null ? `it is a ${m.layout}, whose status, refund or order-level columns` : 'its status column';
     throw refusal(name, `${what} are read row by row in file order`);
   }
-  // One scan of the file, into groups (rfm_classed); every later query reads the groups, and the
+  // One scan of the file, into groups (rfm_groups); every later query reads the groups, and the
   // few rows a decision or a warning names are read again by their numbers.
   let marks = likelyMarks(r, m, options);
   await groupFile(db, r, m, marks, options);
-  const classed = 'classed AS (SELECT * FROM rfm_classed)';
+  const classed = classedGroupsSql(r, m);
   const roles = NUMBER_ROLES.filter((x) => m.columns[x] >= 0);
   const classRows = await db.rows(
     `WITH ${classed}\nSELECT customer_id <> '' AS has_customer, date_class, evidence${roles.map((x) => `, ${x}_class`).join('')}, CAST(sum(n) AS DOUBLE) AS n FROM classed GROUP BY ALL`,
@@ -465,15 +468,13 @@ async function aggregate(db: DuckSession, name: string, r: Relation, options: Lo
   const byInvoice = m.columns.invoice >= 0;
   const key = byInvoice ? 'invoice' : `floor(ms / ${DAY_MS})`;
   const ruled = `${classed},\ntimed AS (SELECT *, ${msSql(r, m, decisions)} AS ms FROM classed),\nruled AS (SELECT *, ${ruleSql(m, options)} AS rule FROM timed)`;
-  const ctes =
-    `${ruled},\n` +
-    // One group per customer and invoice (or day) first, then one per customer.
-    `keyed AS MATERIALIZED (SELECT rule, CASE WHEN rule IS NULL THEN customer_id END AS customer_id, CASE WHEN rule IS NULL THEN ${key} END AS k, ` +
-    `sum(n) AS n, min(ms) AS first_ms, max(ms) AS last_ms, sum(monetary) FILTER (WHERE rule IS NULL) AS monetary, sum(inexact) FILTER (WHERE rule IS NULL) AS inexact FROM ruled GROUP BY ALL)`;
+  // One group per customer (or dropping rule, whose rows have no customer and whose times are not
+  // read); the frequency counts the customer's distinct invoices (or days).
   const result = await db.columns(
-    `WITH ${ctes}\n` +
-      `SELECT rule, NULL AS customer_id, CAST(sum(n) AS DOUBLE) AS n, NULL::DOUBLE AS first_ms, NULL::DOUBLE AS last_ms, NULL::DOUBLE AS frequency, NULL::HUGEINT AS monetary, CAST(sum(inexact) AS DOUBLE) AS inexact FROM keyed WHERE rule IS NOT NULL GROUP BY rule\n` +
-      `UNION ALL SELECT NULL, customer_id, CAST(sum(n) AS DOUBLE), min(first_ms), max(last_ms), CAST(count(*) AS DOUBLE), CAST(sum(monetary) AS HUGEINT), CAST(sum(inexact) AS DOUBLE) FROM keyed WHERE rule IS NULL GROUP BY customer_id`,
+    `WITH ${ruled}\n` +
+      `SELECT rule, CASE WHEN rule IS NULL THEN customer_id END AS customer_id, CAST(sum(n) AS DOUBLE) AS n, min(ms) AS first_ms, max(ms) AS last_ms, ` +
+      `CAST(count(DISTINCT CASE WHEN rule IS NULL THEN ${key} END) AS DOUBLE) AS frequency, CAST(sum(monetary) FILTER (WHERE rule IS NULL) AS HUGEINT) AS monetary, ` +
+      `CAST(coalesce(sum(inexact) FILTER (WHERE rule IS NULL), 0) AS DOUBLE) AS inexact FROM ruled GROUP BY 1, 2`,
   );
   if ((result.inexact as number[]).some((x) => x > 0)) {
     throw refusal(name, 'some line values are too small (below 4e-9) or too large (above 7e13) to be summed exactly in SQL');
@@ -528,7 +529,8 @@ async function aggregate(db: DuckSession, name: string, r: Relation, options: Lo
     });
   }
   const firstBad = await firstBadValues(db, ruled, r, m, report, decisions);
-  await db.run('DROP TABLE rfm_classed');
+  await db.run('DROP TABLE rfm_groups');
+  await db.run('DROP TABLE rfm_dates');
   return {
     kind: 'transactions',
     customers,

@@ -218,6 +218,9 @@ export function readError(error: unknown, name: string): RfmError {
   if (error instanceof RfmError) return error;
   const message = duckMessage(error);
   const line = /line[: ]+(\d+)/i.exec(String((error as Error)?.message ?? ''));
+  if (/out of memory/i.test(message)) {
+    return inputError(`DuckDB ran out of memory reading ${name} (${message})`, { file: name, hint: `give DuckDB more with RFM_DUCKDB_MEMORY (default ${DEFAULT_MEMORY_LIMIT}, e.g. 2GB)` });
+  }
   if (/invalid unicode|utf-?8/i.test(message)) {
     return inputError(`${name} is not valid text in its encoding (DuckDB: ${message})`, { file: name, hint: 'convert it to UTF-8, or drop --engine duckdb' });
   }
