@@ -7,12 +7,17 @@
  * Where the two engines could read a file differently, this refuses with the reason and the way
  * out (drop --engine duckdb) instead.
  *
- * One pass over the file: the columns the roles read are copied into a temp table in file order,
- * and classified once from there into a second one (each value's class, a date's parts as
- * numbers, the row's place in the file as `rid`). Every later query reads that table: the counts
- * of each class (to decide the date order and the decimal marks from the whole column, as
- * value-layouts.ts does), the first rows a decision or a warning names (a top-1 on rid), and the
- * rules and the aggregation. The tables spill to DuckDB's temp directory beyond its memory limit.
+ * One pass over the file (numbered rows: row_number() in file order for CSV, Parquet's own row
+ * numbers), into groups of rows with the same customer, invoice and date values as read, the
+ * same number classes and the same number rule, each with its row count, first row number and
+ * exact line-value sum: about one group per invoice, whatever the rows. No table of rows is kept.
+ * Every later query reads the groups, joined with their distinct dates (classified once each):
+ * the counts of each class (to decide the date order and the decimal marks from the whole
+ * column, as value-layouts.ts does), the first row a decision or a warning names (the lowest
+ * first row of its groups, whose values are read again by number: a scan that stops there), and
+ * the rules and the aggregation. A number column the counts give another decimal mark than the
+ * pass assumed is read again (a second pass). Beyond DuckDB's memory limit, it spills to its
+ * temp directory.
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
@@ -292,7 +297,6 @@ function groupsSql(r: Relation, m: ColumnMapping, marks: Decisions['marks'], opt
   }
   keys.push('nrule');
   const value = c.amount >= 0 ? 'amount' : 'quantity * price';
-  const scaled = 'scaled';
   // (Each column under a name of the program's, f<i>: a Parquet column may be called "price".)
   const source = r.numbered(usedColumns(m).map((i) => `${r.column(i)} AS f${i}`).join(', '));
   const own = [`f${c.customer} AS cu`, `${c.invoice < 0 ? "''" : `f${c.invoice}`} AS inv`, `f${c.date} AS d`, ...plain];
@@ -306,10 +310,10 @@ function groupsSql(r: Relation, m: ColumnMapping, marks: Decisions['marks'], opt
     // from 2^-28 to 2^46 at least), summed as HUGEINT in any order, and rounded once to a double in
     // JavaScript, which is the sum the default engine's compensated sum gives. Values outside that
     // range are counted (`inexact`), and refused if kept.
-    `s5 AS (SELECT *, (CASE WHEN nrule IS NULL THEN ${value} * CAST('${SCALE}' AS DOUBLE) END) AS ${scaled} FROM s4)\n` +
+    `s5 AS (SELECT *, (CASE WHEN nrule IS NULL THEN ${value} * CAST('${SCALE}' AS DOUBLE) END) AS scaled FROM s4)\n` +
     `SELECT ${keys.join(', ')}, count(*) AS n, min(rn) AS rn, ` +
-    `sum(CASE WHEN abs(${scaled}) < CAST('${LIMIT}' AS DOUBLE) THEN CAST(${scaled} AS HUGEINT) END) AS monetary, ` +
-    `count(*) FILTER (WHERE ${scaled} <> floor(${scaled}) OR abs(${scaled}) >= CAST('${LIMIT}' AS DOUBLE)) AS inexact FROM s5 GROUP BY ${keys.join(', ')}`
+    `sum(CASE WHEN abs(scaled) < CAST('${LIMIT}' AS DOUBLE) THEN CAST(scaled AS HUGEINT) END) AS monetary, ` +
+    `count(*) FILTER (WHERE scaled <> floor(scaled) OR abs(scaled) >= CAST('${LIMIT}' AS DOUBLE)) AS inexact FROM s5 GROUP BY ${keys.join(', ')}`
   );
 }
 
@@ -593,24 +597,37 @@ async function rfmTable(db: DuckSession, name: string, r: Relation, options: Loa
   const c = detectRfmColumns(r.header, options.columns, name);
   const id = customerIdSql(jsTrimSql(r.type(c.customer) === 'text' ? r.column(c.customer) : `CAST(${r.column(c.customer)} AS VARCHAR)`));
   const number = (i: number) => (r.type(i) === 'number' ? `CAST(${r.column(i)} AS DOUBLE)` : `TRY_CAST(${jsTrimSql(r.column(i))} AS DOUBLE)`);
-  const result = await db.columns(`SELECT ${id} AS customer_id, ${number(c.recency)} AS recency, ${number(c.frequency)} AS frequency, ${number(c.monetary)} AS monetary FROM ${r.from}`);
-  const n = result.customer_id.length;
-  if (n === 0) throw dataError(`${name} has a header but no customers`, { file: name, hint: 'give an RFM table with at least one row' });
-  const customers: RfmRow[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const check = (metric: 'recency' | 'frequency' | 'monetary', index: number) => {
-      const v = result[metric][i] as number | null;
-      if (v === null || !(v >= 0) || !Number.isFinite(v)) {
-        throw dataError(`${metric} of row ${i + 1} of ${name} is not a number >= 0`, {
-          file: name,
-          column: index + 1,
-          hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
-        });
-      }
-      return v;
-    };
-    customers[i] = { customerId: String(result.customer_id[i]), recency: check('recency', c.recency), frequency: check('frequency', c.frequency), monetary: check('monetary', c.monetary) };
-  }
+  // Streamed a chunk at a time into the rows (no column arrays of the whole table beside them), in
+  // file order, so that an error names the row the default reader would name.
+  const customers: RfmRow[] = [];
+  const metrics = [['recency', c.recency], ['frequency', c.frequency], ['monetary', c.monetary]] as const;
+  const check = (metric: string, index: number, v: unknown, row: number) => {
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
+      throw dataError(`${metric} of row ${row} of ${name} is not a number >= 0`, {
+        file: name,
+        column: index + 1,
+        hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
+      });
+    }
+    return v;
+  };
+  const sql = `SELECT ${id} AS customer_id, ${metrics.map(([metric, i]) => `${number(i)} AS ${metric}`).join(', ')} FROM ${r.from}`;
+  await db.inFileOrder(
+    () =>
+      db.eachChunk(sql, ([ids, recency, frequency, monetary], rows) => {
+        for (let i = 0; i < rows; i++) {
+          const row = customers.length + 1;
+          customers.push({
+            customerId: String(ids[i]),
+            recency: check('recency', c.recency, recency[i], row),
+            frequency: check('frequency', c.frequency, frequency[i], row),
+            monetary: check('monetary', c.monetary, monetary[i], row),
+          });
+        }
+      }),
+    true,
+  );
+  if (customers.length === 0) throw dataError(`${name} has a header but no customers`, { file: name, hint: 'give an RFM table with at least one row' });
   customers.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
   return { kind: 'rfm', customers, asOf: null, report: null, layouts: null, warnings: [] };
 }

@@ -128,13 +128,27 @@ export class DuckSession {
   }
 
   /**
-   * Runs `work` with every result in file order: insertion order preserved, on one thread (a scan
-   * numbered with row_number() OVER () runs in order anyway; a second thread only adds work).
+   * Runs one statement and hands its result to `visit` a chunk at a time (2,048 rows), as columns
+   * of plain values (VARCHAR as strings, DOUBLE as numbers): the whole result is never held twice.
    */
-  async inFileOrder<T>(work: () => Promise<T>): Promise<T> {
+  async eachChunk(sql: string, visit: (columns: unknown[][], rows: number) => void): Promise<void> {
+    const result = await this.connection.stream(sql);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return;
+      visit(chunk.getColumns(), chunk.rowCount);
+    }
+  }
+
+  /**
+   * Runs `work` with every result in file order: insertion order preserved, on one thread unless
+   * `parallel` (a scan numbered with row_number() OVER () runs in order anyway; a second thread
+   * only adds work).
+   */
+  async inFileOrder<T>(work: () => Promise<T>, parallel = false): Promise<T> {
     const threads = await this.setting('threads');
     await this.run('SET preserve_insertion_order = true');
-    await this.run('SET threads = 1');
+    if (!parallel) await this.run('SET threads = 1');
     try {
       return await work();
     } finally {
