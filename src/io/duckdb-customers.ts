@@ -286,13 +286,13 @@ function groupsSql(r: Relation, m: ColumnMapping, marks: Decisions['marks'], opt
     if (i < 0) continue;
     const raw = `f${i}`;
     if (r.type(i) === 'number') {
+      // A typed column has no layout to decide: no class kept (classedGroupsSql says 'typed').
       classes.push(`${typedNumberSql(raw)} AS ${role}`);
-      values.push(`(CASE WHEN ${role} IS NULL THEN 'empty' ELSE 'typed' END) AS ${role}_class`, `NULL::VARCHAR AS ${role}_other`);
-    } else {
-      plain.push(`${plainNumberClassSql(raw)} AS ${role}_plain`);
-      classes.push(`${rawNumberClassSql(raw, `${role}_plain`)} AS ${role}_class`);
-      values.push(`${rawNumberValueSql(raw, `${role}_plain`, `${role}_class`, marks[role]!)} AS ${role}`, `(CASE WHEN ${role}_class = 'other' THEN ${jsTrimSql(raw)} END) AS ${role}_other`);
+      continue;
     }
+    plain.push(`${plainNumberClassSql(raw)} AS ${role}_plain`);
+    classes.push(`${rawNumberClassSql(raw, `${role}_plain`)} AS ${role}_class`);
+    values.push(`${rawNumberValueSql(raw, `${role}_plain`, `${role}_class`, marks[role]!)} AS ${role}`, `(CASE WHEN ${role}_class = 'other' THEN ${jsTrimSql(raw)} END) AS ${role}_other`);
     keys.push(`${role}_class`, `${role}_other`);
   }
   keys.push('nrule');
@@ -304,7 +304,7 @@ function groupsSql(r: Relation, m: ColumnMapping, marks: Decisions['marks'], opt
     `WITH s0 AS (SELECT * FROM ${source}),\n` +
     `s1 AS (SELECT *, ${own.join(', ')} FROM s0),\n` +
     `s2 AS (SELECT *, ${classes.join(', ')} FROM s1),\n` +
-    `s3 AS (SELECT *, ${values.join(', ')} FROM s2),\n` +
+    `s3 AS (SELECT *${values.map((v) => `, ${v}`).join('')} FROM s2),\n` +
     `s4 AS (SELECT *, ${numberRuleSql(m, options)} AS nrule FROM s3),\n` +
     // Monetary is summed exactly: each line value (a double) times 2^80 is an integer (for values
     // from 2^-28 to 2^46 at least), summed as HUGEINT in any order, and rounded once to a double in
@@ -348,8 +348,9 @@ async function groupFile(db: DuckSession, r: Relation, m: ColumnMapping, marks: 
  */
 function classedGroupsSql(r: Relation, m: ColumnMapping): string {
   const c = m.columns;
+  const typed = NUMBER_ROLES.filter((x) => c[x] >= 0 && r.type(c[x]) === 'number').map((x) => `'typed' AS ${x}_class, NULL::VARCHAR AS ${x}_other, `);
   return (
-    `classed AS (SELECT g.* EXCLUDE (cu, inv, d), ${customerOf(r, c.customer, 'g.cu')} AS customer_id, ${invoiceOf(r, c.invoice, 'g.inv')} AS invoice, dt.* EXCLUDE (d) ` +
+    `classed AS (SELECT g.* EXCLUDE (cu, inv, d), ${typed.join('')}${customerOf(r, c.customer, 'g.cu')} AS customer_id, ${invoiceOf(r, c.invoice, 'g.inv')} AS invoice, dt.* EXCLUDE (d) ` +
     `FROM rfm_groups g JOIN rfm_dates dt ON g.d IS NOT DISTINCT FROM dt.d)`
   );
 }
