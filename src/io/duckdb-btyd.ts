@@ -41,12 +41,12 @@ export async function loadBtydDuckdb(load: DuckLoad, options: LoadOptions & Summ
       const last = holdoutDay ?? calibrationDay;
       const dayOf = `CAST(floor(ms / ${DAY_MS}) AS BIGINT)`;
       const kept =
-        `${lines},\nkept AS (SELECT rn, customer_id, ${dayOf} AS day, value AS v FROM lines WHERE rule IS NULL),\n` +
-        `counted AS (SELECT * FROM kept${last === undefined ? '' : ` WHERE day <= ${last}`})`;
+        `${lines},\nbtyd_kept AS (SELECT rn, customer_id, ${dayOf} AS day, value AS v FROM lines WHERE rule IS NULL),\n` +
+        `counted AS (SELECT * FROM btyd_kept${last === undefined ? '' : ` WHERE day <= ${last}`})`;
       const rules = await db.columns(
         `WITH ${kept}\n` +
           `SELECT rule, CAST(count(*) AS DOUBLE) AS n FROM lines GROUP BY rule\n` +
-          `UNION ALL SELECT '#after', CAST(count(*) AS DOUBLE) FROM kept${last === undefined ? ' WHERE false' : ` WHERE day > ${last}`}\n` +
+          `UNION ALL SELECT '#after', CAST(count(*) AS DOUBLE) FROM btyd_kept${last === undefined ? ' WHERE false' : ` WHERE day > ${last}`}\n` +
           `UNION ALL SELECT '#latest', CAST(max(day) AS DOUBLE) FROM counted`,
       );
       const dropped = emptyDropCounts();

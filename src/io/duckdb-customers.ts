@@ -7,12 +7,17 @@
  * Where the two engines could read a file differently, this refuses with the reason and the way
  * out (drop --engine duckdb) instead.
  *
- * One pass over the file: the columns the roles read are copied into a temp table in file order,
- * and classified once from there into a second one (each value's class, a date's parts as
- * numbers, the row's place in the file as `rid`). Every later query reads that table: the counts
- * of each class (to decide the date order and the decimal marks from the whole column, as
- * value-layouts.ts does), the first rows a decision or a warning names (a top-1 on rid), and the
- * rules and the aggregation. The tables spill to DuckDB's temp directory beyond its memory limit.
+ * One pass over the file (numbered rows: row_number() in file order for CSV, Parquet's own row
+ * numbers), into groups of rows with the same customer, invoice and date values as read, the
+ * same number classes and the same number rule, each with its row count, first row number and
+ * exact line-value sum: about one group per invoice, whatever the rows. No table of rows is kept.
+ * Every later query reads the groups, joined with their distinct dates (classified once each):
+ * the counts of each class (to decide the date order and the decimal marks from the whole
+ * column, as value-layouts.ts does), the first row a decision or a warning names (the lowest
+ * first row of its groups, whose values are read again by number: a scan that stops there), and
+ * the rules and the aggregation. A number column the counts give another decimal mark than the
+ * pass assumed is read again (a second pass). Beyond DuckDB's memory limit, it spills to its
+ * temp directory.
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
@@ -33,13 +38,28 @@ import {
   readError,
   readParquetSql,
   sqlIdentifier,
+  sqlString,
   withDuckdb,
   isParquetFile,
   type DuckSettings,
 } from './duckdb.js';
-import { VALUE_MACROS, customerIdSql, dateClassSql, dateFieldsSql, dateMsFromMdySql, datePartsSql, jsTrimSql, numberClassSql, numberValueSql, orderEvidenceSql } from './duckdb-values.js';
+import {
+  VALUE_MACROS,
+  customerIdSql,
+  dateClassSql,
+  dateFieldsSql,
+  dateMsFromMdySql,
+  datePartsSql,
+  jsTrimSql,
+  numberClassSql,
+  numberValueSql,
+  orderEvidenceSql,
+  plainNumberClassSql,
+  rawNumberClassSql,
+  rawNumberValueSql,
+} from './duckdb-values.js';
 import { needsRowPath } from './export-layouts.js';
-import { NUMBER_ROLES, checkOthers, decide, firstRow, lineOf, otherValues, refusal, type ClassCount, type ColumnType, type Decisions, type Relation } from './duckdb-decide.js';
+import { NUMBER_ROLES, checkOthers, decide, lineOf, otherValues, refusal, type ClassCount, type ColumnType, type Decisions, type NumberRole, type Relation } from './duckdb-decide.js';
 import { dialect } from '../core/sql/dialects.js';
 import { isCancellationSql, isMissingCustomerSql, isNonpositivePriceSql, isNonpositiveQuantitySql } from '../core/sql/rules.js';
 import { readTable, type Delimiter } from './table.js';
@@ -149,20 +169,27 @@ async function parquetRelation(db: DuckSession, path: string): Promise<Relation>
   }
   const header = described.map((r) => String(r.column_name));
   const types = described.map((r) => parquetType(String(r.column_type)));
-  return { from, header, column: (i) => sqlIdentifier(header[i]), type: (i) => types[i], delimiter: 'parquet', encoding: 'utf-8' };
+  // The reader's own row numbers: exact whatever the threads do.
+  const numbered = (columns: string) => `(SELECT file_row_number + 1 AS rn, ${columns} FROM read_parquet(${sqlString(path)}, file_row_number = true))`;
+  return { from, header, column: (i) => sqlIdentifier(header[i]), type: (i) => types[i], delimiter: 'parquet', encoding: 'utf-8', numbered, inFileOrder: false };
 }
 
 /** A role's text for the value expressions: a text column trimmed as JavaScript trims, a typed one as text. */
 const textOf = (r: Relation, i: number) => (r.type(i) === 'text' ? jsTrimSql(r.column(i)) : `CAST(${r.column(i)} AS VARCHAR)`);
 
-/** The per-row columns every pass reads: raw texts, classes, and the date parts. */
+/** The customer id of a customer column's value (normalizeCustomerId). */
+const customerOf = (r: Relation, i: number, e: string) => customerIdSql(jsTrimSql(r.type(i) === 'text' ? e : `CAST(${e} AS VARCHAR)`));
+
+/** The invoice text of an invoice column's value (untrimmed, as the default engine compares it). */
+const invoiceOf = (r: Relation, i: number, e: string) => (i < 0 ? "''" : r.type(i) === 'text' ? `coalesce(${e}, '')` : `coalesce(CAST(${e} AS VARCHAR), '')`);
+
+/**
+ * Each row's texts, classes and date parts, for the few rows a decision or a warning names (read
+ * again from the file by their row numbers): the default engine's reading of one row, in SQL.
+ */
 function classedSql(r: Relation, m: ColumnMapping): string {
   const c = m.columns;
-  const select = [
-    'rid',
-    `${customerIdSql('customer_text')} AS customer_id`,
-    `${c.invoice < 0 ? "''" : r.type(c.invoice) === 'text' ? `coalesce(${r.column(c.invoice)}, '')` : `coalesce(CAST(${r.column(c.invoice)} AS VARCHAR), '')`} AS invoice`,
-  ];
+  const select = ['rn', `${customerIdSql('customer_text')} AS customer_id`, `${invoiceOf(r, c.invoice, r.column(c.invoice))} AS invoice`];
   const dateType = r.type(c.date);
   select.push(`${dateType === 'text' ? jsTrimSql(r.column(c.date)) : `CAST(${r.column(c.date)} AS VARCHAR)`} AS date_text`);
   if (dateType === 'date') select.push(`CAST(epoch_ms(CAST(${r.column(c.date)} AS TIMESTAMP)) AS DOUBLE) AS date_typed`);
@@ -170,7 +197,7 @@ function classedSql(r: Relation, m: ColumnMapping): string {
   for (const role of NUMBER_ROLES) {
     const i = c[role];
     if (i < 0) continue;
-    if (r.type(i) === 'number') select.push(`CAST(${r.column(i)} AS VARCHAR) AS ${role}_text, (CASE WHEN isfinite(CAST(${r.column(i)} AS DOUBLE)) THEN CAST(${r.column(i)} AS DOUBLE) END) AS ${role}_typed`);
+    if (r.type(i) === 'number') select.push(`CAST(${r.column(i)} AS VARCHAR) AS ${role}_text, ${typedNumberSql(r.column(i))} AS ${role}_typed`);
     else select.push(`${textOf(r, i)} AS ${role}_text`);
   }
   const classes = [dateType === 'text' ? `${dateClassSql('date_text')} AS date_class` : `(CASE WHEN date_typed IS NULL THEN 'empty' ELSE 'typed' END) AS date_class`];
@@ -182,52 +209,165 @@ function classedSql(r: Relation, m: ColumnMapping): string {
   const parts = dateType === 'text' ? `, ${dateFieldsSql('date_text')}` : '';
   const customerText = r.type(c.customer) === 'text' ? jsTrimSql(r.column(c.customer)) : jsTrimSql(`CAST(${r.column(c.customer)} AS VARCHAR)`);
   return (
-    `source AS (SELECT rowid AS rid, ${customerText} AS customer_text, * FROM ${r.from}),\n` +
+    `source AS (SELECT ${customerText} AS customer_text, * FROM ${r.from}),\n` +
     `raw AS (SELECT ${select.join(', ')} FROM source),\n` +
     `parts AS (SELECT *${parts} FROM raw),\n` +
-    `classed AS (SELECT *, ${classes.join(', ')}${dateType === 'text' ? `, ${orderEvidenceSql('date_class')} AS evidence` : ', NULL AS evidence'} FROM parts)` +
-    // The loaded table keeps a text date's parts as numbers (read month first), not the texts.
+    `classed AS (SELECT *, ${classes.join(', ')} FROM parts)` +
     (dateType === 'text' ? `,\nkept AS (SELECT * EXCLUDE (iso_parts, ymd8, dm_parts), ${datePartsSql('date_class', 'mdy')} FROM classed)` : ',\nkept AS (SELECT * FROM classed)')
   );
 }
 
+/** A typed number as the tool's double: NULL unless finite. */
+const typedNumberSql = (e: string) => `(CASE WHEN isfinite(CAST(${e} AS DOUBLE)) THEN CAST(${e} AS DOUBLE) END)`;
+
 /**
- * The rule (in RULE_ORDER) that drops a typed row, as clean.ts dropRule; NULL when it is kept. The
- * conditions are the SQL twins of the rules (core/sql/rules.ts); here they are tried in order, so
- * that each drop is counted under its first rule, as the default engine counts it.
+ * The rule among the number rules (in RULE_ORDER) that drops a row whose customer, invoice and
+ * date pass; NULL when none does. The conditions are the SQL twins of the rules (core/sql/rules.ts).
  */
-function ruleSql(m: ColumnMapping, options: LoadOptions): string {
-  const d = dialect('duckdb');
+function numberRuleSql(m: ColumnMapping, options: LoadOptions): string {
   const c = m.columns;
   const o = options.cleaning;
   const hasAmount = c.amount >= 0;
-  const hasQuantity = c.quantity >= 0;
-  const whens = [`WHEN ${isMissingCustomerSql('customer_id')} THEN 'missing_customer'`];
-  // (Only an invoice starting with C or whitespace can be one: the regex is skipped for the others.)
-  if (!o.keepCancelled) whens.push(`WHEN (left(invoice, 1) = 'C' OR ascii(invoice) <= 32) AND ${isCancellationSql(d, 'invoice')} THEN 'cancelled'`);
-  // invalid_date and invalid_number: a value the column's layout does not read is NULL.
-  whens.push(`WHEN ms IS NULL THEN 'invalid_date'`);
-  whens.push(hasAmount ? `WHEN amount IS NULL THEN 'invalid_number'` : `WHEN quantity IS NULL OR price IS NULL THEN 'invalid_number'`);
-  if (hasQuantity && !o.keepNonpositiveQuantity) {
+  const whens = [hasAmount ? `WHEN amount IS NULL THEN 'invalid_number'` : `WHEN quantity IS NULL OR price IS NULL THEN 'invalid_number'`];
+  if (c.quantity >= 0 && !o.keepNonpositiveQuantity) {
     whens.push(`WHEN quantity IS NULL THEN 'invalid_number'`, `WHEN ${isNonpositiveQuantitySql('quantity')} THEN 'nonpositive_quantity'`);
   }
   // (keepZeroPrice: a line of value 0 is a purchase for lifetime value, as clean.ts dropRule keeps it.)
   if (!o.keepNonpositivePrice) whens.push(`WHEN ${o.keepZeroPrice === true ? `${hasAmount ? 'amount' : 'price'} < 0` : isNonpositivePriceSql(hasAmount ? 'amount' : 'price')} THEN 'nonpositive_price'`);
+  return `(CASE ${whens.join(' ')} END)`;
+}
+
+/**
+ * The rule (in RULE_ORDER) that drops the rows of a group, as clean.ts dropRule; NULL when they
+ * are kept. The customer, invoice and date are the group's own; the number rule was decided per row
+ * (`nrule`, a grouping key); each drop is counted under its first rule, as the default engine does.
+ */
+function ruleSql(m: ColumnMapping, options: LoadOptions): string {
+  const d = dialect('duckdb');
+  const whens = [`WHEN ${isMissingCustomerSql('customer_id')} THEN 'missing_customer'`];
+  // (Only an invoice starting with C or whitespace can be one: the regex is skipped for the others.)
+  if (!options.cleaning.keepCancelled) whens.push(`WHEN (left(invoice, 1) = 'C' OR ascii(invoice) <= 32) AND ${isCancellationSql(d, 'invoice')} THEN 'cancelled'`);
+  // invalid_date: a value the column's layout does not read is NULL.
+  whens.push(`WHEN ms IS NULL THEN 'invalid_date'`, `WHEN nrule IS NOT NULL THEN nrule`);
   if (options.asOf !== undefined && options.asOfFromModel !== true) whens.push(`WHEN ms > ${Math.trunc(options.asOf)} THEN 'after_as_of'`);
   return `(CASE ${whens.join(' ')} END)`;
 }
 
+/** A row's instant from its date parts (kept month first) in the decided order, or its typed value. */
+const msSql = (r: Relation, m: ColumnMapping, d: Decisions) => (r.type(m.columns.date) === 'text' ? dateMsFromMdySql('date_class', d.order) : 'date_typed');
+
+/** The numbers of the rows classedSql reads, under the decided marks. */
 function typedSql(r: Relation, m: ColumnMapping, d: Decisions): string {
   const c = m.columns;
-  const ms = r.type(c.date) === 'text' ? dateMsFromMdySql('date_class', d.order) : 'date_typed';
-  const select = ['rid', 'customer_id', 'invoice', 'date_text', `${ms} AS ms`];
+  const select = ['rn', 'customer_id', 'invoice', 'date_text', `${msSql(r, m, d)} AS ms`];
   for (const role of NUMBER_ROLES) {
     const i = c[role];
     if (i < 0) continue;
     select.push(`${role}_text`, r.type(i) === 'number' ? `${role}_typed AS ${role}` : `${numberValueSql(`${role}_text`, `${role}_class`, d.marks[role]!)} AS ${role}`);
   }
-  return `typed AS (SELECT ${select.join(', ')} FROM classed)`;
+  return `typed AS (SELECT ${select.join(', ')} FROM kept)`;
 }
+
+/**
+ * The one pass over the file. Its rows are grouped by their customer, invoice and date values (as
+ * read, not yet trimmed or parsed), the classes of their numbers and their number rule, with the
+ * count, the first row number and the exact line-value sum of each group: the rows come and go,
+ * the groups (about one per invoice) stay. Everything read per value (the customer id, the date,
+ * the invoice's cancellation) is read later once per group, or once per distinct date.
+ * A text number is read under `marks`, which the caller may have to correct and run again.
+ */
+function groupsSql(r: Relation, m: ColumnMapping, marks: Decisions['marks'], options: LoadOptions): string {
+  const c = m.columns;
+  const plain: string[] = [];
+  const classes: string[] = [];
+  const values: string[] = [];
+  const keys = ['cu', 'inv', 'd'];
+  for (const role of NUMBER_ROLES) {
+    const i = c[role];
+    if (i < 0) continue;
+    const raw = `f${i}`;
+    if (r.type(i) === 'number') {
+      // A typed column has no layout to decide: no class kept (classedGroupsSql says 'typed').
+      classes.push(`${typedNumberSql(raw)} AS ${role}`);
+      continue;
+    }
+    plain.push(`${plainNumberClassSql(raw)} AS ${role}_plain`);
+    classes.push(`${rawNumberClassSql(raw, `${role}_plain`)} AS ${role}_class`);
+    values.push(`${rawNumberValueSql(raw, `${role}_plain`, `${role}_class`, marks[role]!)} AS ${role}`, `(CASE WHEN ${role}_class = 'other' THEN ${jsTrimSql(raw)} END) AS ${role}_other`);
+    keys.push(`${role}_class`, `${role}_other`);
+  }
+  keys.push('nrule');
+  const value = c.amount >= 0 ? 'amount' : 'quantity * price';
+  // (Each column under a name of the program's, f<i>: a Parquet column may be called "price".)
+  const source = r.numbered(usedColumns(m).map((i) => `${r.column(i)} AS f${i}`).join(', '));
+  const own = [`f${c.customer} AS cu`, `${c.invoice < 0 ? "''" : `f${c.invoice}`} AS inv`, `f${c.date} AS d`, ...plain];
+  return (
+    `WITH s0 AS (SELECT * FROM ${source}),\n` +
+    `s1 AS (SELECT *, ${own.join(', ')} FROM s0),\n` +
+    `s2 AS (SELECT *, ${classes.join(', ')} FROM s1),\n` +
+    `s3 AS (SELECT *${values.map((v) => `, ${v}`).join('')} FROM s2),\n` +
+    `s4 AS (SELECT *, ${numberRuleSql(m, options)} AS nrule FROM s3),\n` +
+    // Monetary is summed exactly: each line value (a double) times 2^80 is an integer (for values
+    // from 2^-28 to 2^46 at least), summed as HUGEINT in any order, and rounded once to a double in
+    // JavaScript, which is the sum the default engine's compensated sum gives. Values outside that
+    // range are counted (`inexact`), and refused if kept.
+    `s5 AS (SELECT *, (CASE WHEN nrule IS NULL THEN ${value} * CAST('${SCALE}' AS DOUBLE) END) AS scaled FROM s4)\n` +
+    `SELECT ${keys.join(', ')}, count(*) AS n, min(rn) AS rn, ` +
+    `sum(CASE WHEN abs(scaled) < CAST('${LIMIT}' AS DOUBLE) THEN CAST(scaled AS HUGEINT) END) AS monetary, ` +
+    `count(*) FILTER (WHERE scaled <> floor(scaled) OR abs(scaled) >= CAST('${LIMIT}' AS DOUBLE)) AS inexact FROM s5 GROUP BY ${keys.join(', ')}`
+  );
+}
+
+/** The distinct dates of the groups, classified once each (parts kept month first, as classedSql). */
+function datesSql(r: Relation, m: ColumnMapping): string {
+  const type = r.type(m.columns.date);
+  const distinct = 'distinct_dates AS (SELECT DISTINCT d FROM rfm_groups)';
+  if (type !== 'text') {
+    const ms = type === 'date' ? 'CAST(epoch_ms(CAST(d AS TIMESTAMP)) AS DOUBLE)' : 'CAST(epoch_ms(d) AS DOUBLE)';
+    return `WITH ${distinct} SELECT d, CAST(d AS VARCHAR) AS date_text, ${ms} AS date_typed, (CASE WHEN ${ms} IS NULL THEN 'empty' ELSE 'typed' END) AS date_class, NULL::VARCHAR AS evidence FROM distinct_dates`;
+  }
+  return (
+    `WITH ${distinct},\ntrimmed AS (SELECT d, ${jsTrimSql('d')} AS date_text FROM distinct_dates),\n` +
+    `parts AS (SELECT *, ${dateFieldsSql('date_text')} FROM trimmed),\n` +
+    `classed AS (SELECT *, ${dateClassSql('date_text')} AS date_class FROM parts),\n` +
+    `evidenced AS (SELECT *, ${orderEvidenceSql('date_class')} AS evidence FROM classed)\n` +
+    `SELECT * EXCLUDE (iso_parts, ymd8, dm_parts), ${datePartsSql('date_class', 'mdy')} FROM evidenced`
+  );
+}
+
+/** The grouped file: the groups (rfm_groups) and their distinct dates (rfm_dates), two temp tables. */
+async function groupFile(db: DuckSession, r: Relation, m: ColumnMapping, marks: Decisions['marks'], options: LoadOptions): Promise<void> {
+  const pass = () => db.run(`CREATE OR REPLACE TEMP TABLE rfm_groups AS ${groupsSql(r, m, marks, options)}`);
+  await (r.inFileOrder ? db.inFileOrder(pass) : pass());
+  await db.run(`CREATE OR REPLACE TEMP TABLE rfm_dates AS ${datesSql(r, m)}`);
+}
+
+/**
+ * `classed`: one row per group with its customer id, invoice text, date class, evidence and parts,
+ * number classes, number rule, count, first row (`rn`) and line-value sum. A join each query makes
+ * again (cheap: one row per invoice or so), rather than a third table as large as the groups.
+ */
+function classedGroupsSql(r: Relation, m: ColumnMapping): string {
+  const c = m.columns;
+  const typed = NUMBER_ROLES.filter((x) => c[x] >= 0 && r.type(c[x]) === 'number').map((x) => `'typed' AS ${x}_class, NULL::VARCHAR AS ${x}_other, `);
+  return (
+    `classed AS (SELECT g.* EXCLUDE (cu, inv, d), ${typed.join('')}${customerOf(r, c.customer, 'g.cu')} AS customer_id, ${invoiceOf(r, c.invoice, 'g.inv')} AS invoice, dt.* EXCLUDE (d) ` +
+    `FROM rfm_groups g JOIN rfm_dates dt ON g.d IS NOT DISTINCT FROM dt.d)`
+  );
+}
+
+/** The mark a text number column is read with before the counts decide it: the known one, or the likely one. */
+function likelyMarks(r: Relation, m: ColumnMapping, options: LoadOptions): Decisions['marks'] {
+  const marks: Decisions['marks'] = {};
+  for (const role of NUMBER_ROLES) {
+    if (m.columns[role] < 0) continue;
+    marks[role] = options.decimal ?? (r.delimiter === ';' ? ',' : '.');
+  }
+  return marks;
+}
+
+/** Classes whose value depends on the decimal mark. */
+const MARKED = new Set(['point', 'point?', 'comma', 'comma?', 'point-grouped', 'comma-grouped']);
 
 export interface DuckLoad {
   /** The file (a path: DuckDB reads files, not stdin). */
@@ -271,7 +411,9 @@ export async function loadCustomersDuckdb<T>(load: DuckLoad, options: LoadOption
       const { header, gzip } = text!;
       const encoding = await textEncoding(name, gzip);
       const from = readCsvSql({ path: name, delimiter: header.delimiter as ',' | ';' | '\t', columnCount: header.fields.length, gzip, encoding: encoding === 'latin1' ? 'latin-1' : 'utf-8' });
-      relation = { from, header: header.fields, column: (i) => sqlIdentifier(csvColumn(i)), type: () => 'text', delimiter: header.delimiter, encoding };
+      // Rows numbered as read, in file order (duckdb.ts inFileOrder runs these scans).
+      const numbered = (columns: string) => `(SELECT row_number() OVER () AS rn, ${columns} FROM ${from})`;
+      relation = { from, header: header.fields, column: (i) => sqlIdentifier(csvColumn(i)), type: () => 'text', delimiter: header.delimiter, encoding, numbered, inFileOrder: true };
     }
     try {
       return await aggregate(db, name, relation, options, other);
@@ -280,6 +422,29 @@ export async function loadCustomersDuckdb<T>(load: DuckLoad, options: LoadOption
     }
   });
 }
+
+/**
+ * Rows read again from the file by their numbers, through classedSql and typedSql (`decisions`
+ * when given): a scan that stops at the last of them (in file order for a CSV file).
+ */
+async function fileRows(db: DuckSession, r: Relation, m: ColumnMapping, rows: number[], decisions?: Decisions): Promise<Map<number, Record<string, unknown>>> {
+  const wanted = [...new Set(rows)].sort((a, b) => a - b);
+  const found = new Map<number, Record<string, unknown>>();
+  if (wanted.length === 0) return found;
+  const used = usedColumns(m);
+  const numbered = r.numbered(used.map((i) => `${r.column(i)} AS f${i}`).join(', '));
+  // In file order, a LIMIT under the filter ends the scan at the last row wanted (one above it
+  // would wait for rows the filter never passes).
+  const head = r.inFileOrder ? `(SELECT * FROM ${numbered} LIMIT ${wanted[wanted.length - 1]})` : numbered;
+  const picked = `picked AS (SELECT * FROM ${head} WHERE rn IN (${wanted.join(', ')}))`;
+  const fields: Relation = { ...r, from: 'picked', column: (i) => `f${i}` };
+  const select = decisions === undefined ? 'SELECT * FROM kept' : `${typedSql(fields, m, decisions)}\nSELECT * FROM typed`;
+  const query = () => db.rows(`WITH ${picked},\n${classedSql(fields, m)}${decisions === undefined ? '\n' : ',\n'}${select}`);
+  for (const row of await (r.inFileOrder ? db.inFileOrder(query) : query())) found.set(Number(row.rn), row);
+  return found;
+}
+
+const usedColumns = (m: ColumnMapping) => [...new Set(Object.values(m.columns).filter((i) => typeof i === 'number' && i >= 0))].sort((a, b) => a - b);
 
 async function aggregate<T>(db: DuckSession, name: string, r: Relation, options: LoadOptions, other?: DuckAggregation<T>): Promise<LoadedCustomers | T | undefined> {
   if (other?.declines(r) === true) return undefined;
@@ -293,58 +458,58 @@ async function aggregate<T>(db: DuckSession, name: string, r: Relation, options:
     const what = m.layout !== null ? `it is a ${m.layout}, whose status, refund or order-level columns` : 'its status column';
     throw refusal(name, `${what} are read row by row in file order`);
   }
-  // One scan of the file copies the columns the roles read into a temp table, in file order (a
-  // plain scan keeps it), whose rowid is then the row's place in the file. The rows are classified
-  // once from there, into a second table that keeps that place as `rid` whatever order the
-  // classifying plan produces; every later query reads that table, not the file.
-  const used = [...new Set(Object.values(m.columns).filter((i) => typeof i === 'number' && i >= 0))].sort((a, b) => a - b);
-  await db.run('SET preserve_insertion_order = true');
-  try {
-    await db.run(`CREATE TEMP TABLE rfm_file AS SELECT ${used.map((i) => `${r.column(i)} AS f${i}`).join(', ')} FROM ${r.from}`);
-  } finally {
-    await db.run('SET preserve_insertion_order = false');
-  }
-  const loaded: Relation = { ...r, from: 'rfm_file', column: (i) => `f${i}` };
-  await db.run(`CREATE TEMP TABLE rfm_rows AS WITH ${classedSql(loaded, m)}\nSELECT * FROM kept`);
-  await db.run('DROP TABLE rfm_file');
-  const classed = 'classed AS (SELECT * FROM rfm_rows)';
+  // One scan of the file, into groups (rfm_groups); every later query reads the groups, and the
+  // few rows a decision or a warning names are read again by their numbers.
+  let marks = likelyMarks(r, m, options);
+  await groupFile(db, r, m, marks, options);
+  const classed = classedGroupsSql(r, m);
+  const roles = NUMBER_ROLES.filter((x) => m.columns[x] >= 0);
   const classRows = await db.rows(
-    `WITH ${classed}\nSELECT customer_id <> '' AS has_customer, date_class, evidence${NUMBER_ROLES.filter((x) => m.columns[x] >= 0).map((x) => `, ${x}_class`).join('')}, count(*) AS n FROM classed GROUP BY ALL`,
+    `WITH ${classed}\nSELECT customer_id <> '' AS has_customer, date_class, evidence${roles.map((x) => `, ${x}_class`).join('')}, CAST(sum(n) AS DOUBLE) AS n FROM classed GROUP BY ALL`,
   );
   const counts: ClassCount[] = classRows.map((row) => ({
     hasCustomer: row.has_customer === true,
     dateClass: String(row.date_class),
     evidence: row.evidence === null ? null : String(row.evidence),
-    classes: Object.fromEntries(NUMBER_ROLES.filter((x) => m.columns[x] >= 0).map((x) => [x, String(row[`${x}_class`])])),
+    classes: Object.fromEntries(roles.map((x) => [x, String(row[`${x}_class`])])),
     n: Number(row.n),
   }));
   const others = await otherValues(db, classed, name, m, counts);
   checkOthers(name, r, m, options, others);
-  const decisions = await decide(db, classed, name, r, m, options, counts, others);
+  const textAt = async (row: number, role: NumberRole) => String((await fileRows(db, r, m, [row])).get(row)?.[`${role}_text`] ?? '');
+  const decisions = await decide(db, classed, name, r, m, options, counts, others, textAt);
+  // The pass read a number column with another mark than the counts decide: read it again.
+  const misread = roles.some((x) => r.type(m.columns[x]) === 'text' && decisions.marks[x] !== marks[x] && counts.some((k) => MARKED.has(k.classes[x] ?? '')));
+  if (misread) {
+    marks = decisions.marks;
+    await groupFile(db, r, m, marks, options);
+  }
 
   const byInvoice = m.columns.invoice >= 0;
   const key = byInvoice ? 'invoice' : `floor(ms / ${DAY_MS})`;
-  const value = m.columns.amount >= 0 ? 'amount' : 'quantity * price';
-  const ruled = `${classed},\n${typedSql(r, m, decisions)},\nruled AS (SELECT *, ${ruleSql(m, options)} AS rule FROM typed)`;
+  const ruled = `${classed},\ntimed AS (SELECT *, ${msSql(r, m, decisions)} AS ms FROM classed),\nruled AS (SELECT *, ${ruleSql(m, options)} AS rule FROM timed)`;
   if (other !== undefined) {
-    const lines = `${ruled},\nlines AS (SELECT rid AS rn, customer_id, ms, ${m.columns.amount >= 0 ? 'amount' : 'quantity * price'} AS value, rule FROM ruled)`;
-    return other.aggregate({ db, name, lines, mapping: m, decisions, firstBad: (report) => firstBadValues(db, ruled, r, m, report) });
+    // Every row of the file, read as fileRows reads a few (classedSql, typedSql), with its rule:
+    // the number rule, then the group rules on the row's own values.
+    const used = usedColumns(m);
+    const fields: Relation = { ...r, from: 'file_rows', column: (i) => `f${i}` };
+    const value = m.columns.amount >= 0 ? 'amount' : 'quantity * price';
+    const lines =
+      `file_rows AS (SELECT * FROM ${r.numbered(used.map((i) => `${r.column(i)} AS f${i}`).join(', '))}),\n${classedSql(fields, m)},\n${typedSql(fields, m, decisions)},\n` +
+      `number_ruled AS (SELECT *, ${numberRuleSql(m, options)} AS nrule FROM typed),\n` +
+      `lines AS (SELECT rn, customer_id, ms, ${value} AS value, ${ruleSql(m, options)} AS rule FROM number_ruled)`;
+    const firstBad = (report: CleaningReport) => firstBadValues(db, ruled, r, m, report, decisions);
+    // Row numbers of a CSV file are its order only on one thread (duckdb.ts inFileOrder).
+    const work = () => other.aggregate({ db, name, lines, mapping: m, decisions, firstBad });
+    return r.inFileOrder ? db.inFileOrder(work) : work();
   }
-  // Monetary is summed exactly: each line value (a double) times 2^80 is an integer (for values
-  // from 2^-28 to 2^46 at least), summed as HUGEINT in any order, and rounded once to a double in
-  // JavaScript, which is the sum the default engine's compensated sum gives. Values outside that
-  // range are counted, and refused.
-  const scaled = `(CASE WHEN rule IS NULL THEN ${value} * CAST('${SCALE}' AS DOUBLE) END)`;
-  const ctes =
-    `${ruled},\n` +
-    // One group per customer and invoice (or day) first: each is small, and spills to disk when many.
-    `grouped AS MATERIALIZED (SELECT rule, CASE WHEN rule IS NULL THEN customer_id END AS customer_id, CASE WHEN rule IS NULL THEN ${key} END AS k, ` +
-    `count(*) AS n, min(ms) AS first_ms, max(ms) AS last_ms, sum(CAST(${scaled} AS HUGEINT)) AS monetary, ` +
-    `count(*) FILTER (WHERE ${scaled} <> floor(${scaled}) OR abs(${scaled}) >= CAST('${LIMIT}' AS DOUBLE)) AS inexact FROM ruled GROUP BY ALL)`;
+  // One group per customer (or dropping rule, whose rows have no customer and whose times are not
+  // read); the frequency counts the customer's distinct invoices (or days).
   const result = await db.columns(
-    `WITH ${ctes}\n` +
-      `SELECT rule, NULL AS customer_id, CAST(sum(n) AS DOUBLE) AS n, NULL::DOUBLE AS first_ms, NULL::DOUBLE AS last_ms, NULL::DOUBLE AS frequency, NULL::HUGEINT AS monetary, CAST(sum(inexact) AS DOUBLE) AS inexact FROM grouped WHERE rule IS NOT NULL GROUP BY rule\n` +
-      `UNION ALL SELECT NULL, customer_id, CAST(sum(n) AS DOUBLE), min(first_ms), max(last_ms), CAST(count(*) AS DOUBLE), sum(monetary), CAST(sum(inexact) AS DOUBLE) FROM grouped WHERE rule IS NULL GROUP BY customer_id`,
+    `WITH ${ruled}\n` +
+      `SELECT rule, CASE WHEN rule IS NULL THEN customer_id END AS customer_id, CAST(sum(n) AS DOUBLE) AS n, min(ms) AS first_ms, max(ms) AS last_ms, ` +
+      `CAST(count(DISTINCT CASE WHEN rule IS NULL THEN ${key} END) AS DOUBLE) AS frequency, CAST(sum(monetary) FILTER (WHERE rule IS NULL) AS HUGEINT) AS monetary, ` +
+      `CAST(coalesce(sum(inexact) FILTER (WHERE rule IS NULL), 0) AS DOUBLE) AS inexact FROM ruled GROUP BY 1, 2`,
   );
   if ((result.inexact as number[]).some((x) => x > 0)) {
     throw refusal(name, 'some line values are too small (below 4e-9) or too large (above 7e13) to be summed exactly in SQL');
@@ -398,7 +563,9 @@ async function aggregate<T>(db: DuckSession, name: string, r: Relation, options:
       hint: 'check the quantity and price (or amount) columns: they hold values no sale has',
     });
   }
-  const firstBad = await firstBadValues(db, ruled, r, m, report);
+  const firstBad = await firstBadValues(db, ruled, r, m, report, decisions);
+  await db.run('DROP TABLE rfm_groups');
+  await db.run('DROP TABLE rfm_dates');
   return {
     kind: 'transactions',
     customers,
@@ -412,22 +579,22 @@ async function aggregate<T>(db: DuckSession, name: string, r: Relation, options:
 }
 
 /** The first dropped row of each rule a warning will name (drop-warnings.ts): its line, column and value. */
-async function firstBadValues(db: DuckSession, ctes: string, r: Relation, m: ColumnMapping, report: CleaningReport): Promise<FirstBad> {
+async function firstBadValues(db: DuckSession, ctes: string, r: Relation, m: ColumnMapping, report: CleaningReport, decisions: Decisions): Promise<FirstBad> {
   // Which rules warn does not depend on the row: ask dropWarnings with a placeholder for each.
   const placeholder: FirstBad = {};
   for (const rule of RULE_ORDER) if (report.dropped[rule] > 0) placeholder[rule] = { line: 0, column: 'x', value: 'x' };
   const rules = dropWarnings(report, placeholder).map((w) => w.rule);
   if (rules.length === 0) return {};
   const c = m.columns;
-  const texts = ['customer_id', 'invoice', 'date_text', ...NUMBER_ROLES.filter((x) => c[x] >= 0).flatMap((x) => [`${x}_text`, x])].join(', ');
-  const found: { rule: DropRule; rn: number; row: Record<string, unknown> }[] = [];
-  for (const rule of rules) {
-    const first = await firstRow(db, ctes, 'ruled', `rule = '${rule}'`, texts);
-    if (first !== undefined) found.push({ rule, rn: first.row, row: first.values });
-  }
+  // The first row of each rule is the lowest first row of its groups; its values are read again.
+  const firsts = await db.rows(`WITH ${ctes}\nSELECT rule, min(rn) AS rn FROM ruled WHERE rule IN (${rules.map((x) => `'${x}'`).join(', ')}) GROUP BY rule`);
+  const rowOf = new Map(firsts.map((f) => [String(f.rule), Number(f.rn)]));
+  const values = await fileRows(db, r, m, [...rowOf.values()], decisions);
   const firstBad: FirstBad = {};
-  for (const f of found) {
-    const { rule, row } = f;
+  for (const rule of rules) {
+    const rn = rowOf.get(rule);
+    const row = rn === undefined ? undefined : values.get(rn);
+    if (rn === undefined || row === undefined) continue;
     const parsed: ParsedRow = {
       customerId: String(row.customer_id ?? ''),
       invoice: String(row.invoice ?? ''),
@@ -448,7 +615,7 @@ async function firstBadValues(db: DuckSession, ctes: string, r: Relation, m: Col
       return '';
     };
     // A Parquet file has rows, not lines: its row number stands for the line.
-    firstBad[rule] = { line: r.delimiter === 'parquet' ? Number(f.rn) : lineOf(Number(f.rn)), column: column < 0 ? '' : r.header[column], value: column < 0 ? '' : textOfColumn(column) };
+    firstBad[rule] = { line: r.delimiter === 'parquet' ? rn : lineOf(rn), column: column < 0 ? '' : r.header[column], value: column < 0 ? '' : textOfColumn(column) };
   }
   return firstBad;
 }
@@ -461,24 +628,37 @@ async function rfmTable(db: DuckSession, name: string, r: Relation, options: Loa
   const c = detectRfmColumns(r.header, options.columns, name);
   const id = customerIdSql(jsTrimSql(r.type(c.customer) === 'text' ? r.column(c.customer) : `CAST(${r.column(c.customer)} AS VARCHAR)`));
   const number = (i: number) => (r.type(i) === 'number' ? `CAST(${r.column(i)} AS DOUBLE)` : `TRY_CAST(${jsTrimSql(r.column(i))} AS DOUBLE)`);
-  const result = await db.columns(`SELECT ${id} AS customer_id, ${number(c.recency)} AS recency, ${number(c.frequency)} AS frequency, ${number(c.monetary)} AS monetary FROM ${r.from}`);
-  const n = result.customer_id.length;
-  if (n === 0) throw dataError(`${name} has a header but no customers`, { file: name, hint: 'give an RFM table with at least one row' });
-  const customers: RfmRow[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const check = (metric: 'recency' | 'frequency' | 'monetary', index: number) => {
-      const v = result[metric][i] as number | null;
-      if (v === null || !(v >= 0) || !Number.isFinite(v)) {
-        throw dataError(`${metric} of row ${i + 1} of ${name} is not a number >= 0`, {
-          file: name,
-          column: index + 1,
-          hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
-        });
-      }
-      return v;
-    };
-    customers[i] = { customerId: String(result.customer_id[i]), recency: check('recency', c.recency), frequency: check('frequency', c.frequency), monetary: check('monetary', c.monetary) };
-  }
+  // Streamed a chunk at a time into the rows (no column arrays of the whole table beside them), in
+  // file order, so that an error names the row the default reader would name.
+  const customers: RfmRow[] = [];
+  const metrics = [['recency', c.recency], ['frequency', c.frequency], ['monetary', c.monetary]] as const;
+  const check = (metric: string, index: number, v: unknown, row: number) => {
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
+      throw dataError(`${metric} of row ${row} of ${name} is not a number >= 0`, {
+        file: name,
+        column: index + 1,
+        hint: 'an RFM table holds plain numbers: recency in days, frequency as a count, monetary as an amount',
+      });
+    }
+    return v;
+  };
+  const sql = `SELECT ${id} AS customer_id, ${metrics.map(([metric, i]) => `${number(i)} AS ${metric}`).join(', ')} FROM ${r.from}`;
+  await db.inFileOrder(
+    () =>
+      db.eachChunk(sql, ([ids, recency, frequency, monetary], rows) => {
+        for (let i = 0; i < rows; i++) {
+          const row = customers.length + 1;
+          customers.push({
+            customerId: String(ids[i]),
+            recency: check('recency', c.recency, recency[i], row),
+            frequency: check('frequency', c.frequency, frequency[i], row),
+            monetary: check('monetary', c.monetary, monetary[i], row),
+          });
+        }
+      }),
+    true,
+  );
+  if (customers.length === 0) throw dataError(`${name} has a header but no customers`, { file: name, hint: 'give an RFM table with at least one row' });
   customers.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
   return { kind: 'rfm', customers, asOf: null, report: null, layouts: null, warnings: [] };
 }

@@ -37,6 +37,10 @@ export interface Relation {
   type(i: number): ColumnType;
   delimiter: Delimiter | 'xlsx' | 'parquet';
   encoding: 'utf-8' | 'latin1';
+  /** A FROM item of `columns` (a select list over `from`) and `rn`, each row's number in the file (from 1). */
+  numbered(columns: string): string;
+  /** True when `rn` counts rows only if the scan runs in file order (DuckSession.inFileOrder). */
+  inFileOrder: boolean;
 }
 
 
@@ -78,15 +82,17 @@ function evidenceOf(counts: ClassCount[], key: (c: ClassCount) => string | null 
 }
 
 /**
- * The first row (1-based, in file order) where `condition` holds, with the text of `column` there;
- * undefined when none. `from` carries `rid`, the row's place in the file (the rowid of the table
- * the file was loaded into in file order, duckdb-customers.ts): the lowest one is a top-1, which
- * runs in parallel and needs no window over the whole file.
+ * The first row (1-based, in file order) where `condition` holds, with `columns` there; undefined
+ * when none. `from` holds groups of rows (duckdb-customers.ts), each with `rn`, the number of its
+ * first row in the file: the lowest one where the condition holds is that row.
  */
 export async function firstRow(db: DuckSession, ctes: string, from: string, condition: string, columns: string): Promise<{ row: number; values: Record<string, unknown> } | undefined> {
-  const [found] = await db.rows(`WITH ${ctes}\nSELECT rid + 1 AS rn, ${columns} FROM ${from} WHERE ${condition} ORDER BY rid LIMIT 1`);
+  const [found] = await db.rows(`WITH ${ctes}\nSELECT rn, ${columns} FROM ${from} WHERE ${condition} ORDER BY rn LIMIT 1`);
   return found === undefined ? undefined : { row: Number(found.rn), values: found };
 }
+
+/** The trimmed text of a number column on a given row (1-based), read from the file. */
+export type TextAt = (row: number, role: NumberRole) => Promise<string>;
 
 /** The line of data row `row` (1-based) in a file with a header (a quoted field spanning lines would shift it). */
 export const lineOf = (row: number) => row + 1;
@@ -96,7 +102,17 @@ export const lineOf = (row: number) => row + 1;
  * decides them row by row; throws the default engine's kind of error for a contradiction or a
  * column that never decides, and refuses where the row-by-row decision could come out otherwise.
  */
-export async function decide(db: DuckSession, ctes: string, name: string, r: Relation, m: ColumnMapping, options: LoadOptions, counts: ClassCount[], others: OtherValues): Promise<Decisions> {
+export async function decide(
+  db: DuckSession,
+  ctes: string,
+  name: string,
+  r: Relation,
+  m: ColumnMapping,
+  options: LoadOptions,
+  counts: ClassCount[],
+  others: OtherValues,
+  textAt: TextAt,
+): Promise<Decisions> {
   const c = m.columns;
   const delimiter = r.delimiter === 'parquet' ? ',' : r.delimiter;
   const readers = new ValueReaders(r.header, c, { file: name, delimiter, dateOrder: options.dateOrder, decimal: options.decimal });
@@ -196,10 +212,10 @@ export async function decide(db: DuckSession, ctes: string, name: string, r: Rel
     const layout = layouts.numbers.find((n) => n.role === role)!;
     if (byCustomers === '.' || byCustomers === ',') {
       const decisive = mark === '.' ? `${role}_class IN ('point', 'point-grouped')` : `${role}_class IN ('comma', 'comma-grouped')`;
-      const decided = (await firstRow(db, ctes, 'classed', decisive, `${role}_text`))!;
-      const either = await firstRow(db, ctes, 'classed', `${role}_class IN ('point?', 'comma?')`, `${role}_text`);
+      const decided = (await firstRow(db, ctes, 'classed', decisive, `${role}_class`))!;
+      const either = await firstRow(db, ctes, 'classed', `${role}_class IN ('point?', 'comma?')`, `${role}_class`);
       layout.decimal = mark;
-      layout.decidedBy = { by: 'value', line: lineOf(decided.row), value: String(decided.values[`${role}_text`]) };
+      layout.decidedBy = { by: 'value', line: lineOf(decided.row), value: await textAt(decided.row, role) };
       if (either !== undefined && either.row < decided.row) windows.push({ first: either.row, decided: decided.row, what: `the decimal mark of ${column}` });
     }
     const grouped = counts.some((x) => x.classes[role] === (mark === '.' ? 'point-grouped' : 'comma-grouped') || x.classes[role] === (mark === '.' ? 'comma?' : 'point?'));
@@ -235,8 +251,9 @@ export async function otherValues(db: DuckSession, ctes: string, name: string, m
     // In file order (first occurrence): a refusal names the value the default engine would meet first,
     // the same one on every run (a GROUP BY alone comes back in whatever order the threads finish).
     const map = new Map<string, { all: number; customers: number }>();
+    // (`classed` holds groups of rows: `n` rows each, the first on row `rn`.)
     const rows = await db.rows(
-      `WITH ${ctes}\nSELECT ${textColumn} AS v, count(*) AS n, count(*) FILTER (WHERE customer_id <> '') AS nc FROM classed WHERE ${classColumn} = 'other' GROUP BY ALL ORDER BY min(rid) LIMIT ${OTHER_VALUES_CHECKED + 1}`,
+      `WITH ${ctes}\nSELECT ${textColumn} AS v, CAST(sum(n) AS DOUBLE) AS n, CAST(coalesce(sum(n) FILTER (WHERE customer_id <> ''), 0) AS DOUBLE) AS nc FROM classed WHERE ${classColumn} = 'other' GROUP BY ALL ORDER BY min(rn) LIMIT ${OTHER_VALUES_CHECKED + 1}`,
     );
     if (rows.length > OTHER_VALUES_CHECKED) {
       throw refusal(name, `${what} has more than ${OTHER_VALUES_CHECKED} distinct values in layouts SQL does not read`);
@@ -246,7 +263,7 @@ export async function otherValues(db: DuckSession, ctes: string, name: string, m
   };
   if (counts.some((x) => x.dateClass === 'other')) result.date = await fetch('date_text', 'date_class', `date column`);
   for (const role of NUMBER_ROLES) {
-    if (m.columns[role] >= 0 && counts.some((x) => x.classes[role] === 'other')) result.numbers[role] = await fetch(`${role}_text`, `${role}_class`, `${role} column`);
+    if (m.columns[role] >= 0 && counts.some((x) => x.classes[role] === 'other')) result.numbers[role] = await fetch(`${role}_other`, `${role}_class`, `${role} column`);
   }
   return result;
 }

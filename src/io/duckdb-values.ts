@@ -190,6 +190,25 @@ export function numberClassSql(t: string): string {
 }
 
 /**
+ * The class of an untrimmed text (NULL when the text is not a plain unsigned integer or decimal
+ * with a point): numberClassSql's first answers without the trim, which costs more than the
+ * regular expression on the common values. rawNumberClassSql completes it.
+ */
+export function plainNumberClassSql(raw: string): string {
+  const dot = `strpos(${raw}, '.')`;
+  return `(CASE WHEN regexp_full_match(${raw}, '[0-9]+') THEN 'int'
+    WHEN regexp_full_match(${raw}, '[0-9]+[.][0-9]+') THEN (CASE WHEN ${dot} BETWEEN 2 AND 4 AND length(${raw}) - ${dot} = 3 THEN (CASE WHEN regexp_full_match(${raw}, '[0.]+') THEN 'int' ELSE 'point?' END) ELSE 'point' END) END)`;
+}
+
+/** numberClassSql of the trimmed text, given plainNumberClassSql's answer `plain` (CASE, not coalesce, which reads every argument). */
+export const rawNumberClassSql = (raw: string, plain: string) => `(CASE WHEN ${plain} IS NOT NULL THEN ${plain} ELSE ${numberClassSql(jsTrimSql(raw))} END)`;
+
+/** numberValueSql of an untrimmed text: a plain one as it is, the others trimmed first. */
+export function rawNumberValueSql(raw: string, plain: string, numberClass: string, mark: '.' | ','): string {
+  return `(CASE WHEN ${plain} IS NOT NULL THEN ${numberValueSql(raw, numberClass, mark)} ELSE ${numberValueSql(jsTrimSql(raw), numberClass, mark)} END)`;
+}
+
+/**
  * The value of a classified number under the column's decimal mark, NULL when it is not a number
  * that way (or not finite), as NumberColumn.parse reads it once the mark is known.
  */

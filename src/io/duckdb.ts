@@ -121,6 +121,43 @@ export class DuckSession {
     await this.connection.run(sql);
   }
 
+  /** A setting's current value, as text. */
+  async setting(name: string): Promise<string> {
+    const [row] = await this.rows(`SELECT CAST(current_setting(${sqlString(name)}) AS VARCHAR) AS v`);
+    return String(row.v);
+  }
+
+  /**
+   * Runs one statement and hands its result to `visit` a chunk at a time (2,048 rows), as columns
+   * of plain values (VARCHAR as strings, DOUBLE as numbers): the whole result is never held twice.
+   */
+  async eachChunk(sql: string, visit: (columns: unknown[][], rows: number) => void): Promise<void> {
+    const result = await this.connection.stream(sql);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return;
+      visit(chunk.getColumns(), chunk.rowCount);
+    }
+  }
+
+  /**
+   * Runs `work` with every result in file order: insertion order preserved, on one thread unless
+   * `parallel` (a scan numbered with row_number() OVER () runs in order anyway; a second thread
+   * only adds work).
+   */
+  async inFileOrder<T>(work: () => Promise<T>, parallel = false): Promise<T> {
+    const threads = await this.setting('threads');
+    await this.run('SET preserve_insertion_order = true');
+    if (!parallel) await this.run('SET threads = 1');
+    try {
+      return await work();
+    } finally {
+      // (After a failure the session is closed anyway: a failed reset must not hide the failure.)
+      await this.run(`SET threads = ${Number(threads)}`).catch(() => undefined);
+      await this.run('SET preserve_insertion_order = false').catch(() => undefined);
+    }
+  }
+
   /** Stops the running query (an interrupt): it then fails, and close() follows. */
   interrupt(): void {
     this.connection.interrupt();
@@ -158,6 +195,9 @@ export interface CsvRead {
 /** Positional column name i of a CSV read (the header's own names stay with the tool). */
 export const csvColumn = (i: number) => `c${i}`;
 
+/** DuckDB's default longest line (2 MB), said explicitly since the buffer size is not its default. */
+const CSV_MAX_LINE = 2 * 1024 * 1024;
+
 /**
  * A read_csv FROM item that reads the file the way the tool's reader does (table.ts, fast-csv.ts):
  * the delimiter the tool sniffed, `"` quotes doubled inside quotes, one header line, every field
@@ -169,7 +209,11 @@ export function readCsvSql(read: CsvRead): string {
   return (
     `read_csv(${sqlString(read.path)}, auto_detect = false, header = true, delim = ${sqlString(read.delimiter)}, quote = '"', escape = '"', ` +
     `columns = {${columns}}, strict_mode = true, null_padding = false, ignore_errors = false, ` +
-    `compression = ${sqlString(read.gzip ? 'gzip' : 'none')}, encoding = ${sqlString(read.encoding)})`
+    `compression = ${sqlString(read.gzip ? 'gzip' : 'none')}, encoding = ${sqlString(read.encoding)}, ` +
+    // Buffers of 8 MB instead of 32 (a scan holds several): 46 MB less at the peak. Four times the
+    // longest line, as by default, so that the same lines are too long (a smaller buffer reads
+    // some of them, or fails on them with another error).
+    `max_line_size = ${CSV_MAX_LINE}, buffer_size = ${4 * CSV_MAX_LINE})`
   );
 }
 
@@ -188,6 +232,9 @@ export function readError(error: unknown, name: string): RfmError {
   if (error instanceof RfmError) return error;
   const message = duckMessage(error);
   const line = /line[: ]+(\d+)/i.exec(String((error as Error)?.message ?? ''));
+  if (/out of memory/i.test(message)) {
+    return inputError(`DuckDB ran out of memory reading ${name} (${message})`, { file: name, hint: `give DuckDB more with RFM_DUCKDB_MEMORY (default ${DEFAULT_MEMORY_LIMIT}, e.g. 2GB)` });
+  }
   if (/invalid unicode|utf-?8/i.test(message)) {
     return inputError(`${name} is not valid text in its encoding (DuckDB: ${message})`, { file: name, hint: 'convert it to UTF-8, or drop --engine duckdb' });
   }
