@@ -479,7 +479,9 @@ if (ONLY.has(6)) {
     // Who goes first rotates from run to run (a warm page cache favours the later ones).
     for (let i = 0; i < order.length; i++) {
       const k = order[(i + r) % order.length];
-      runs[k].push(await measure(...sides[k]));
+      // Every side writes to a pipe the runner drains: DuckDB's COPY TO '/dev/stdout' takes a file
+      // lock, which fails on a /dev/null another process holds a lock on (seen with dockerd running).
+      runs[k].push(await measure(sides[k][0], sides[k][1], { capture: true }));
     }
     log(`  run ${r + 1}/${RUNS}: ${Object.entries(runs).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.at(-1).wall.toFixed(2)} s / ${Math.round(v.at(-1).rssMB)} MB`).join(', ')}`);
   }
