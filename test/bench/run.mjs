@@ -37,7 +37,7 @@
  * Writes the table (markdown) to stdout and every measurement to bench-data/bench-results.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -126,10 +126,12 @@ if (!haveTime) log(`note: ${TIME} not found (apt-get install -y time gives it); 
  * Runs a command to completion: wall seconds (spawn to exit), peak RSS in MB, stdout if captured.
  * Fails loudly on a non-zero exit: a benchmark of a failing run means nothing.
  */
-async function measure(cmd, args, { capture = false } = {}) {
+async function measure(cmd, args, { capture = false, stdoutFile } = {}) {
   const full = haveTime ? [TIME, ['-v', cmd, ...args]] : [cmd, args];
+  const out = stdoutFile === undefined ? undefined : openSync(stdoutFile, 'w');
   const t0 = performance.now();
-  const child = spawn(full[0], full[1], { cwd: ROOT, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'pipe'] });
+  const child = spawn(full[0], full[1], { cwd: ROOT, stdio: ['ignore', out ?? (capture ? 'pipe' : 'ignore'), 'pipe'] });
+  if (out !== undefined) closeSync(out);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));
@@ -479,9 +481,10 @@ if (ONLY.has(6)) {
     // Who goes first rotates from run to run (a warm page cache favours the later ones).
     for (let i = 0; i < order.length; i++) {
       const k = order[(i + r) % order.length];
-      // Every side writes to a pipe the runner drains: DuckDB's COPY TO '/dev/stdout' takes a file
-      // lock, which fails on a /dev/null another process holds a lock on (seen with dockerd running).
-      runs[k].push(await measure(sides[k][0], sides[k][1], { capture: true }));
+      // Every side writes to a file of its own: DuckDB's COPY TO '/dev/stdout' takes a file lock,
+      // which fails on a /dev/null another process holds one on (seen with dockerd running), and
+      // cannot open the socket Node gives a child as a pipe.
+      runs[k].push(await measure(sides[k][0], sides[k][1], { stdoutFile: join(DATA, `case6-${k}.csv`) }));
     }
     log(`  run ${r + 1}/${RUNS}: ${Object.entries(runs).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.at(-1).wall.toFixed(2)} s / ${Math.round(v.at(-1).rssMB)} MB`).join(', ')}`);
   }
