@@ -39,7 +39,9 @@ for major in "$@"; do
     = '"segment":"Loyal High-Value"' ] || fail "segment on $version: 5/15/25000 is not Loyal High-Value"
   rfm summary --format json | grep -q '"Churn Risk"' || fail "summary on $version: no Churn Risk segment"
 
-  rfm serve --host 127.0.0.1 --port 0 >"$work/serve.out" 2>"$work/serve.err" &
+  # node itself in the background, not the rfm function: $! must be the server, or the TERM below
+  # ends a subshell and leaves the server running after CI.
+  "$node_bin/node" bin/rfm.js serve --host 127.0.0.1 --port 0 >"$work/serve.out" 2>"$work/serve.err" &
   server_pid=$!
   port=""
   for _ in $(seq 1 300); do
