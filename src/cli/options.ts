@@ -19,6 +19,18 @@ export function addCommonOptions(command: Command, formats: readonly string[] = 
     .addOption(new Option('--errors <style>', 'error format on stderr').choices(['text', 'json']).default('text'));
 }
 
+/**
+ * The stderr options of a command without a --format (relabel, report, serve): -q with what it
+ * silences there, --no-color, --verbose, --errors.
+ */
+export function addStderrOptions(command: Command, quiet: string): Command {
+  return command
+    .option('-q, --quiet', quiet)
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--verbose', 'stack traces for internal errors')
+    .addOption(new Option('--errors <style>', 'error format on stderr').choices(['text', 'json']).default('text'));
+}
+
 export function addModelOption(command: Command): Command {
   return command.option('-m, --model <file>', 'model file (default: $RFM_MODEL or ./rfm-model.json)');
 }

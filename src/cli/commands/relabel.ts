@@ -4,14 +4,14 @@
  * is, then written atomically (temp file, then rename) over -m or to -o.
  */
 import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { inputError, RfmError } from '../../core/errors.js';
 import { validateModel, type RfmModel } from '../../core/model.js';
 import { readLabels, renameSegments } from '../../core/relabel.js';
 import { describeJsonError, lineAndColumn, modelPath, readModel, serializeModel, withoutBom, writeModel } from '../../io/model-file.js';
 import { checkWritable } from '../../io/output.js';
 import type { Context } from '../context.js';
-import { addModelOption } from '../options.js';
+import { addModelOption, addStderrOptions } from '../options.js';
 import type { RunWrapper } from './index.js';
 
 async function labelsJson(path: string): Promise<unknown> {
@@ -36,11 +36,8 @@ export function relabelCommand(run: RunWrapper): Command {
   const command = new Command('relabel')
     .description('rename segments of a model (by cluster number or current name) without refitting')
     .requiredOption('--labels <file>', 'JSON {"0": "VIP", "Churn Risk": "Lapsed", ...}: new names by cluster number or current name')
-    .option('-o, --output <file>', 'write the renamed model to FILE (default: replace the -m model, atomically)')
-    .option('-q, --quiet', 'no summary on stderr')
-    .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option('--verbose', 'stack traces for internal errors')
-    .addOption(new Option('--errors <style>', 'error format on stderr').choices(['text', 'json']).default('text'));
+    .option('-o, --output <file>', 'write the renamed model to FILE (default: replace the -m model, atomically)');
+  addStderrOptions(command, 'no summary on stderr');
   addModelOption(command);
   command.addHelpText(
     'after',

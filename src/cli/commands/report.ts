@@ -5,7 +5,7 @@
  * frequency heat map and the R/F grid. `.pdf` prints the same page through Chromium (io/pdf.ts).
  */
 import { extname } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { assignRows } from '../../core/assign.js';
 import { migrationMatrix } from '../../core/diff.js';
 import { dataError, usageError } from '../../core/errors.js';
@@ -21,7 +21,7 @@ import { reportHtml, type ReportInput, type TableSection } from '../../render/re
 import { clvSection, migrationSection } from '../../render/report-extras.js';
 import type { Context } from '../context.js';
 import { readCustomers } from '../load.js';
-import { addInputOptions, addModelOption, parseDateOption, type RawInputOptions } from '../options.js';
+import { addInputOptions, addModelOption, addStderrOptions, parseDateOption, type RawInputOptions } from '../options.js';
 import { elbowParallel, startHelpers } from '../parallel.js';
 import type { RunWrapper } from './index.js';
 
@@ -46,11 +46,7 @@ export function reportCommand(run: RunWrapper): Command {
     .option('-o, --output <file>', 'write to FILE.html (or FILE.pdf, printed by Chromium: $RFM_CHROMIUM or /usr/bin/chromium)');
   addModelOption(command);
   addInputOptions(command);
-  command
-    .option('-q, --quiet', 'no progress or warnings on stderr')
-    .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option('--verbose', 'stack traces for internal errors')
-    .addOption(new Option('--errors <style>', 'error format on stderr').choices(['text', 'json']).default('text'));
+  addStderrOptions(command, 'no progress or warnings on stderr');
   command.addHelpText(
     'after',
     `

@@ -10,11 +10,11 @@
  * --shutdown-timeout deadline what is left is cut (exit 130, interrupted); a second signal exits at once.
  */
 import type { AddressInfo } from 'node:net';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { RfmError, usageError } from '../../core/errors.js';
 import { modelPath, readModel } from '../../io/model-file.js';
 import type { Context } from '../context.js';
-import { addModelOption } from '../options.js';
+import { addModelOption, addStderrOptions } from '../options.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/connections.js';
 import { takeOverShutdown } from '../shutdown.js';
 import { TOOL } from '../version.js';
@@ -125,11 +125,7 @@ export function serveCommand(run: RunWrapper): Command {
     .option('--max-connections <n>', 'open connections at most; past it a new one gets a JSON 503', String(DEFAULT_LIMITS.maxConnections))
     .option('--shutdown-timeout <seconds>', 'on SIGTERM/SIGINT, how long requests in progress get before connections are cut', String(SHUTDOWN_TIMEOUT_S));
   addModelOption(command);
-  command
-    .option('-q, --quiet', 'no startup message, warnings or request log on stderr')
-    .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option('--verbose', 'stack traces for internal errors')
-    .addOption(new Option('--errors <style>', 'error format on stderr').choices(['text', 'json']).default('text'));
+  addStderrOptions(command, 'no startup message, warnings or request log on stderr');
   command.addHelpText(
     'after',
     `
