@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Deterministic generator of RFM tables (customer_id,recency,frequency,monetary) with retail-like
-// distributions: the same rows as run.mjs's rfmTable (seed 5), so its 1,000,000-row table is
+// distributions; run.mjs makes its tables with it (seed 5), so its 1,000,000-row table is
 // byte-identical to bench-data/rfm-1000000.csv, and any size can be made for the big-fit figures.
 //
 // usage: node test/bench/generate-rfm.mjs --rows N [--seed S] [--out FILE]

@@ -37,7 +37,7 @@
  * Writes the table (markdown) to stdout and every measurement to bench-data/bench-results.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -180,39 +180,13 @@ function retailFile(rows, customers) {
   return path;
 }
 
-/** mulberry32: the same generator as generate-retail.mjs; no Math.random. */
-function mulberry32(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A deterministic RFM table: customer_id,recency,frequency,monetary, retail-like distributions. */
-async function rfmTable(rows) {
+/** A deterministic RFM table: customer_id,recency,frequency,monetary, retail-like distributions (generate-rfm.mjs, seed 5). */
+function rfmTable(rows) {
   const path = join(DATA, `rfm-${rows}.csv`);
   if (existsSync(path)) return path;
   log(`generating ${path} (deterministic, seed 5)...`);
-  const rnd = mulberry32(5);
-  const out = createWriteStream(path);
-  let block = 'customer_id,recency,frequency,monetary\n';
-  for (let i = 0; i < rows; i++) {
-    const active = rnd() < 0.35;
-    const recency = Math.floor(active ? 60 * rnd() ** 2 : 730 * rnd());
-    const frequency = 1 + Math.floor(Math.log(1 - rnd()) / Math.log(active ? 0.8 : 0.45));
-    const monetary = Math.round(100 * Math.exp(3 + 0.9 * Math.log(frequency) + 0.8 * Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd()))) / 100;
-    block += `${100000 + i},${recency},${frequency},${monetary}\n`;
-    if (block.length > 1 << 20) {
-      if (!out.write(block)) await once(out, 'drain');
-      block = '';
-    }
-  }
-  out.end(block);
-  await once(out, 'finish');
+  const r = spawnSync(process.execPath, [join(ROOT, 'test/bench/generate-rfm.mjs'), '--rows', String(rows), '--seed', '5', '--out', path], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`generate-rfm.mjs failed for ${rows} rows`);
   return path;
 }
 
