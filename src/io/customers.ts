@@ -212,12 +212,16 @@ class IdColumn {
       this.size++;
       return;
     }
+    this.append(code, n);
+  }
+
+  private append(code: number, length: number): void {
     if (this.size === this.codes.length) {
       this.codes = grow(this.codes);
       this.lengths = grow(this.lengths);
     }
     this.codes[this.size] = code;
-    this.lengths[this.size++] = n;
+    this.lengths[this.size++] = length;
   }
 
   /**
@@ -234,12 +238,7 @@ class IdColumn {
       if (digit < 0 || digit > 9) return false;
       code = code * 11 + digit + 1;
     }
-    if (this.size === this.codes.length) {
-      this.codes = grow(this.codes);
-      this.lengths = grow(this.lengths);
-    }
-    this.codes[this.size] = code;
-    this.lengths[this.size++] = n;
+    this.append(code, n);
     return true;
   }
 
