@@ -11,6 +11,7 @@ import {
   fitBgNbdSteps,
   fitGammaGammaSteps,
   fitParetoNbdSteps,
+  groupRows,
   MONTH_DAYS,
   PERIOD_DAYS,
   pAlive,
@@ -99,8 +100,10 @@ export function segmentClv(section: ModelClv, rows: readonly BtydRow[], labels: 
 export function* fitClvSteps(summary: BtydSummary, labels: ArrayLike<number>, k: number, options: ClvFitOptions): Steps<{ section: ModelClv; warnings: string[] }> {
   const period: Period = summary.period;
   const fit = { penalizer: options.penalizer };
-  const bg = yield* fitBgNbdSteps(summary.rows, period, fit);
-  const pareto = yield* fitParetoNbdSteps(summary.rows, period, fit);
+  // Both purchase models are fitted on one grouping of the rows.
+  const grouping = groupRows(summary.rows);
+  const bg = yield* fitBgNbdSteps(summary.rows, period, fit, grouping);
+  const pareto = yield* fitParetoNbdSteps(summary.rows, period, fit, grouping);
   const gg = yield* fitGammaGammaSteps(summary.rows, fit);
   const section: ModelClv = {
     period,

@@ -1,7 +1,7 @@
 /**
  * rfm clv stops within a second on SIGINT / SIGTERM at every stage of a long run (built binary):
- * during the BG/NBD fit, and after the fits (the prediction pass over every customer, then the
- * writing), exit 130 / 143 with "interrupted", no output file and no temp file left. The input is a
+ * during the BG/NBD fit, and after the fits (the predictions per group of customers, then the
+ * writing of every row), exit 130 / 143 with "interrupted", no output file and no temp file left. The input is a
  * 400,000-customer BTYD table simulated by test/bench/clv-bench.mjs (whole-day grid, deterministic).
  */
 import { spawn } from 'node:child_process';
@@ -69,7 +69,7 @@ describe('rfm clv on a 400,000-customer BTYD table, interrupted', () => {
     expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
 
-  it('SIGTERM once the fits are done (the prediction pass over 400,000 customers): exit 143 within a second, no output file', async () => {
+  it('SIGTERM once the fits are done (the predictions, then the writing of 400,000 rows): exit 143 within a second, no output file', async () => {
     const run = start(['clv', TABLE, '--format', 'csv', '-o', 'out-predict.csv']);
     await run.seen('Gamma-Gamma'); // the model lines: both fits are over, the predictions start
     run.kill('SIGTERM');

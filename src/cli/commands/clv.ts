@@ -8,6 +8,7 @@ import {
   fitBgNbdSteps,
   fitGammaGammaSteps,
   fitParetoNbdSteps,
+  groupRows,
   MONTH_DAYS,
   PERIOD_DAYS,
   valueTableSteps,
@@ -173,14 +174,18 @@ Example:
       };
       for (const line of unitsLines(units)) ctx.info(line);
       const rows = summary.rows;
+      // One grouping of the customers by (frequency, recency, T) for the fit and the predictions.
+      const grouping = groupRows(rows);
       const model: PurchaseModel =
-        flags.model === 'bgnbd' ? await runInterruptibly(fitBgNbdSteps(rows, flags.period, { penalizer })) : await runInterruptibly(fitParetoNbdSteps(rows, flags.period, { penalizer }));
+        flags.model === 'bgnbd'
+          ? await runInterruptibly(fitBgNbdSteps(rows, flags.period, { penalizer }, grouping))
+          : await runInterruptibly(fitParetoNbdSteps(rows, flags.period, { penalizer }, grouping));
       const gg: GammaGammaParams | null = loaded.hasMonetary ? await runInterruptibly(fitGammaGammaSteps(rows, { penalizer })) : null;
       if (!loaded.hasMonetary) ctx.warn(`${source.name} has no monetary_value column: expected_spend and clv are left empty`);
       // Made only when shown: their number formats (Intl) cost a quiet run ~20 ms of ICU start-up.
       if (ctx.options.quiet !== true) for (const line of modelLines(model, gg)) ctx.info(line);
       for (const warning of [...model.warnings, ...(gg?.warnings ?? [])]) ctx.warn(warning);
-      const table = await runInterruptibly(valueTableSteps(model, gg, rows, { horizonMonths, monthlyDiscount }));
+      const table = await runInterruptibly(valueTableSteps(model, gg, rows, { horizonMonths, monthlyDiscount }, grouping));
       const validation: Validation | undefined = summary.holdoutEnd === null ? undefined : await runInterruptibly(validateSteps(model, summary));
       if (validation !== undefined) {
         const v = validation;

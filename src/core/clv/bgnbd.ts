@@ -123,8 +123,8 @@ export function bgnbdLogLikelihood(params: Pick<BgNbdParams, 'r' | 'alpha' | 'a'
   return -bgnbdMeanNegLogLik(data, [params.r, params.alpha, params.a, params.b]) * data.customers;
 }
 
-export function* fitBgNbdSteps(rows: readonly BtydRow[], period: Period, options: FitOptions = {}): Steps<BgNbdParams> {
-  const data = groupRows(rows);
+/** The fit of `rows`; `data` is their groupRows, when the caller has made it already (to share it with the predictions). */
+export function* fitBgNbdSteps(rows: readonly BtydRow[], period: Period, options: FitOptions = {}, data: GroupedRows = groupRows(rows)): Steps<BgNbdParams> {
   if (!data.x.some((x) => x > 0)) {
     throw modelError('no customer made a repeat purchase in the calibration period: the BG/NBD model cannot be fitted', {
       hint: 'choose a later --calibration-end, or give a longer log',

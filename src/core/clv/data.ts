@@ -49,6 +49,11 @@ export interface GroupedRows {
   customers: number;
 }
 
+/** The groups of a list of rows, and the group of each row (groups are numbered in order of first appearance). */
+export interface RowGroups extends GroupedRows {
+  rowGroup: Int32Array;
+}
+
 export interface Pairs {
   x: Float64Array;
   v: Float64Array;
@@ -189,14 +194,17 @@ function indexInto(position: Map<number, number>, values: readonly number[]): In
   return Int32Array.from(values, (v) => position.get(v)!);
 }
 
-export function groupRows(rows: readonly BtydRow[]): GroupedRows {
+export function groupRows(rows: readonly BtydRow[]): RowGroups {
   const groups = new TripleIndex();
   const x: number[] = [];
   const tx: number[] = [];
   const T: number[] = [];
   const weight: number[] = [];
-  for (const row of rows) {
+  const rowGroup = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     const g = groups.add(row.frequency, row.recency, row.T);
+    rowGroup[i] = g;
     if (g < weight.length) weight[g]++;
     else {
       x.push(row.frequency);
@@ -222,6 +230,7 @@ export function groupRows(rows: readonly BtydRow[]): GroupedRows {
     xTx: pairsOf(x, tx),
     xT: pairsOf(x, T),
     customers: rows.length,
+    rowGroup,
   };
 }
 

@@ -91,7 +91,11 @@ export function* estimate(
   if (!result.converged) {
     warnings.push(`the ${model} fit may not have converged (gradient ${result.gradientNorm.toExponential(1)}): ${hint}`);
   }
-  const se = standardErrors((phi) => objective(phi) * customers, result.logParams);
+  const se = standardErrors(
+    (phi) => objective(phi) * customers,
+    result.logParams,
+    gradient === undefined ? undefined : (phi) => gradient(phi).map((v) => v * customers),
+  );
   if (se.some((v) => v === null)) warnings.push(`the ${model} Hessian is not positive definite: standard errors are missing (${hint})`);
   const logLikelihood = -meanNegLogLik(theta) * customers;
   return {

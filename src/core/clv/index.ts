@@ -17,7 +17,7 @@ import { fitGammaGammaSteps, type GammaGammaParams } from './gamma-gamma.js';
 import { fitParetoNbdSteps, type ParetoNbdParams } from './pareto-nbd.js';
 
 export type { BtydRow, Period } from './data.js';
-export { PERIOD_DAYS, checkRow } from './data.js';
+export { PERIOD_DAYS, checkRow, groupRows, type RowGroups } from './data.js';
 export type { FitOptions, FitStats } from './fit-common.js';
 export type { BgNbdParams, BtydPoint } from './bgnbd.js';
 export type { ParetoNbdParams } from './pareto-nbd.js';

@@ -124,14 +124,15 @@ function* bfgs(
   startValue: number,
   maxIterations: number,
   tolerance: number,
+  startInverseHessian: Float64Array | null,
 ): Steps<{ x: Float64Array; value: number; g: Float64Array }> {
   const n = start.length;
   let x = Float64Array.from(start);
   let value = startValue;
   let g = grad(x);
-  // Inverse Hessian approximation, row-major.
-  let H = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) H[i * n + i] = 1;
+  // Inverse Hessian approximation, row-major: the given one, else the identity.
+  let H = startInverseHessian === null ? new Float64Array(n * n) : Float64Array.from(startInverseHessian);
+  if (startInverseHessian === null) for (let i = 0; i < n; i++) H[i * n + i] = 1;
   for (let iteration = 0; iteration < maxIterations && norm(g) > tolerance; iteration++) {
     const d = new Float64Array(n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d[i] -= H[i * n + j] * g[j];
@@ -200,9 +201,63 @@ export function* minimize(objective: Objective, options: MinimizeOptions): Steps
   }
   const exact = options.gradient;
   const grad = exact === undefined ? (x: Float64Array) => gradient(f, x) : (x: Float64Array) => (counter.n++, exact(x));
-  const polished = yield* bfgs(f, grad, best.x, best.value, 200, tolerance);
+  // On a sample, the curvature of the mean likelihood is nearly the whole one's: BFGS started from
+  // its inverse takes near-Newton steps at once instead of learning the scales (a fit of a million
+  // customers: ~26 full gradients become ~8). Where it is not positive definite, the identity.
+  const startInverse = options.coarse === undefined ? null : positiveInverse(hessian(search, best.x), best.x.length);
+  const polished = yield* bfgs(f, grad, best.x, best.value, 200, tolerance, startInverse);
   const gradientNorm = norm(polished.g);
   return { logParams: polished.x, value: polished.value, gradientNorm, converged: gradientNorm <= tolerance * 100, evaluations: counter.n };
+}
+
+/** The inverse of a symmetric matrix when it is positive definite (all pivots > 0), else null. */
+function positiveInverse(matrix: Float64Array, n: number): Float64Array | null {
+  if (!choleskyPositive(matrix, n)) return null;
+  const inv = invert(matrix, n);
+  return inv !== null && inv.every(Number.isFinite) ? inv : null;
+}
+
+/** True when the Cholesky factorisation of the symmetric matrix succeeds (it is positive definite). */
+function choleskyPositive(matrix: Float64Array, n: number): boolean {
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = matrix[i * n + j];
+      for (let k = 0; k < j; k++) sum -= L[i * n + k] * L[j * n + k];
+      if (i === j) {
+        if (!(sum > 0)) return false;
+        L[i * n + i] = Math.sqrt(sum);
+      } else L[i * n + j] = sum / L[j * n + j];
+    }
+  }
+  return true;
+}
+
+/**
+ * The Hessian as central differences of a closed-form gradient, symmetrised: 2n gradients instead
+ * of 2n² + 1 values (a fit of a million customers: 8 passes over the data instead of 33).
+ */
+export function hessianFromGradient(grad: (x: Float64Array) => Float64Array, x: Float64Array): Float64Array {
+  const n = x.length;
+  const H = new Float64Array(n * n);
+  const p = Float64Array.from(x);
+  for (let j = 0; j < n; j++) {
+    const h = 1e-4 * (1 + Math.abs(x[j]));
+    p[j] = x[j] + h;
+    const up = grad(p);
+    p[j] = x[j] - h;
+    const down = grad(p);
+    p[j] = x[j];
+    for (let i = 0; i < n; i++) H[i * n + j] = (up[i] - down[i]) / (2 * h);
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const mean = (H[i * n + j] + H[j * n + i]) / 2;
+      H[i * n + j] = mean;
+      H[j * n + i] = mean;
+    }
+  }
+  return H;
 }
 
 /** Central-difference Hessian of `f` at x (n small: 2n² + 1 evaluations). */
@@ -276,9 +331,15 @@ export function invert(matrix: Float64Array, n: number): Float64Array | null {
  * log-likelihood in log space (delta method: se(θᵢ) = θᵢ · sqrt((H_φ⁻¹)ᵢᵢ)); null entries where
  * the Hessian is not positive definite there.
  */
-export function standardErrors(totalNegLogLik: Objective, logParams: Float64Array): (number | null)[] {
+export function standardErrors(
+  totalNegLogLik: Objective,
+  logParams: Float64Array,
+  /** Its gradient in closed form, when known: the Hessian is then made from it. */
+  totalGradient?: (logParams: Float64Array) => Float64Array,
+): (number | null)[] {
   const n = logParams.length;
-  const inv = invert(hessian(totalNegLogLik, logParams), n);
+  const H = totalGradient === undefined ? hessian(totalNegLogLik, logParams) : hessianFromGradient(totalGradient, logParams);
+  const inv = invert(H, n);
   return Array.from(logParams, (phi, i) => {
     const v = inv?.[i * n + i];
     return v !== undefined && v > 0 && Number.isFinite(v) ? Math.exp(phi) * Math.sqrt(v) : null;

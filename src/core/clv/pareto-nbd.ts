@@ -87,8 +87,8 @@ export function paretoLogLikelihood(params: Params, rows: readonly BtydRow[]): n
   return -paretoMeanNegLogLik(data, [params.r, params.alpha, params.s, params.beta]) * data.customers;
 }
 
-export function* fitParetoNbdSteps(rows: readonly BtydRow[], period: Period, options: FitOptions = {}): Steps<ParetoNbdParams> {
-  const data = groupRows(rows);
+/** The fit of `rows`; `data` is their groupRows, when the caller has made it already (to share it with the predictions). */
+export function* fitParetoNbdSteps(rows: readonly BtydRow[], period: Period, options: FitOptions = {}, data: GroupedRows = groupRows(rows)): Steps<ParetoNbdParams> {
   if (!data.x.some((x) => x > 0)) {
     throw modelError('no customer made a repeat purchase in the calibration period: the Pareto/NBD model cannot be fitted', {
       hint: 'choose a later --calibration-end, or give a longer log',

@@ -15,7 +15,7 @@ import {
   type BgNbdParams,
   type BtydPoint,
 } from './bgnbd.js';
-import { PERIOD_DAYS, TripleIndex, type BtydRow } from './data.js';
+import { groupRows, PERIOD_DAYS, TripleIndex, type BtydRow, type RowGroups } from './data.js';
 import { gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
 import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, paretoPurchasesIfAlive, type ParetoNbdParams } from './pareto-nbd.js';
 
@@ -129,15 +129,13 @@ interface Groups {
 }
 
 /**
- * The checking pass: P(alive) and the expected purchases once per distinct (x, t_x, T), a model
- * error naming the first customer whose numbers are not finite; yields every ROWS_PER_STEP rows,
- * so that it can be interrupted. Fills `group` (when given) with each row's group.
+ * P(alive) and E[Y(i months)] of groups numbered in the order they are added. E[Y(t)] = (a part
+ * of x, T and t) combined with (a part of x, t_x, T): the first, with its 2F1 (the costly part),
+ * once per distinct (x, T); the second once per group.
  */
-function* groupSteps(model: ModelParams, rows: readonly BtydRow[], options: ValueOptions, group: Int32Array | null): Steps<Groups> {
+function groupPredictions(model: ModelParams, options: ValueOptions) {
   const months = options.horizonMonths;
   const periodsPerMonth = MONTH_DAYS / PERIOD_DAYS[model.period];
-  // E[Y(t)] = (a part of x, T and t) combined with (a part of x, t_x, T): the first, with its 2F1
-  // (the costly part), once per distinct (x, T); the second once per distinct (x, t_x, T).
   const pairs = new TripleIndex();
   const pairPaths: Float64Array[] = [];
   const pairPath = (x: number, T: number): Float64Array => {
@@ -151,14 +149,16 @@ function* groupSteps(model: ModelParams, rows: readonly BtydRow[], options: Valu
     }
     return pairPaths[k];
   };
-  const triples = new TripleIndex();
   const alive: number[] = [];
   let paths = new Float64Array(months * 1024);
-  const known = (row: BtydRow): number => {
-    const g = triples.add(row.frequency, row.recency, row.T);
-    if (g === alive.length) {
-      const p = pAlive(model, row);
-      const base = pairPath(row.frequency, row.T);
+  return {
+    alive,
+    paths: () => paths,
+    /** Adds the next group; false when its predictions are not finite. */
+    add(point: BtydPoint): boolean {
+      const g = alive.length;
+      const p = pAlive(model, point);
+      const base = pairPath(point.frequency, point.T);
       if ((g + 1) * months > paths.length) {
         const grown = new Float64Array(paths.length * 2);
         grown.set(paths);
@@ -167,26 +167,41 @@ function* groupSteps(model: ModelParams, rows: readonly BtydRow[], options: Valu
       const at = g * months;
       let finite = Number.isFinite(p);
       if (model.model === 'bgnbd') {
-        const denominator = bgnbdPurchasesDenominator(model, row);
+        const denominator = bgnbdPurchasesDenominator(model, point);
         for (let i = 0; i < months; i++) finite = Number.isFinite((paths[at + i] = base[i] / denominator)) && finite;
       } else {
         for (let i = 0; i < months; i++) finite = Number.isFinite((paths[at + i] = base[i] * p)) && finite;
       }
-      if (!finite) {
-        throw modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
-          hint: 'the fitted parameters are extreme: try --penalizer 0.001, or another --model',
-        });
-      }
       alive.push(p);
-    }
+      return finite;
+    },
+  };
+}
+
+function notFiniteError(row: BtydRow) {
+  return modelError(`the predictions for customer ${row.customerId} are not finite (frequency ${row.frequency}, recency ${row.recency}, T ${row.T})`, {
+    hint: 'the fitted parameters are extreme: try --penalizer 0.001, or another --model',
+  });
+}
+
+/**
+ * The checking pass: P(alive) and the expected purchases once per distinct (x, t_x, T), a model
+ * error naming the first customer whose numbers are not finite; yields every ROWS_PER_STEP rows,
+ * so that it can be interrupted.
+ */
+function* groupSteps(model: ModelParams, rows: readonly BtydRow[], options: ValueOptions): Steps<Groups> {
+  const predictions = groupPredictions(model, options);
+  const triples = new TripleIndex();
+  const known = (row: BtydRow): number => {
+    const g = triples.add(row.frequency, row.recency, row.T);
+    if (g === predictions.alive.length && !predictions.add(row)) throw notFiniteError(row);
     return g;
   };
   for (let i = 0; i < rows.length; i++) {
-    const g = known(rows[i]);
-    if (group !== null) group[i] = g;
+    known(rows[i]);
     if ((i + 1) % ROWS_PER_STEP === 0) yield;
   }
-  return { known, alive, paths: () => paths };
+  return { known, alive: predictions.alive, paths: predictions.paths };
 }
 
 /** Row's predictions; its group's path is paths[at, at + months). */
@@ -212,7 +227,7 @@ export function* valuePredictorSteps(
   rows: readonly BtydRow[],
   options: ValueOptions,
 ): Steps<(row: BtydRow) => CustomerValue> {
-  const { known, alive, paths } = yield* groupSteps(model, rows, options, null);
+  const { known, alive, paths } = yield* groupSteps(model, rows, options);
   const months = options.horizonMonths;
   return (row) => {
     const g = known(row);
@@ -220,24 +235,38 @@ export function* valuePredictorSteps(
   };
 }
 
-/** The ValueTable of `rows`, as steps (the checking pass yields every ROWS_PER_STEP rows). */
-export function* valueTableSteps(model: ModelParams, gg: SpendParams | null, rows: readonly BtydRow[], options: ValueOptions): Steps<ValueTable> {
-  const group = new Int32Array(rows.length);
-  const groups = yield* groupSteps(model, rows, options, group);
+/**
+ * The ValueTable of `rows`, as steps (yielding every ROWS_PER_STEP groups): the predictions once per
+ * group of `grouping` (groupRows(rows), the grouping the fit was made on, when the caller has it).
+ */
+export function* valueTableSteps(
+  model: ModelParams,
+  gg: SpendParams | null,
+  rows: readonly BtydRow[],
+  options: ValueOptions,
+  grouping: RowGroups = groupRows(rows),
+): Steps<ValueTable> {
+  const predictions = groupPredictions(model, options);
+  const { x, tx, T, rowGroup } = grouping;
+  for (let g = 0; g < x.length; g++) {
+    if (!predictions.add({ frequency: x[g], recency: tx[g], T: T[g] })) throw notFiniteError(rows[rowGroup.indexOf(g)]);
+    if ((g + 1) % ROWS_PER_STEP === 0) yield;
+  }
   const months = options.horizonMonths;
-  const paths = groups.paths();
+  const paths = predictions.paths();
+  const alive = predictions.alive;
   const spendOf = (i: number) => (gg === null ? null : expectedSpend(gg, rows[i]));
   return {
-    group,
-    pAlive: Float64Array.from(groups.alive),
-    expectedPurchases: Float64Array.from(groups.alive, (_, g) => paths[g * months + months - 1]),
+    group: rowGroup,
+    pAlive: Float64Array.from(alive),
+    expectedPurchases: Float64Array.from(alive, (_, g) => paths[g * months + months - 1]),
     expectedSpend: spendOf,
     clv(i) {
       const spend = spendOf(i);
-      const at = group[i] * months;
+      const at = rowGroup[i] * months;
       return spend === null ? null : discounted(paths, spend, options.monthlyDiscount, at, at + months);
     },
-    customer: (i) => customerValue(rows[i], groups.alive[group[i]], paths, group[i] * months, months, gg, options.monthlyDiscount),
+    customer: (i) => customerValue(rows[i], alive[rowGroup[i]], paths, rowGroup[i] * months, months, gg, options.monthlyDiscount),
   };
 }
 

@@ -4,6 +4,8 @@ import { bgnbdMeanNegLogLik, bgnbdMeanNegLogLikGradient } from '../../../src/cor
 import { groupRows } from '../../../src/core/clv/data.js';
 import { fitBgNbd, fitBgNbdSteps, fitGammaGamma, type BtydRow } from '../../../src/core/clv/index.js';
 import { RfmError } from '../../../src/core/errors.js';
+import { hessianFromGradient, minimize, standardErrors } from '../../../src/core/clv/optimize.js';
+import { runSteps } from '../../../src/core/steps.js';
 import { publishedSummary, sampleRows } from './cdnow.js';
 import { BtydAccumulator } from '../../../src/core/clv/index.js';
 
@@ -72,5 +74,53 @@ describe('fits', () => {
     const fit = fitGammaGamma(acc.finish().rows);
     expect(fit.warnings).toEqual([]);
     expect(Math.abs(fit.frequencySpendCorrelation)).toBeLessThan(0.3);
+  });
+});
+
+describe('the optimizer: Hessians and the BFGS start', () => {
+  // f(φ) = 3φ0² + φ0φ1 + 2φ1² + e^φ2 + φ1φ2: its Hessian in closed form.
+  const f = (p: Float64Array) => 3 * p[0] ** 2 + p[0] * p[1] + 2 * p[1] ** 2 + Math.exp(p[2]) + p[1] * p[2];
+  const grad = (p: Float64Array) => Float64Array.of(6 * p[0] + p[1], p[0] + 4 * p[1] + p[2], Math.exp(p[2]) + p[1]);
+  const at = Float64Array.of(0.3, -0.7, 0.4);
+  const exact = [6, 1, 0, 1, 4, 1, 0, 1, Math.exp(0.4)];
+
+  it('hessianFromGradient gives the Hessian from 2n gradients, symmetric', () => {
+    let calls = 0;
+    const H = hessianFromGradient((p) => (calls++, grad(p)), at);
+    expect(calls).toBe(6);
+    H.forEach((v, i) => expect(Math.abs(v - exact[i])).toBeLessThan(1e-7));
+    expect(H[1]).toBe(H[3]);
+  });
+
+  it('standard errors from the closed-form gradient agree with those from values (BG/NBD on CDNOW)', () => {
+    const data = groupRows(published);
+    const fit = fitBgNbd(published, 'week');
+    const phi = Float64Array.of(Math.log(fit.r), Math.log(fit.alpha), Math.log(fit.a), Math.log(fit.b));
+    const total = (p: Float64Array) => bgnbdMeanNegLogLik(data, Array.from(p, Math.exp)) * data.customers;
+    const totalGradient = (p: Float64Array) => {
+      const theta = Array.from(p, Math.exp);
+      return bgnbdMeanNegLogLikGradient(data, theta).map((v, i) => v * theta[i] * data.customers);
+    };
+    const fromValues = standardErrors(total, phi);
+    const fromGradient = standardErrors(total, phi, totalGradient);
+    fromGradient.forEach((se, i) => expect(Math.abs(se! - fromValues[i]!) / fromValues[i]!).toBeLessThan(1e-3));
+  });
+
+  it('BFGS starts from the inverse Hessian of the coarse objective: an ill-scaled problem takes a few gradients, not dozens', () => {
+    // Scales 1 and 10⁴ apart, with a coarse objective that is the same function: from the identity
+    // BFGS must learn the scales; from the coarse Hessian's inverse its first step is Newton's.
+    const scales = [1, 100, 1e4];
+    const objective = (p: Float64Array) => scales.reduce((s, c, i) => s + c * (p[i] - 1) ** 2, 0);
+    const gradientOf = (p: Float64Array) => Float64Array.from(scales, (c, i) => 2 * c * (p[i] - 1));
+    const count = (coarse: boolean) => {
+      let gradients = 0;
+      const result = runSteps(
+        minimize(objective, { starts: [[0.5, 0.5, 0.5]], maxIterations: 3, coarse: coarse ? objective : undefined, gradient: (p) => (gradients++, gradientOf(p)) }),
+      );
+      expect(result.converged).toBe(true);
+      return gradients;
+    };
+    expect(count(true)).toBeLessThanOrEqual(3);
+    expect(count(false)).toBeGreaterThan(6);
   });
 });
