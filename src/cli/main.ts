@@ -8,9 +8,7 @@ import { RfmError, type ErrorKind } from '../core/errors.js';
 import { afterFileOperations, committedFile, removePendingTempFiles, writeError } from '../io/output.js';
 import { escapeControl } from '../render/text.js';
 import { makeContext, stopActiveSpinner, type CommonOptions, type Context, type Streams } from './context.js';
-import { cleanCommand } from './commands/clean.js';
-import { rfmCommand } from './commands/rfm.js';
-import { commandList } from './commands/index.js';
+import { commandMakers } from './commands/index.js';
 import { delegateShutdown, requestStop, type ShutdownSignal } from './shutdown.js';
 import { TOOL } from './version.js';
 
@@ -81,7 +79,8 @@ function run(this: void, action: (ctx: Context) => Promise<void>) {
   };
 }
 
-export function buildProgram(): Command {
+/** The program with the command that argv names (or, when it names none, every command). */
+export async function buildProgram(): Promise<Command> {
   const program = new Command('rfm')
     .description('Customer segmentation from a transaction log: clean, RFM, elbow, k-means, named segments')
     .version(TOOL.version, '-V, --version')
@@ -101,7 +100,7 @@ Example:
 
 Exit codes: 0 ok, 2 usage, 3 input/IO, 4 data, 5 model, 1 internal error, 130 interrupted (143 SIGTERM).`,
   );
-  for (const make of [cleanCommand, rfmCommand, ...commandList]) {
+  for (const make of await commandMakers(argv[0])) {
     program.addCommand(make(run).exitOverride().configureOutput({ outputError: () => undefined }));
   }
   return program;
@@ -144,7 +143,7 @@ async function main(): Promise<void> {
   });
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
-  const program = buildProgram();
+  const program = await buildProgram();
   if (argv.length === 0) {
     program.outputHelp();
     exit(2);

@@ -184,14 +184,25 @@ export class TripleMap<V> {
   }
 }
 
-/** The distinct values, ascending, and the position of each (0 and -0 are one, as in a Map). */
-function distinct(values: readonly number[]): { values: Float64Array; position: Map<number, number> } {
-  const sorted = [...new Set(values)].sort((p, q) => p - q);
-  return { values: Float64Array.from(sorted), position: new Map(sorted.map((v, i) => [v, i])) };
-}
-
-function indexInto(position: Map<number, number>, values: readonly number[]): Int32Array {
-  return Int32Array.from(values, (v) => position.get(v)!);
+/**
+ * The distinct values, ascending, and the index of each value among them (0 and -0 are one, as in
+ * a Set). Numbered by a TripleIndex, then renumbered by rank: a Map from number to position costs
+ * several times more per value on a hundred thousand groups.
+ */
+function distinctIndex(values: readonly number[]): { values: Float64Array; index: Int32Array } {
+  const seen = new TripleIndex();
+  const first: number[] = [];
+  const index = new Int32Array(values.length);
+  for (let g = 0; g < values.length; g++) {
+    const k = seen.add(values[g], 0, 0);
+    if (k === first.length) first.push(values[g]);
+    index[g] = k;
+  }
+  const order = Array.from(first.keys()).sort((p, q) => first[p] - first[q]);
+  const rank = new Int32Array(first.length);
+  order.forEach((k, r) => (rank[k] = r));
+  for (let g = 0; g < index.length; g++) index[g] = rank[index[g]];
+  return { values: Float64Array.from(order, (k) => first[k]), index };
 }
 
 export function groupRows(rows: readonly BtydRow[]): RowGroups {
@@ -213,20 +224,20 @@ export function groupRows(rows: readonly BtydRow[]): RowGroups {
       weight.push(1);
     }
   }
-  const xs = distinct(x);
-  const txs = distinct(tx);
-  const Ts = distinct(T);
+  const xs = distinctIndex(x);
+  const txs = distinctIndex(tx);
+  const Ts = distinctIndex(T);
   return {
     x: Float64Array.from(x),
     tx: Float64Array.from(tx),
     T: Float64Array.from(T),
     weight: Float64Array.from(weight),
-    xIndex: indexInto(xs.position, x),
+    xIndex: xs.index,
     xs: xs.values,
     txs: txs.values,
-    txIndex: indexInto(txs.position, tx),
+    txIndex: txs.index,
     Ts: Ts.values,
-    TIndex: indexInto(Ts.position, T),
+    TIndex: Ts.index,
     xTx: pairsOf(x, tx),
     xT: pairsOf(x, T),
     customers: rows.length,

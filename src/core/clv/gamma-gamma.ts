@@ -41,12 +41,25 @@ interface SpendData {
 }
 
 function spendData(buyers: readonly BtydRow[], pick: Int32Array | null = null): SpendData {
-  const rows = pick === null ? buyers : Array.from(pick, (i) => buyers[i]);
-  const x = Float64Array.from(rows, (r) => r.frequency);
-  const m = Float64Array.from(rows, (r) => r.monetaryValue);
+  const n = pick === null ? buyers.length : pick.length;
+  const x = new Float64Array(n);
+  const m = new Float64Array(n);
+  const logX = new Float64Array(n);
+  const logM = new Float64Array(n);
+  // Plain loops: typed-array map and from-with-a-function cost several times more on a million buyers.
+  for (let i = 0; i < n; i++) {
+    const row = buyers[pick === null ? i : pick[i]];
+    x[i] = row.frequency;
+    m[i] = row.monetaryValue;
+    logX[i] = Math.log(x[i]);
+    logM[i] = Math.log(m[i]);
+  }
   const xs = Float64Array.from(new Set(x)).sort();
-  const position = new Map(Array.from(xs, (v, i) => [v, i]));
-  return { x, logX: x.map(Math.log), m, logM: m.map(Math.log), xs, xIndex: Int32Array.from(x, (v) => position.get(v)!) };
+  const position = new Map<number, number>();
+  xs.forEach((v, k) => position.set(v, k));
+  const xIndex = new Int32Array(n);
+  for (let i = 0; i < n; i++) xIndex[i] = position.get(x[i])!;
+  return { x, logX, m, logM, xs, xIndex };
 }
 
 function meanNegLogLik(d: SpendData, theta: ArrayLike<number>): number {
