@@ -5,6 +5,9 @@
  * - Silhouette: its pair sums are split into two fixed blocks of rows (silhouetteBlocks), added in
  *   block order whichever thread computed them.
  *
+ * - Lifetime value: the Gamma-Gamma spend fit, independent of the purchase model's, on a helper
+ *   while this thread fits the purchase model (startSpendFit).
+ *
  * Helpers are started before the input is read (`startHelpers`), so that a worker's start-up
  * happens on an idle core while this thread parses.
  */
@@ -13,6 +16,8 @@ import { Worker } from 'node:worker_threads';
 import { elbowKs, elbowPoint, elbowPointSteps, elbowResult, type ElbowOptions, type ElbowPoint, type ElbowResult } from '../core/elbow.js';
 import { bestRun, betterRun, clusteringOf, kmeansSteps, preparedFor, preparePoints, type KMeansOptions, type KMeansResult, type PreparedPoints, type RunOutcome } from '../core/kmeans.js';
 import { runSteps, type Steps } from '../core/steps.js';
+import { fitSpendSteps, type GammaGammaParams, type SpendColumns } from '../core/clv/gamma-gamma.js';
+import type { FitOptions } from '../core/clv/fit-common.js';
 import { blockSums, silhouetteBlocks, silhouetteFromSums, silhouettePlan, type SilhouetteOptions, type SilhouettePlan } from '../core/silhouette.js';
 import { runInterruptibly } from './shutdown.js';
 
@@ -63,8 +68,21 @@ export interface KMeansJob {
   next: Int32Array;
 }
 
-export type Job = ElbowJob | SilhouetteJob | KMeansJob;
-type Answer<J extends Job> = J extends ElbowJob ? ElbowPoint[] : J extends KMeansJob ? RunOutcome | undefined : SilhouetteShare;
+/** The Gamma-Gamma fit of the repeat buyers' columns. */
+export interface SpendJob {
+  kind: 'spend';
+  buyers: SpendColumns;
+  options: FitOptions;
+}
+
+export type Job = ElbowJob | SilhouetteJob | KMeansJob | SpendJob;
+type Answer<J extends Job> = J extends ElbowJob
+  ? ElbowPoint[]
+  : J extends KMeansJob
+    ? RunOutcome | undefined
+    : J extends SpendJob
+      ? GammaGammaParams
+      : SilhouetteShare;
 
 export interface Helper {
   /** Runs the job on the helper's thread. One job at a time: await its answer before the next. */
@@ -155,7 +173,8 @@ export function* claimPoints(job: ElbowJob): Steps<ElbowPoint[]> {
  * What a helper's thread does with a job, in one go: a helper is stopped by terminating it
  * (main.ts exits, which ends its threads), so it has no signal to look out for.
  */
-export function work(job: Job): ElbowPoint[] | SilhouetteShare | RunOutcome | undefined {
+export function work(job: Job): ElbowPoint[] | SilhouetteShare | RunOutcome | GammaGammaParams | undefined {
+  if (job.kind === 'spend') return runSteps(fitSpendSteps(job.buyers, job.options));
   if (job.kind === 'kmeans') return runSteps(bestRun(job.points, { ...job.options, claim: claimRun(job.next, job.runs) }));
   if (job.kind === 'elbow') return runSteps(claimPoints(job));
   const own = blockSums(job.plan, job.from, job.to);
@@ -248,4 +267,19 @@ export function startSilhouette(
     const second = share?.own ?? blockSums(plan, from1, to1);
     return silhouetteFromSums(plan, [first, second]);
   };
+}
+
+/** Below this many repeat buyers the spend fit takes a few tens of milliseconds: this thread does it. */
+export const PARALLEL_MIN_BUYERS = 20_000;
+
+/**
+ * The Gamma-Gamma fit started on a helper at once (this thread goes on with the purchase model);
+ * the returned function gives it. Without a helper, for few buyers, or when the helper failed (a
+ * model error thrown there arrives as a plain Error), it is computed here, interruptibly, so that
+ * its errors are this thread's own. The same code on either thread: the same numbers.
+ */
+export function startSpendFit(buyers: SpendColumns, options: FitOptions, helpers: readonly Helper[]): () => Promise<GammaGammaParams> {
+  const helper = buyers.frequency.length >= PARALLEL_MIN_BUYERS ? helpers[0] : undefined;
+  const theirs = helper?.run({ kind: 'spend', buyers, options }).catch(() => undefined);
+  return async () => (await theirs) ?? runInterruptibly(fitSpendSteps(buyers, options));
 }

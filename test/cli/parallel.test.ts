@@ -6,11 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { elbow, type ElbowPoint } from '../../src/core/elbow.js';
 import { seededRandom } from '../../src/core/random.js';
 import { silhouette } from '../../src/core/silhouette.js';
+import { fitSpendSteps } from '../../src/core/clv/gamma-gamma.js';
+import { runSteps } from '../../src/core/steps.js';
 import type * as Parallel from '../../src/cli/parallel.js';
 import { BIN, fixture, runShell, tempDir } from './helpers.js';
 
 const PARALLEL_JS = new URL('../../dist/cli/parallel.js', import.meta.url).href;
-const { claim, elbowParallel, startSilhouette, startHelpers, unclaimed, PARALLEL_MIN_POINTS } = (await import(PARALLEL_JS)) as typeof Parallel;
+const { claim, elbowParallel, startSilhouette, startSpendFit, startHelpers, unclaimed, PARALLEL_MIN_POINTS, PARALLEL_MIN_BUYERS } = (await import(
+  PARALLEL_JS
+)) as typeof Parallel;
 
 /** Four loose groups of 3-D points, enough of them for the helpers to be used. */
 function points(n: number): Float64Array {
@@ -134,5 +138,48 @@ describe('helpers under `node --max-old-space-size=… rfm`', () => {
     } finally {
       tmp.cleanup();
     }
+  });
+});
+
+describe('startSpendFit', () => {
+  // Repeat buyers with 1..8 repeat purchases and a mean spend around 20, made up and seeded.
+  const buyersOf = (n: number) => {
+    const rng = seededRandom(11);
+    return {
+      frequency: Float64Array.from({ length: n }, () => 1 + Math.floor(8 * rng.next())),
+      monetary: Float64Array.from({ length: n }, () => 5 + 30 * rng.next() * rng.next()),
+    };
+  };
+  const buyers = buyersOf(PARALLEL_MIN_BUYERS + 5_000);
+  const helpers = startHelpers(1, 2);
+  afterAll(() => helpers.forEach((h) => h.stop()));
+
+  it('gives exactly the single-thread Gamma-Gamma fit, with a helper, without one and with a failed one', async () => {
+    const serial = runSteps(fitSpendSteps(buyers, {}));
+    expect(await startSpendFit(buyers, {}, helpers)()).toEqual(serial);
+    expect(await startSpendFit(buyers, {}, [])()).toEqual(serial);
+    const broken = [{ run: () => Promise.reject(new Error('gone')), stop: () => undefined }];
+    expect(await startSpendFit(buyers, {}, broken)()).toEqual(serial);
+  });
+
+  it('sends the fit to the helper from PARALLEL_MIN_BUYERS buyers on, and not below', async () => {
+    const sent: Parallel.Job[] = [];
+    const spy = [{ run: (job: Parallel.Job) => (sent.push(job), helpers[0]!.run(job)), stop: () => undefined }] as unknown as Parallel.Helper[];
+    await startSpendFit(buyers, {}, spy)();
+    expect(sent.map((job) => job.kind)).toEqual(['spend']);
+    sent.length = 0;
+    await startSpendFit(buyersOf(PARALLEL_MIN_BUYERS - 1), {}, spy)();
+    expect(sent).toEqual([]);
+  });
+
+  it("a model error on the helper's thread reaches the command as this thread's own RfmError (kind, message, hint)", async () => {
+    // Every buyer spends exactly 10: nothing identifies the spread of spend, the fit runs to the boundary.
+    const n = PARALLEL_MIN_BUYERS + 5_000;
+    const flat = { frequency: Float64Array.from({ length: n }, (_, i) => 1 + (i % 5)), monetary: new Float64Array(n).fill(10) };
+    await expect(startSpendFit(flat, {}, helpers)()).rejects.toMatchObject({
+      kind: 'model',
+      message: expect.stringMatching(/the Gamma-Gamma fit ran to the boundary/),
+      hint: expect.stringContaining('--penalizer'),
+    });
   });
 });

@@ -6,11 +6,11 @@
 import { Command, Option } from 'commander';
 import {
   fitBgNbdSteps,
-  fitGammaGammaSteps,
   fitParetoNbdSteps,
   groupRows,
   MONTH_DAYS,
   PERIOD_DAYS,
+  spendColumns,
   valueTableSteps,
   validateSteps,
   type BtydRow,
@@ -31,6 +31,7 @@ import { formatInt, plural } from '../../render/numbers.js';
 import type { Context } from '../context.js';
 import { announceDrops, cleaningSummary } from '../load.js';
 import { addCommonOptions, addEngineOption, addInputOptions, loadOptions, parseInteger, type RawInputOptions } from '../options.js';
+import { PARALLEL_MIN_BUYERS, startHelpers, startSpendFit, type Helper } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
 import type { RunWrapper } from './index.js';
 
@@ -136,85 +137,97 @@ Example:
       }
       const format = ctx.format('csv');
       const options = { ...loadOptions(flags), period: flags.period, calibrationEnd, holdoutEnd };
-      // --engine duckdb reads the file itself (io/duckdb-btyd.ts); a CSV BTYD summary table is left to the default reader.
-      const duck = flags.engine === 'duckdb' ? await readBtydWithDuckdb(ctx, input, options) : undefined;
-      const opened = duck === undefined ? await ctx.openInput(input) : undefined;
-      const source = opened ?? { name: input! };
-      const spinner = ctx.spinner(`reading ${source.name}`);
-      const loaded = duck ?? (await loadBtyd(opened!, options, runInterruptibly).finally(() => spinner.stop()));
-      const summary = loaded.summary;
-      if (loaded.kind === 'btyd-summary') {
-        ctx.info(`${source.name} is a BTYD summary table (${loaded.tableColumns}); recency and T read as ${flags.period}s (--period)`);
-      } else {
-        if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
-        // Rows after the last day read are counted as after_as_of; here that day is the calibration (or holdout) end.
-        const end = holdoutEnd === undefined ? 'after the calibration end' : 'after the holdout end';
-        ctx.info(() => `${cleaningSummary(loaded.report!).replace('after the as-of date', end)}; $0 amounts kept as purchases`);
-        announceDrops(ctx, source.name, loaded.warnings, flags.strict === true);
-        const left = summary.firstAfterCalibration > 0 ? `; ${plural(summary.firstAfterCalibration, 'customer')} first bought after it and are left out` : '';
-        ctx.info(`${source.name} is a transaction log: BTYD summary of ${plural(summary.rows.length, 'customer')} to ${formatDate(summary.calibrationEnd)}${left}`);
-      }
-      const units: ClvUnits = {
-        period: flags.period,
-        periodDays: PERIOD_DAYS[flags.period],
-        calibrationEnd: Number.isNaN(summary.calibrationEnd) ? null : formatDate(summary.calibrationEnd),
-        holdoutEnd: summary.holdoutEnd === null ? null : formatDate(summary.holdoutEnd),
-        horizonMonths,
-        monthDays: MONTH_DAYS,
-        monthlyDiscount,
-        definitions: {
-          frequency: 'repeat purchase days in the calibration period (distinct purchase days − 1)',
-          recency: `${flags.period}s from the first to the last purchase day`,
-          T: `${flags.period}s from the first purchase day to the end of the calibration period`,
-          monetary_value: 'mean value per repeat purchase day, the first purchase excluded (0 for one-time buyers); $0 purchases count',
-          expected_purchases: `E[Y(${horizonMonths} months) | frequency, recency, T]`,
-          expected_spend: 'Gamma-Gamma conditional mean value per purchase',
-          clv: `Σ_{i=1..${horizonMonths}} (E[Y(i months)] − E[Y(i−1 months)]) × expected_spend / (1 + ${monthlyDiscount})^i, a month = ${MONTH_DAYS} days`,
-        },
-      };
-      for (const line of unitsLines(units)) ctx.info(line);
-      const rows = summary.rows;
-      // One grouping of the customers by (frequency, recency, T) for the fit and the predictions.
-      const grouping = groupRows(rows);
-      const model: PurchaseModel =
-        flags.model === 'bgnbd'
-          ? await runInterruptibly(fitBgNbdSteps(rows, flags.period, { penalizer }, grouping))
-          : await runInterruptibly(fitParetoNbdSteps(rows, flags.period, { penalizer }, grouping));
-      const gg: GammaGammaParams | null = loaded.hasMonetary ? await runInterruptibly(fitGammaGammaSteps(rows, { penalizer })) : null;
-      if (!loaded.hasMonetary) ctx.warn(`${source.name} has no monetary_value column: expected_spend and clv are left empty`);
-      // Made only when shown: their number formats (Intl) cost a quiet run ~20 ms of ICU start-up.
-      if (ctx.options.quiet !== true) for (const line of modelLines(model, gg)) ctx.info(line);
-      for (const warning of [...model.warnings, ...(gg?.warnings ?? [])]) ctx.warn(warning);
-      const table = await runInterruptibly(valueTableSteps(model, gg, rows, { horizonMonths, monthlyDiscount }, grouping));
-      const validation: Validation | undefined = summary.holdoutEnd === null ? undefined : await runInterruptibly(validateSteps(model, summary));
-      if (validation !== undefined) {
-        const v = validation;
-        ctx.info(`holdout: ${formatInt(v.actualTotal)} repeat purchases, ${v.predictedTotal.toFixed(1)} predicted; MAE ${v.mae.toFixed(4)}, RMSE ${v.rmse.toFixed(4)}`);
-      }
-      const sink = await ctx.openOutput();
-      await withSink(sink, async () => {
-        if (format === 'table') {
-          const all = Array.from(rows, (_, i): Row => {
-            const row: Row = table.customer(i);
-            if (validation !== undefined) {
-              row.holdoutActual = validation.actual[i];
-              row.holdoutPredicted = validation.predicted[i];
-            }
-            return row;
-          });
-          const parts = [...unitsLines(units), ...modelLines(model, gg), '', topCustomersTable(all, top, ctx.style, ctx.view), decileTable(all, ctx.style, ctx.view)];
-          if (validation !== undefined) parts.push(validationText(validation, flags.period, ctx.style, ctx.view.width));
-          await sink.write(parts.join('\n'));
-        } else if (format === 'json') {
-          const { predicted: _p, actual: _a, ...aggregate } = validation ?? { predicted: null, actual: null };
-          const head = { units, [model.model === 'bgnbd' ? 'bgnbd' : 'paretoNbd']: model, gammaGamma: gg, ...(validation === undefined ? {} : { validation: aggregate }) };
-          await sink.write(JSON.stringify(head).slice(0, -1) + ',"customers":');
-          await writeRecords(sink, 'json', columns(rows, table, validation), indices(rows.length));
-          await sink.write('}\n');
+      // A helper thread for the spend fit of many buyers (started after the read: see below).
+      let helpers: Helper[] = [];
+      try {
+        // --engine duckdb reads the file itself (io/duckdb-btyd.ts); a CSV BTYD summary table is left to the default reader.
+        const duck = flags.engine === 'duckdb' ? await readBtydWithDuckdb(ctx, input, options) : undefined;
+        const opened = duck === undefined ? await ctx.openInput(input) : undefined;
+        const source = opened ?? { name: input! };
+        const spinner = ctx.spinner(`reading ${source.name}`);
+        const loaded = duck ?? (await loadBtyd(opened!, options, runInterruptibly).finally(() => spinner.stop()));
+        const summary = loaded.summary;
+        if (loaded.kind === 'btyd-summary') {
+          ctx.info(`${source.name} is a BTYD summary table (${loaded.tableColumns}); recency and T read as ${flags.period}s (--period)`);
         } else {
-          await writeRecords(sink, format, columns(rows, table, validation), indices(rows.length));
+          if (loaded.columnsNotice !== undefined) ctx.info(loaded.columnsNotice);
+          // Rows after the last day read are counted as after_as_of; here that day is the calibration (or holdout) end.
+          const end = holdoutEnd === undefined ? 'after the calibration end' : 'after the holdout end';
+          ctx.info(() => `${cleaningSummary(loaded.report!).replace('after the as-of date', end)}; $0 amounts kept as purchases`);
+          announceDrops(ctx, source.name, loaded.warnings, flags.strict === true);
+          const left = summary.firstAfterCalibration > 0 ? `; ${plural(summary.firstAfterCalibration, 'customer')} first bought after it and are left out` : '';
+          ctx.info(`${source.name} is a transaction log: BTYD summary of ${plural(summary.rows.length, 'customer')} to ${formatDate(summary.calibrationEnd)}${left}`);
         }
-      });
+        const units: ClvUnits = {
+          period: flags.period,
+          periodDays: PERIOD_DAYS[flags.period],
+          calibrationEnd: Number.isNaN(summary.calibrationEnd) ? null : formatDate(summary.calibrationEnd),
+          holdoutEnd: summary.holdoutEnd === null ? null : formatDate(summary.holdoutEnd),
+          horizonMonths,
+          monthDays: MONTH_DAYS,
+          monthlyDiscount,
+          definitions: {
+            frequency: 'repeat purchase days in the calibration period (distinct purchase days − 1)',
+            recency: `${flags.period}s from the first to the last purchase day`,
+            T: `${flags.period}s from the first purchase day to the end of the calibration period`,
+            monetary_value: 'mean value per repeat purchase day, the first purchase excluded (0 for one-time buyers); $0 purchases count',
+            expected_purchases: `E[Y(${horizonMonths} months) | frequency, recency, T]`,
+            expected_spend: 'Gamma-Gamma conditional mean value per purchase',
+            clv: `Σ_{i=1..${horizonMonths}} (E[Y(i months)] − E[Y(i−1 months)]) × expected_spend / (1 + ${monthlyDiscount})^i, a month = ${MONTH_DAYS} days`,
+          },
+        };
+        for (const line of unitsLines(units)) ctx.info(line);
+        const rows = summary.rows;
+        // The spend fit runs on a helper while this thread fits the purchase model, when there are
+        // enough buyers for it to pay: the worker's start-up (~0.1 s of the other core) overlaps the
+        // grouping and the fit here. For fewer, starting it costs more than it saves.
+        const buyers = loaded.hasMonetary ? spendColumns(rows) : undefined;
+        if (buyers !== undefined && buyers.frequency.length >= PARALLEL_MIN_BUYERS) helpers = startHelpers(1);
+        const spendFit = buyers === undefined ? undefined : startSpendFit(buyers, { penalizer }, helpers);
+        // One grouping of the customers by (frequency, recency, T) for the fit and the predictions.
+        const grouping = groupRows(rows);
+        const model: PurchaseModel =
+          flags.model === 'bgnbd'
+            ? await runInterruptibly(fitBgNbdSteps(rows, flags.period, { penalizer }, grouping))
+            : await runInterruptibly(fitParetoNbdSteps(rows, flags.period, { penalizer }, grouping));
+        const gg: GammaGammaParams | null = spendFit === undefined ? null : await spendFit();
+        if (!loaded.hasMonetary) ctx.warn(`${source.name} has no monetary_value column: expected_spend and clv are left empty`);
+        // Made only when shown: their number formats (Intl) cost a quiet run ~20 ms of ICU start-up.
+        if (ctx.options.quiet !== true) for (const line of modelLines(model, gg)) ctx.info(line);
+        for (const warning of [...model.warnings, ...(gg?.warnings ?? [])]) ctx.warn(warning);
+        const table = await runInterruptibly(valueTableSteps(model, gg, rows, { horizonMonths, monthlyDiscount }, grouping));
+        const validation: Validation | undefined = summary.holdoutEnd === null ? undefined : await runInterruptibly(validateSteps(model, summary));
+        if (validation !== undefined) {
+          const v = validation;
+          ctx.info(`holdout: ${formatInt(v.actualTotal)} repeat purchases, ${v.predictedTotal.toFixed(1)} predicted; MAE ${v.mae.toFixed(4)}, RMSE ${v.rmse.toFixed(4)}`);
+        }
+        const sink = await ctx.openOutput();
+        await withSink(sink, async () => {
+          if (format === 'table') {
+            const all = Array.from(rows, (_, i): Row => {
+              const row: Row = table.customer(i);
+              if (validation !== undefined) {
+                row.holdoutActual = validation.actual[i];
+                row.holdoutPredicted = validation.predicted[i];
+              }
+              return row;
+            });
+            const parts = [...unitsLines(units), ...modelLines(model, gg), '', topCustomersTable(all, top, ctx.style, ctx.view), decileTable(all, ctx.style, ctx.view)];
+            if (validation !== undefined) parts.push(validationText(validation, flags.period, ctx.style, ctx.view.width));
+            await sink.write(parts.join('\n'));
+          } else if (format === 'json') {
+            const { predicted: _p, actual: _a, ...aggregate } = validation ?? { predicted: null, actual: null };
+            const head = { units, [model.model === 'bgnbd' ? 'bgnbd' : 'paretoNbd']: model, gammaGamma: gg, ...(validation === undefined ? {} : { validation: aggregate }) };
+            await sink.write(JSON.stringify(head).slice(0, -1) + ',"customers":');
+            await writeRecords(sink, 'json', columns(rows, table, validation), indices(rows.length));
+            await sink.write('}\n');
+          } else {
+            await writeRecords(sink, format, columns(rows, table, validation), indices(rows.length));
+          }
+        });
+      } finally {
+        for (const helper of helpers) helper.stop();
+      }
     }),
   );
 }

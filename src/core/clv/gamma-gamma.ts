@@ -40,17 +40,42 @@ interface SpendData {
   xIndex: Int32Array;
 }
 
-function spendData(buyers: readonly BtydRow[], pick: Int32Array | null = null): SpendData {
-  const n = pick === null ? buyers.length : pick.length;
+/**
+ * The repeat buyers' frequency and mean spend as columns: what the fit reads, and what a worker
+ * thread is sent to fit it there (cli/parallel.ts).
+ */
+export interface SpendColumns {
+  frequency: Float64Array;
+  monetary: Float64Array;
+}
+
+/** The columns of spendRows(rows). */
+export function spendColumns(rows: readonly BtydRow[]): SpendColumns {
+  let n = 0;
+  for (const row of rows) if (row.frequency > 0 && row.monetaryValue > 0) n++;
+  const frequency = new Float64Array(n);
+  const monetary = new Float64Array(n);
+  let i = 0;
+  for (const row of rows) {
+    if (row.frequency > 0 && row.monetaryValue > 0) {
+      frequency[i] = row.frequency;
+      monetary[i++] = row.monetaryValue;
+    }
+  }
+  return { frequency, monetary };
+}
+
+function spendData(buyers: SpendColumns, pick: Int32Array | null = null): SpendData {
+  const n = pick === null ? buyers.frequency.length : pick.length;
   const x = new Float64Array(n);
   const m = new Float64Array(n);
   const logX = new Float64Array(n);
   const logM = new Float64Array(n);
   // Plain loops: typed-array map and from-with-a-function cost several times more on a million buyers.
   for (let i = 0; i < n; i++) {
-    const row = buyers[pick === null ? i : pick[i]];
-    x[i] = row.frequency;
-    m[i] = row.monetaryValue;
+    const j = pick === null ? i : pick[i];
+    x[i] = buyers.frequency[j];
+    m[i] = buyers.monetary[j];
     logX[i] = Math.log(x[i]);
     logM[i] = Math.log(m[i]);
   }
@@ -104,9 +129,9 @@ function meanNegLogLikGradient(d: SpendData, theta: ArrayLike<number>): Float64A
 }
 
 export function gammaGammaLogLikelihood(params: Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>, rows: readonly BtydRow[]): number {
-  const buyers = spendRows(rows);
-  if (buyers.length === 0) return 0;
-  return -meanNegLogLik(spendData(buyers), [params.p, params.q, params.gamma]) * buyers.length;
+  const buyers = spendColumns(rows);
+  if (buyers.frequency.length === 0) return 0;
+  return -meanNegLogLik(spendData(buyers), [params.p, params.q, params.gamma]) * buyers.frequency.length;
 }
 
 function correlation(x: Float64Array, y: Float64Array): number {
@@ -128,15 +153,20 @@ function correlation(x: Float64Array, y: Float64Array): number {
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
 }
 
-export function* fitGammaGammaSteps(rows: readonly BtydRow[], options: FitOptions = {}): Steps<GammaGammaParams> {
-  const buyers = spendRows(rows);
-  if (buyers.length < 10) {
-    throw modelError(`only ${buyers.length} repeat buyers with a positive spend: too few to fit the Gamma-Gamma spend model`, {
+export function fitGammaGammaSteps(rows: readonly BtydRow[], options: FitOptions = {}): Steps<GammaGammaParams> {
+  return fitSpendSteps(spendColumns(rows), options);
+}
+
+/** The Gamma-Gamma fit of the repeat buyers' columns (spendColumns). */
+export function* fitSpendSteps(buyers: SpendColumns, options: FitOptions = {}): Steps<GammaGammaParams> {
+  const count = buyers.frequency.length;
+  if (count < 10) {
+    throw modelError(`only ${count} repeat buyers with a positive spend: too few to fit the Gamma-Gamma spend model`, {
       hint: 'the spend model needs repeat buyers with a monetary value; give a longer log or a later --calibration-end',
     });
   }
   const data = spendData(buyers);
-  const pick = sampleIndices(buyers.length);
+  const pick = sampleIndices(count);
   const sample = pick === null ? null : spendData(buyers, pick);
   const { x, m } = data;
   let meanM = 0;
@@ -150,7 +180,7 @@ export function* fitGammaGammaSteps(rows: readonly BtydRow[], options: FitOption
     'Gamma-Gamma',
     ['p', 'q', 'gamma'],
     (theta) => meanNegLogLik(data, theta),
-    buyers.length,
+    count,
     starts,
     options,
     sample === null ? undefined : (theta) => meanNegLogLik(sample, theta),
