@@ -491,7 +491,7 @@ if (ONLY.has(7)) {
   const scipyScript = join(ROOT, 'test/bench/btyd_scipy_fit.py');
   if (scipyVersion === null) log(`case 7: scipy / pandas not found for ${PYTHON} (apt-get install -y python3-scipy python3-pandas): rfm side alone`);
   const inputs = [
-    { id: '7a', key: '7-cdnow-master', label: 'CDNOW master log, 69,659 rows', file: master, rfm: ['--calibration-end', '1997-09-30'], kind: 'log', targetSeconds: 1, targetText: 'well under 1 s' },
+    { id: '7a', key: '7-cdnow-master', label: 'CDNOW master log, 69,659 rows', file: master, rfm: ['--calibration-end', '1997-09-30'], kind: 'log', targetSeconds: 0.8, targetText: 'well under 1 s (counted as ≤ 0.8 s)' },
     {
       id: '7b',
       key: '7-btyd-table',
@@ -529,7 +529,7 @@ if (ONLY.has(7)) {
     const met =
       input.targetSeconds === null
         ? 'n/a'
-        : yes(r.ours.wallMedian < input.targetSeconds && (input.kind === 'log' || r.ours.rssMedianMB < 500));
+        : yes((input.kind === 'log' ? r.ours.wallMedian <= input.targetSeconds : r.ours.wallMedian < input.targetSeconds) && (input.kind === 'log' || r.ours.rssMedianMB < 500));
     rows.push([
       input.id,
       `\`rfm clv\` BTYD summary + BG/NBD + Gamma-Gamma + predictions → CSV vs scipy (btyd_scipy_fit.py), ${input.label} (${mine.rows.toLocaleString('en-US')} customers)${cpu}${agree}`,
