@@ -63,7 +63,9 @@ export interface DuckSettings {
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): DuckSettings {
-  return { memoryLimit: env.RFM_DUCKDB_MEMORY, threads: env.RFM_DUCKDB_THREADS };
+  // Set but empty (`RFM_DUCKDB_THREADS= rfm …`, an empty line in an env file) means unset, as for most tools.
+  const given = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+  return { memoryLimit: given(env.RFM_DUCKDB_MEMORY), threads: given(env.RFM_DUCKDB_THREADS) };
 }
 
 /** One open database: queries, then close() (which also removes its spill directory). */

@@ -171,6 +171,16 @@ describe('refusals and errors', () => {
     expect(tmp.files().filter((f) => f.startsWith('no.parquet') || f.includes('.no.parquet'))).toEqual([]);
   });
 
+  it('RFM_DUCKDB_THREADS and RFM_DUCKDB_MEMORY set but empty are unset (the default settings); a bad value is still refused', async () => {
+    const plain = await runRfm(['rfm', SAMPLE, '--engine', 'duckdb', '--format', 'csv']);
+    const empty = await runRfm(['rfm', SAMPLE, '--engine', 'duckdb', '--format', 'csv'], { env: { RFM_DUCKDB_THREADS: '', RFM_DUCKDB_MEMORY: ' ' } });
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toBe(plain.stdout);
+    const bad = await runRfm(['rfm', SAMPLE, '--engine', 'duckdb'], { env: { RFM_DUCKDB_THREADS: 'many' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('DuckDB refused its settings');
+  });
+
   it('stdin: exit 2', async () => {
     const r = await runRfm(['rfm', '-', '--engine', 'duckdb'], { stdin: readFileSync(SAMPLE) });
     expect(r.code).toBe(2);
