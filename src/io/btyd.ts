@@ -5,7 +5,7 @@
  * monetary_value and an id), told apart by the header.
  */
 import { normalizeCustomerId, type CleaningReport } from '../core/clean.js';
-import { BtydAccumulator, checkRow, sortOrderSteps, type BtydRow, type BtydSummary, type SummaryOptions } from '../core/clv/index.js';
+import { BtydAccumulator, checkRow, PERIOD_DAYS, sortOrderSteps, type BtydRow, type BtydSummary, type SummaryOptions } from '../core/clv/index.js';
 import { dataError, usageError, RfmError } from '../core/errors.js';
 import { runSteps, type Steps } from '../core/steps.js';
 import { normalizeName, type ColumnOverrides } from './columns.js';
@@ -167,7 +167,7 @@ export async function loadBtyd(
     tableRows.length = 0;
     const summary: BtydSummary = {
       period: options.period,
-      periodDays: { day: 1, week: 7, month: 30 }[options.period],
+      periodDays: PERIOD_DAYS[options.period],
       calibrationEnd: NaN,
       holdoutEnd: null,
       holdoutLength: 0,

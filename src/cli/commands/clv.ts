@@ -8,6 +8,7 @@ import {
   fitBgNbdSteps,
   fitParetoNbdSteps,
   groupRows,
+  hasOwnSpend,
   MONTH_DAYS,
   PERIOD_DAYS,
   spendColumns,
@@ -75,7 +76,7 @@ async function readBtydWithDuckdb(ctx: Context, input: string | undefined, optio
 function columns(rows: readonly BtydRow[], table: ValueTable, validation: Validation | undefined): Column<number>[] {
   const group = (i: number) => table.group[i];
   // One-time buyers (and repeat buyers without spend) get the population's expected spend.
-  const ownSpend = (i: number) => (rows[i].frequency > 0 && rows[i].monetaryValue > 0 ? -1 : 0);
+  const ownSpend = (i: number) => (hasOwnSpend(rows[i]) ? -1 : 0);
   const list: Column<number>[] = [
     { header: 'customer_id', value: (i) => rows[i].customerId },
     { header: 'frequency', value: (i) => rows[i].frequency, kind: 'int', key: group },

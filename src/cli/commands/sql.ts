@@ -5,7 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { btydQuery, PERIODS, type Period } from '../../core/sql/btyd-query.js';
+import { PERIOD_DAYS } from '../../core/clv/data.js';
+import { btydQuery, type Period } from '../../core/sql/btyd-query.js';
 import { DIALECTS, type DialectName } from '../../core/sql/dialects.js';
 import { rfmQuery, type SqlColumns } from '../../core/sql/rfm-query.js';
 import { DEFAULT_BTYD_COLUMNS } from '../../core/sql/clv-query.js';
@@ -86,7 +87,7 @@ export function sqlCommand(run: RunWrapper): Command {
     );
 
   const btyd = addTransactionOptions(base('btyd', 'the SELECT of the BTYD summary: customer_id, frequency, recency, T, monetary_value'))
-    .addOption(new Option('--period <unit>', 'time unit of recency and T (a week is 7 days, a month 30)').choices(Object.keys(PERIODS)).default('week'))
+    .addOption(new Option('--period <unit>', 'time unit of recency and T (a week is 7 days, a month 30)').choices(Object.keys(PERIOD_DAYS)).default('week'))
     .option('--calibration-end <date>', 'last day of the calibration period, inclusive (default: the as-of date - 1 day)')
     .action(
       run(async (ctx) => {

@@ -11,6 +11,9 @@ export type Period = 'day' | 'week' | 'month';
 /** Days per time unit: a week is 7 days and a month 30 days, counted from whole days. */
 export const PERIOD_DAYS: Record<Period, number> = { day: 1, week: 7, month: 30 };
 
+/** Days in a horizon month (the CLV sum's months). */
+export const MONTH_DAYS = 30;
+
 export interface BtydRow {
   customerId: string;
   /** Repeat purchase days in the calibration period (distinct purchase days − 1). */

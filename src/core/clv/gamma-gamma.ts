@@ -25,9 +25,12 @@ export interface SpendPoint {
   monetaryValue: number;
 }
 
+/** A repeat buyer with a positive mean spend: whom the model is fitted on, and who has an own spend in it. */
+export const hasOwnSpend = (row: SpendPoint): boolean => row.frequency > 0 && row.monetaryValue > 0;
+
 /** The repeat buyers the model is fitted on. */
 export function spendRows(rows: readonly BtydRow[]): BtydRow[] {
-  return rows.filter((row) => row.frequency > 0 && row.monetaryValue > 0);
+  return rows.filter(hasOwnSpend);
 }
 
 /** The repeat buyers' columns: x, log x, m, log m, and the index of each x among the distinct ones. */
@@ -52,12 +55,12 @@ export interface SpendColumns {
 /** The columns of spendRows(rows). */
 export function spendColumns(rows: readonly BtydRow[]): SpendColumns {
   let n = 0;
-  for (const row of rows) if (row.frequency > 0 && row.monetaryValue > 0) n++;
+  for (const row of rows) if (hasOwnSpend(row)) n++;
   const frequency = new Float64Array(n);
   const monetary = new Float64Array(n);
   let i = 0;
   for (const row of rows) {
-    if (row.frequency > 0 && row.monetaryValue > 0) {
+    if (hasOwnSpend(row)) {
       frequency[i] = row.frequency;
       monetary[i++] = row.monetaryValue;
     }
@@ -208,7 +211,8 @@ export function* fitSpendSteps(buyers: SpendColumns, options: FitOptions = {}): 
  * p γ / (q − 1) and the customer's own mean m̄ (one-time buyers get the population mean).
  */
 export function gammaGammaExpectedSpend(g: Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>, row: SpendPoint): number {
-  const x = row.frequency > 0 && row.monetaryValue > 0 ? row.frequency : 0;
-  const m = x > 0 ? row.monetaryValue : 0;
+  const own = hasOwnSpend(row);
+  const x = own ? row.frequency : 0;
+  const m = own ? row.monetaryValue : 0;
   return (g.p * (g.gamma + x * m)) / (g.p * x + g.q - 1);
 }

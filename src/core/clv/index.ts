@@ -42,7 +42,7 @@ export {
 } from './value.js';
 export { fitBgNbdSteps, bgnbdLogLikelihood, bgnbdProbability } from './bgnbd.js';
 export { fitParetoNbdSteps, paretoLogLikelihood, paretoProbability } from './pareto-nbd.js';
-export { fitGammaGammaSteps, fitSpendSteps, gammaGammaLogLikelihood, spendColumns, spendRows, type SpendColumns } from './gamma-gamma.js';
+export { fitGammaGammaSteps, fitSpendSteps, gammaGammaLogLikelihood, hasOwnSpend, spendColumns, spendRows, type SpendColumns } from './gamma-gamma.js';
 
 export type ClvModelName = 'bgnbd' | 'pareto-nbd';
 

@@ -15,7 +15,7 @@ import {
   type BgNbdParams,
   type BtydPoint,
 } from './bgnbd.js';
-import { groupRows, PERIOD_DAYS, TripleIndex, type BtydRow, type RowGroups } from './data.js';
+import { groupRows, MONTH_DAYS, PERIOD_DAYS, TripleIndex, type BtydRow, type RowGroups } from './data.js';
 import { gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
 import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, paretoPurchasesIfAlive, type ParetoNbdParams } from './pareto-nbd.js';
 
@@ -23,8 +23,7 @@ export type PurchaseModel = BgNbdParams | ParetoNbdParams;
 type ModelParams = Pick<BgNbdParams, 'model' | 'period' | 'r' | 'alpha' | 'a' | 'b'> | Pick<ParetoNbdParams, 'model' | 'period' | 'r' | 'alpha' | 's' | 'beta'>;
 type SpendParams = Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>;
 
-/** Days in a horizon month. */
-export const MONTH_DAYS = 30;
+export { MONTH_DAYS };
 
 export function pAlive(model: ModelParams, row: BtydPoint): number {
   return model.model === 'bgnbd' ? bgnbdPAlive(model, row) : paretoPAlive(model, row);

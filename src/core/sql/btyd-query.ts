@@ -9,11 +9,11 @@
  * cancellations are dropped as in `rfm sql rfm`.
  */
 import { DEFAULT_CLEANING, type CleaningOptions } from '../clean.js';
+import { PERIOD_DAYS, type Period } from '../clv/data.js';
 import { DAY_MS_SQL, dialect as dialectNamed, type Dialect, type DialectName, utcDay } from './dialects.js';
 import { keptLinesSql, type SqlColumns, type SqlSource } from './rfm-query.js';
 
-export const PERIODS = { day: 1, week: 7, month: 30 } as const;
-export type Period = keyof typeof PERIODS;
+export type { Period };
 
 export interface BtydQueryOptions {
   period?: Period;
@@ -27,7 +27,7 @@ export interface BtydQueryOptions {
 /** customer_id, frequency, recency, T, monetary_value ordered by customer_id. */
 export function btydQuery(dialectName: DialectName | Dialect, source: SqlSource, columns: SqlColumns, options: BtydQueryOptions = {}): string {
   const d = typeof dialectName === 'string' ? dialectNamed(dialectName) : dialectName;
-  const unit = PERIODS[options.period ?? 'week'];
+  const unit = PERIOD_DAYS[options.period ?? 'week'];
   const kept = keptLinesSql(d, source, columns, { asOf: options.asOf, cleaning: options.cleaning ?? DEFAULT_CLEANING, zeroIsPurchase: true });
   const endMs =
     options.calibrationEnd !== undefined ? String(Math.trunc(options.calibrationEnd)) : options.asOf !== undefined ? `${Math.trunc(options.asOf)} - ${DAY_MS_SQL}` : null;

@@ -22,6 +22,7 @@
  * negative monetary) gets NULL predictions; every function is applied only to arguments that are
  * in its domain, so that no row can make the query fail.
  */
+import { MONTH_DAYS, PERIOD_DAYS } from '../clv/data.js';
 import { usageError } from '../errors.js';
 import type { ModelClv } from '../model.js';
 import { doubleLiteral, expm1Sql, type Dialect } from './dialects.js';
@@ -39,8 +40,6 @@ export const DEFAULT_BTYD_COLUMNS: BtydTableColumns = { frequency: 'btyd_frequen
 /** The predictions' column names, as `rfm clv` names them. */
 export const CLV_OUTPUT = ['p_alive', 'expected_purchases', 'expected_spend', 'clv'] as const;
 
-const PERIOD_DAYS = { day: 1, week: 7, month: 30 } as const;
-const MONTH_DAYS = 30;
 /** The most series terms a query may sum per argument. */
 export const MAX_TERMS = 20_000;
 /** The series stop when the rest is below this share of the sum (far below a double's 1.1e-16). */
