@@ -6,7 +6,8 @@
  *
  * A handler that only needs a few fields of each row may also offer `fast()`: plain delimited text
  * then goes through the byte-level reader of fast-csv.ts instead, which gives the same records
- * (and hands anything unusual back to papaparse here).
+ * (and hands anything unusual back to papaparse here), and whitespace-separated text is split on
+ * its bytes (whitespace.ts).
  */
 import { Readable } from 'node:stream';
 import type PapaParse from 'papaparse';
@@ -16,6 +17,7 @@ import type { EncodingDecision } from './encoding.js';
 import { decodeText, MAX_RECORD_CHARS, type InputSource } from './source.js';
 import { prefixed } from './iterate.js';
 import { lazyRequire } from './lazy-require.js';
+import { emptyInput, readWhitespace } from './whitespace.js';
 
 // Most files are read by the byte reader (fast-csv.ts) alone: papaparse loads when it is needed.
 const papa = lazyRequire<typeof PapaParse>('papaparse');
@@ -174,45 +176,6 @@ async function firstLine(text: AsyncIterable<string>): Promise<{ line: string; a
   return { line: head.split(/\r?\n|\r/, 1)[0], all: prefixed(head.length > 0 ? [head] : [], done ? undefined : iterator) };
 }
 
-function emptyInput(name: string): RfmError {
-  return inputError(`${name} is empty`, { file: name, hint: 'give a file with a header line and at least one row' });
-}
-
-async function readWhitespace(text: AsyncIterable<string>, name: string, handler: TableHandler): Promise<void> {
-  let partial = '';
-  let line = 0;
-  let headerSeen = false;
-  const flush = (chunkLines: string[]): void | Promise<void> => {
-    const rows: string[][] = [];
-    const lines: number[] = [];
-    for (const raw of chunkLines) {
-      line++;
-      const trimmed = raw.trim();
-      if (trimmed === '') continue;
-      const fields = trimmed.split(/\s+/);
-      if (!headerSeen) {
-        headerSeen = true;
-        handler.header(fields, 'whitespace');
-        continue;
-      }
-      rows.push(fields);
-      lines.push(line);
-    }
-    if (rows.length > 0) return handler.rows(rows, lines);
-  };
-  for await (const chunk of text) {
-    let joined = partial + chunk;
-    // A trailing \r may be the first half of a CRLF: hold it back, or the \n that starts the next
-    // chunk would count as one more (empty) line.
-    const heldCr = joined.endsWith('\r');
-    if (heldCr) joined = joined.slice(0, -1);
-    const parts = joined.split(/\r?\n|\r/);
-    partial = parts.pop()! + (heldCr ? '\r' : '');
-    await flush(parts);
-  }
-  await flush([partial]);
-  if (!headerSeen) throw emptyInput(name);
-}
 
 function countNewlines(row: string[]): number {
   let n = 0;

@@ -97,7 +97,7 @@ describe('fast reader = general reader', () => {
     ['a trailing delimiter', 'a,b,\n1,2,\n'],
     ['only a header', 'a,b\n'],
     ['a header and blank lines', 'a,b\n\n\n'],
-    ['whitespace-separated (general path)', ' id   date  amount\n 1  2011-01-01     5\n'],
+    ['whitespace-separated (whitespace.ts)', ' id   date  amount\n 1  2011-01-01     5\n'],
     ['a blank first line', '\na,b\n1,2\n'],
     ['empty', ''],
   ])('%s', async (_name, text) => {
