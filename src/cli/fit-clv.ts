@@ -4,7 +4,7 @@
  * with each segment's mean P(alive), expected purchases and CLV.
  */
 import { Option, type Command } from 'commander';
-import { BtydAccumulator, type BtydRow, type Period } from '../core/clv/index.js';
+import { BtydAccumulator, type BtydTable, type Period } from '../core/clv/index.js';
 import { fitClvSteps } from '../core/clv-model.js';
 import { usageError } from '../core/errors.js';
 import type { ModelClv } from '../core/model.js';
@@ -33,11 +33,11 @@ export function addClvFitOptions(command: Command): Command {
 }
 
 /** The cluster of each BTYD row: a merge of the two id-sorted lists (-1 for an id not segmented). */
-function labelsOf(btyd: readonly BtydRow[], customers: readonly RfmRow[], labels: ArrayLike<number>): Int32Array {
-  const out = new Int32Array(btyd.length).fill(-1);
+function labelsOf(btyd: BtydTable, customers: readonly RfmRow[], labels: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(btyd.size).fill(-1);
   let j = 0;
-  for (let i = 0; i < btyd.length; i++) {
-    const id = btyd[i].customerId;
+  for (let i = 0; i < btyd.size; i++) {
+    const id = btyd.id(i);
     while (j < customers.length && customers[j].customerId < id) j++;
     if (j < customers.length && customers[j].customerId === id) out[i] = labels[j];
   }
@@ -80,12 +80,12 @@ export function clvFit(o: ClvFitFlags, command: Command) {
     async finish(ctx: Context, kind: 'transactions' | 'rfm', customers: readonly RfmRow[], labels: ArrayLike<number>, k: number): Promise<ModelClv> {
       if (kind !== 'transactions') throw usageError('--clv needs the transaction log: an RFM table has no purchase days', 'give the log to rfm fit --clv');
       const summary = await summaryOf(ctx);
-      const { section, warnings } = await runInterruptibly(fitClvSteps(summary, labelsOf(summary.rows, customers, labels), k, { horizonMonths, monthlyDiscount }));
+      const { section, warnings } = await runInterruptibly(fitClvSteps(summary, labelsOf(summary.customers, customers, labels), k, { horizonMonths, monthlyDiscount }));
       for (const warning of warnings) ctx.warn(warning);
       const { bgnbd: b, gammaGamma: g } = section;
       const f = (n: number) => formatFixed(n, 3);
       ctx.info(
-        `clv: ${summary.rows.length} customers, ${section.period}s, calibration end ${section.calibrationEnd}; BG/NBD r ${f(b.r)} α ${f(b.alpha)} a ${f(b.a)} b ${f(b.b)}; Gamma-Gamma p ${f(g.p)} q ${f(g.q)} γ ${f(g.gamma)}`,
+        `clv: ${summary.customers.size} customers, ${section.period}s, calibration end ${section.calibrationEnd}; BG/NBD r ${f(b.r)} α ${f(b.alpha)} a ${f(b.a)} b ${f(b.b)}; Gamma-Gamma p ${f(g.p)} q ${f(g.q)} γ ${f(g.gamma)}`,
       );
       return section;
     },

@@ -11,11 +11,13 @@ import {
   fitBgNbdSteps,
   fitGammaGammaSteps,
   fitParetoNbdSteps,
+  asTable,
+  btydRow,
   groupRows,
   MONTH_DAYS,
   PERIOD_DAYS,
   pAlive,
-  type BtydRow,
+  type BtydInput,
   type BtydSummary,
   type FitOptions,
   type Period,
@@ -69,18 +71,19 @@ export function predictClv(section: ModelClv, values: BtydValues, horizon: Parti
 }
 
 /** The means per segment of every customer's predictions. */
-export function segmentClv(section: ModelClv, rows: readonly BtydRow[], labels: ArrayLike<number>, k: number): SegmentClv[] {
+export function segmentClv(section: ModelClv, rows: BtydInput, labels: ArrayLike<number>, k: number): SegmentClv[] {
   const columns = Array.from({ length: k }, () => ({ pAlive: [] as number[], expectedPurchases: [] as number[], expectedSpend: [] as number[], clv: [] as number[] }));
-  rows.forEach((row, i) => {
+  const table = asTable(rows);
+  for (let i = 0; i < table.size; i++) {
     const label = labels[i];
-    if (label < 0) return;
-    const p = predictClv(section, row);
+    if (label < 0) continue;
+    const p = predictClv(section, btydRow(table, i));
     const c = columns[label];
     c.pAlive.push(p.pAlive);
     c.expectedPurchases.push(p.expectedPurchases);
     c.expectedSpend.push(p.expectedSpend);
     c.clv.push(p.clv);
-  });
+  }
   const mean = (values: number[]) => (values.length === 0 ? 0 : exactSum(values) / values.length);
   return columns.map((c, cluster) => ({
     cluster,
@@ -95,16 +98,17 @@ export function segmentClv(section: ModelClv, rows: readonly BtydRow[], labels: 
 
 /**
  * Fits the three models on `summary` and returns the clv section and the fits' warnings:
- * `labels[i]` is the cluster of summary.rows[i] (-1 for a customer the segmentation does not have).
+ * `labels[i]` is the cluster of the summary's customer i (-1 for a customer the segmentation does not have).
  */
 export function* fitClvSteps(summary: BtydSummary, labels: ArrayLike<number>, k: number, options: ClvFitOptions): Steps<{ section: ModelClv; warnings: string[] }> {
   const period: Period = summary.period;
   const fit = { penalizer: options.penalizer };
   // Both purchase models are fitted on one grouping of the rows.
-  const grouping = groupRows(summary.rows);
-  const bg = yield* fitBgNbdSteps(summary.rows, period, fit, grouping);
-  const pareto = yield* fitParetoNbdSteps(summary.rows, period, fit, grouping);
-  const gg = yield* fitGammaGammaSteps(summary.rows, fit);
+  const customers = summary.customers;
+  const grouping = groupRows(customers);
+  const bg = yield* fitBgNbdSteps(customers, period, fit, grouping);
+  const pareto = yield* fitParetoNbdSteps(customers, period, fit, grouping);
+  const gg = yield* fitGammaGammaSteps(customers, fit);
   const section: ModelClv = {
     period,
     calibrationEnd: new Date(summary.calibrationEnd).toISOString().slice(0, 10),
@@ -116,7 +120,7 @@ export function* fitClvSteps(summary: BtydSummary, labels: ArrayLike<number>, k:
     gammaGamma: { p: gg.p, q: gg.q, gamma: gg.gamma, logLikelihood: gg.logLikelihood, customers: gg.customers, se: gg.se },
     segments: [],
   };
-  section.segments = segmentClv(section, summary.rows, labels, k);
+  section.segments = segmentClv(section, customers, labels, k);
   // Non-convergence and missing standard errors: said on stderr, the section is still usable.
   return { section, warnings: [...bg.warnings, ...pareto.warnings, ...gg.warnings] };
 }

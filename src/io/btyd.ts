@@ -5,13 +5,14 @@
  * monetary_value and an id), told apart by the header.
  */
 import { normalizeCustomerId, type CleaningReport } from '../core/clean.js';
-import { BtydAccumulator, checkRow, PERIOD_DAYS, sortOrderSteps, type BtydRow, type BtydSummary, type SummaryOptions } from '../core/clv/index.js';
+import { BtydAccumulator, checkValues, PERIOD_DAYS, sortOrderSteps, type BtydSummary, type BtydTable, type SummaryOptions } from '../core/clv/index.js';
 import { dataError, usageError, RfmError } from '../core/errors.js';
 import { runSteps, type Steps } from '../core/steps.js';
 import { normalizeName, type ColumnOverrides } from './columns.js';
 import type { LoadOptions } from './customers.js';
 import { dropWarnings, type DropWarning } from './drop-warnings.js';
-import type { RecordSink, RecordView } from './fast-csv.js';
+import { RecordView, type RecordSink } from './fast-csv.js';
+import { grow, IdColumn } from './id-column.js';
 import type { InputSource } from './source.js';
 import { readTable, type Delimiter } from './table.js';
 import { nothingKeptError, parseNumber, transactionScanner, type TransactionScanner } from './transactions.js';
@@ -64,14 +65,37 @@ function tableColumns(header: readonly string[], overrides: ColumnOverrides, fil
 }
 
 /** What the table reader needs of a record: the byte reader's RecordView, or a row of fields. */
-type Fields = Pick<RecordView, 'fieldCount' | 'line' | 'text' | 'decimal'>;
+type Fields = Pick<RecordView, 'fieldCount' | 'line' | 'text'>;
 
-function tableSink(c: TableColumns, file: string, period: SummaryOptions['period'], rows: BtydRow[]): { record(view: Fields): void } {
+/** A BTYD summary table's customers as they are read: growing columns, the ids kept as numbers while they are digits. */
+class TableBuilder {
+  ids = new IdColumn();
+  frequency = new Float64Array(1024);
+  recency = new Float64Array(1024);
+  T = new Float64Array(1024);
+  monetary = new Float64Array(1024);
+  size = 0;
+
+  /** The index the next customer goes to, with room for it. */
+  reserve(): number {
+    if (this.size === this.frequency.length) {
+      this.frequency = grow(this.frequency);
+      this.recency = grow(this.recency);
+      this.T = grow(this.T);
+      this.monetary = grow(this.monetary);
+    }
+    return this.size;
+  }
+}
+
+function tableSink(c: TableColumns, file: string, period: SummaryOptions['period'], table: TableBuilder): { record(view: Fields): void } {
   const need = Math.max(c.id, c.frequency, c.recency, c.T, c.monetary);
-  const number = (view: Fields, index: number, name: string) => {
-    let value = view.decimal(index);
-    if (value !== value) value = parseNumber(view.text(index).trim());
-    if (!(value >= 0)) {
+  // Read from the bytes straight into the column when plain (no number object per value), else parsed from the text.
+  const number = (view: Fields, index: number, name: string, column: Float64Array, at: number) => {
+    if (view instanceof RecordView) view.decimalInto(index, column, at);
+    else column[at] = NaN;
+    if (column[at] !== column[at]) column[at] = parseNumber(view.text(index).trim());
+    if (!(column[at] >= 0)) {
       throw dataError(`${name} "${view.text(index)}" on line ${view.line} is not a number >= 0`, {
         file,
         line: view.line,
@@ -79,37 +103,59 @@ function tableSink(c: TableColumns, file: string, period: SummaryOptions['period
         hint: `a BTYD summary holds frequency (repeat purchase days), recency and T (in ${period}s, see --period) and monetary_value`,
       });
     }
-    return value;
   };
   return {
     record(view) {
       if (view.fieldCount <= need) {
         throw dataError(`line ${view.line} has ${view.fieldCount} fields, fewer than the header`, { file, line: view.line, hint: 'every row needs frequency, recency and T' });
       }
-      const row: BtydRow = {
-        customerId: c.id >= 0 ? normalizeCustomerId(view.text(c.id)) : String(rows.length + 1),
-        frequency: number(view, c.frequency, 'frequency'),
-        recency: number(view, c.recency, 'recency'),
-        T: number(view, c.T, 'T'),
-        monetaryValue: c.monetary >= 0 ? number(view, c.monetary, 'monetary_value') : NaN,
-      };
+      const at = table.reserve();
+      const ids = table.ids;
+      // An unquoted id of plain digits is its own normalized form (normalizeCustomerId trims,
+      // maps missing values to '' and cuts a ".0"): read it from the bytes.
+      if (c.id < 0) ids.push(String(at + 1));
+      else if (!(view instanceof RecordView && view.flags[c.id] === 0 && ids.pushDigits(view.buf, view.starts[c.id], view.ends[c.id]))) {
+        ids.push(normalizeCustomerId(view.text(c.id)));
+      }
+      number(view, c.frequency, 'frequency', table.frequency, at);
+      number(view, c.recency, 'recency', table.recency, at);
+      number(view, c.T, 'T', table.T, at);
+      if (c.monetary >= 0) number(view, c.monetary, 'monetary_value', table.monetary, at);
+      else table.monetary[at] = NaN;
+      table.size++;
       try {
-        checkRow(row);
+        checkValues(() => ids.text(at), table.frequency[at], table.recency[at], table.T[at]);
       } catch (error) {
         throw error instanceof RfmError ? error.at({ file, line: view.line }) : error;
       }
-      rows.push(row);
     },
   };
 }
 
 /** A row of the general reader (papaparse, xlsx) as Fields. */
-const fieldsOf = (fields: string[], line: number): Fields => ({ fieldCount: fields.length, line, text: (i) => fields[i], decimal: () => NaN });
+const fieldsOf = (fields: string[], line: number): Fields => ({ fieldCount: fields.length, line, text: (i) => fields[i] });
 
-/** A table's rows in customer id order (a stable sort, as steps). */
-function* byCustomerId(rows: readonly BtydRow[]): Steps<BtydRow[]> {
-  const order = yield* sortOrderSteps(rows.map((row) => row.customerId));
-  return Array.from(order, (i) => rows[i]);
+/**
+ * A table's customers in customer id order (a stable sort): digit ids by a radix sort of their
+ * codes (io/id-column.ts, a fraction of a second for a million), other ids by the merge sort of
+ * core/clv/sort.ts, as steps.
+ */
+function* byCustomerId(built: TableBuilder): Steps<BtydTable> {
+  const { ids, size } = built;
+  const order: ArrayLike<number> | null = ids.numeric ? ids.sortOrder() : yield* sortOrderSteps(ids.all());
+  const take = (column: Float64Array) => {
+    if (order === null) return column.slice(0, size);
+    const out = new Float64Array(size);
+    for (let i = 0; i < size; i++) out[i] = column[order[i]];
+    return out;
+  };
+  const frequency = take(built.frequency);
+  yield;
+  const recency = take(built.recency);
+  const T = take(built.T);
+  yield;
+  const monetary = take(built.monetary);
+  return { size, id: order === null ? (i) => ids.text(i) : (i) => ids.text(order[i]), frequency, recency, T, monetary, holdout: null };
 }
 
 /**
@@ -128,7 +174,7 @@ export async function loadBtyd(
   let sink: (RecordSink & { record(view: Fields): void }) | undefined;
   let columns: TableColumns | undefined;
   let headerFields: string[] = [];
-  const tableRows: BtydRow[] = [];
+  const table = new TableBuilder();
   // The calibration end: --calibration-end, else the day before --as-of, else the latest purchase day.
   const calibrationEnd = options.calibrationEnd ?? (options.asOf === undefined ? undefined : options.asOf - 86_400_000);
   await readTable(
@@ -142,7 +188,7 @@ export async function loadBtyd(
             if (given !== undefined) throw usageError(`${flag} applies to a transaction log, but ${source.name} is a BTYD summary table`, `drop ${flag}, or give the transaction log`);
           }
           columns = tableColumns(fields, options.columns, source.name);
-          sink = tableSink(columns, source.name, options.period, tableRows);
+          sink = tableSink(columns, source.name, options.period, table);
           return;
         }
         const cleaning = { ...options.cleaning, keepZeroPrice: true };
@@ -159,19 +205,18 @@ export async function loadBtyd(
     { sheet: options.sheet, names: options.names },
   );
   if (kind === 'btyd-summary') {
-    if (tableRows.length === 0) throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give a BTYD summary with at least one row' });
+    if (table.size === 0) throw dataError(`${source.name} has a header but no customers`, { file: source.name, hint: 'give a BTYD summary with at least one row' });
     const c = columns!;
     const named = (i: number) => (i >= 0 ? headerFields[i] : undefined);
     const used = [named(c.id) ?? '(no id column: customers numbered by row)', named(c.frequency), named(c.recency), named(c.T), named(c.monetary) ?? '(no monetary_value: no spend model, no CLV)'];
-    const rows = await run(byCustomerId(tableRows));
-    tableRows.length = 0;
+    const customers = await run(byCustomerId(table));
     const summary: BtydSummary = {
       period: options.period,
       periodDays: PERIOD_DAYS[options.period],
       calibrationEnd: NaN,
       holdoutEnd: null,
       holdoutLength: 0,
-      rows,
+      customers,
       afterEnd: 0,
       firstAfterCalibration: 0,
       firstPurchasesByDay: new Map(),
@@ -184,7 +229,7 @@ export async function loadBtyd(
   const summary = await run(accumulator!.finishSteps());
   report.dropped.after_as_of = summary.afterEnd;
   report.rowsKept -= summary.afterEnd;
-  if (summary.rows.length === 0) {
+  if (summary.customers.size === 0) {
     throw dataError(`no customer of ${source.name} bought on or before the calibration end`, { file: source.name, hint: 'choose a later --calibration-end' });
   }
   return {

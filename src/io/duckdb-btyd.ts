@@ -12,7 +12,7 @@
  * are btyd-query.ts's definitions, on the UTC day numbers of the kept lines.
  */
 import { emptyDropCounts, type CleaningReport, type DropRule } from '../core/clean.js';
-import { PERIOD_DAYS, type BtydRow, type BtydSummary, type SummaryOptions } from '../core/clv/index.js';
+import { asTable, PERIOD_DAYS, type BtydRow, type BtydSummary, type SummaryOptions } from '../core/clv/index.js';
 import { dataError } from '../core/errors.js';
 import { isBtydHeader, type LoadedBtyd } from './btyd.js';
 import type { LoadOptions } from './customers.js';
@@ -114,7 +114,7 @@ export async function loadBtydDuckdb(load: DuckLoad, options: LoadOptions & Summ
         calibrationEnd: calDay * DAY_MS,
         holdoutEnd: holdoutDay === undefined ? null : holdoutDay * DAY_MS,
         holdoutLength: holdoutDay === undefined ? 0 : (holdoutDay - calDay) / periodDays,
-        rows,
+        customers: asTable(rows),
         afterEnd,
         firstAfterCalibration,
         firstPurchasesByDay,

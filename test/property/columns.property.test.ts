@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLEANING } from '../../src/core/clean.js';
 import { DEFAULT_PARAMS, fitSegments } from '../../src/core/fit.js';
 import type { RfmRow } from '../../src/core/rfm.js';
-import { loadCustomers, stableIntegerOrder, type LoadOptions } from '../../src/io/customers.js';
+import { loadCustomers, type LoadOptions } from '../../src/io/customers.js';
+import { stableIntegerOrder } from '../../src/io/id-column.js';
 import { logArb, shuffled, toCsv } from './log.js';
 
 const base: LoadOptions = { columns: {}, dateOrder: 'mdy', cleaning: DEFAULT_CLEANING, inputKind: 'auto' };

@@ -8,13 +8,13 @@ import {
   fitBgNbdSteps,
   fitParetoNbdSteps,
   groupRows,
-  hasOwnSpend,
   MONTH_DAYS,
+  ownsSpend,
   PERIOD_DAYS,
   spendColumns,
   valueTableSteps,
   validateSteps,
-  type BtydRow,
+  type BtydTable,
   type CustomerValue,
   type GammaGammaParams,
   type Period,
@@ -73,16 +73,17 @@ async function readBtydWithDuckdb(ctx: Context, input: string | undefined, optio
  * The output columns over row indices: customers of one group (the same frequency, recency and T)
  * share those and the predictions that depend on them alone, so their fields are formatted once.
  */
-function columns(rows: readonly BtydRow[], table: ValueTable, validation: Validation | undefined): Column<number>[] {
+function columns(customers: BtydTable, table: ValueTable, validation: Validation | undefined): Column<number>[] {
   const group = (i: number) => table.group[i];
+  const { frequency, recency, T, monetary } = customers;
   // One-time buyers (and repeat buyers without spend) get the population's expected spend.
-  const ownSpend = (i: number) => (hasOwnSpend(rows[i]) ? -1 : 0);
+  const ownSpend = (i: number) => (ownsSpend(frequency[i], monetary[i]) ? -1 : 0);
   const list: Column<number>[] = [
-    { header: 'customer_id', value: (i) => rows[i].customerId },
-    { header: 'frequency', value: (i) => rows[i].frequency, kind: 'int', key: group },
-    { header: 'recency', value: (i) => rows[i].recency, kind: 'number', key: group },
-    { header: 'T', value: (i) => rows[i].T, kind: 'number', key: group },
-    { header: 'monetary_value', value: (i) => (Number.isNaN(rows[i].monetaryValue) ? null : rows[i].monetaryValue), kind: 'money' },
+    { header: 'customer_id', value: (i) => customers.id(i) },
+    { header: 'frequency', value: (i) => frequency[i], kind: 'int', key: group },
+    { header: 'recency', value: (i) => recency[i], kind: 'number', key: group },
+    { header: 'T', value: (i) => T[i], kind: 'number', key: group },
+    { header: 'monetary_value', value: (i) => (Number.isNaN(monetary[i]) ? null : monetary[i]), kind: 'money' },
     { header: 'p_alive', value: (i) => table.pAlive[table.group[i]], kind: 'number', key: group },
     { header: 'expected_purchases', value: (i) => table.expectedPurchases[table.group[i]], kind: 'number', key: group },
     { header: 'expected_spend', value: (i) => table.expectedSpend(i), kind: 'money', key: ownSpend },
@@ -157,7 +158,7 @@ Example:
           ctx.info(() => `${cleaningSummary(loaded.report!).replace('after the as-of date', end)}; $0 amounts kept as purchases`);
           announceDrops(ctx, source.name, loaded.warnings, flags.strict === true);
           const left = summary.firstAfterCalibration > 0 ? `; ${plural(summary.firstAfterCalibration, 'customer')} first bought after it and are left out` : '';
-          ctx.info(`${source.name} is a transaction log: BTYD summary of ${plural(summary.rows.length, 'customer')} to ${formatDate(summary.calibrationEnd)}${left}`);
+          ctx.info(`${source.name} is a transaction log: BTYD summary of ${plural(summary.customers.size, 'customer')} to ${formatDate(summary.calibrationEnd)}${left}`);
         }
         const units: ClvUnits = {
           period: flags.period,
@@ -178,25 +179,25 @@ Example:
           },
         };
         for (const line of unitsLines(units)) ctx.info(line);
-        const rows = summary.rows;
+        const customers = summary.customers;
         // The spend fit runs on a helper while this thread fits the purchase model, when there are
         // enough buyers for it to pay: the worker's start-up (~0.1 s of the other core) overlaps the
         // grouping and the fit here. For fewer, starting it costs more than it saves.
-        const buyers = loaded.hasMonetary ? spendColumns(rows) : undefined;
+        const buyers = loaded.hasMonetary ? spendColumns(customers) : undefined;
         if (buyers !== undefined && buyers.frequency.length >= PARALLEL_MIN_BUYERS) helpers = startHelpers(1);
         const spendFit = buyers === undefined ? undefined : startSpendFit(buyers, { penalizer }, helpers);
         // One grouping of the customers by (frequency, recency, T) for the fit and the predictions.
-        const grouping = groupRows(rows);
+        const grouping = groupRows(customers);
         const model: PurchaseModel =
           flags.model === 'bgnbd'
-            ? await runInterruptibly(fitBgNbdSteps(rows, flags.period, { penalizer }, grouping))
-            : await runInterruptibly(fitParetoNbdSteps(rows, flags.period, { penalizer }, grouping));
+            ? await runInterruptibly(fitBgNbdSteps(customers, flags.period, { penalizer }, grouping))
+            : await runInterruptibly(fitParetoNbdSteps(customers, flags.period, { penalizer }, grouping));
         const gg: GammaGammaParams | null = spendFit === undefined ? null : await spendFit();
         if (!loaded.hasMonetary) ctx.warn(`${source.name} has no monetary_value column: expected_spend and clv are left empty`);
         // Made only when shown: their number formats (Intl) cost a quiet run ~20 ms of ICU start-up.
         if (ctx.options.quiet !== true) for (const line of modelLines(model, gg)) ctx.info(line);
         for (const warning of [...model.warnings, ...(gg?.warnings ?? [])]) ctx.warn(warning);
-        const table = await runInterruptibly(valueTableSteps(model, gg, rows, { horizonMonths, monthlyDiscount }, grouping));
+        const table = await runInterruptibly(valueTableSteps(model, gg, customers, { horizonMonths, monthlyDiscount }, grouping));
         const validation: Validation | undefined = summary.holdoutEnd === null ? undefined : await runInterruptibly(validateSteps(model, summary));
         if (validation !== undefined) {
           const v = validation;
@@ -205,7 +206,7 @@ Example:
         const sink = await ctx.openOutput();
         await withSink(sink, async () => {
           if (format === 'table') {
-            const all = Array.from(rows, (_, i): Row => {
+            const all = Array.from({ length: customers.size }, (_, i): Row => {
               const row: Row = table.customer(i);
               if (validation !== undefined) {
                 row.holdoutActual = validation.actual[i];
@@ -220,10 +221,10 @@ Example:
             const { predicted: _p, actual: _a, ...aggregate } = validation ?? { predicted: null, actual: null };
             const head = { units, [model.model === 'bgnbd' ? 'bgnbd' : 'paretoNbd']: model, gammaGamma: gg, ...(validation === undefined ? {} : { validation: aggregate }) };
             await sink.write(JSON.stringify(head).slice(0, -1) + ',"customers":');
-            await writeRecords(sink, 'json', columns(rows, table, validation), indices(rows.length));
+            await writeRecords(sink, 'json', columns(customers, table, validation), indices(customers.size));
             await sink.write('}\n');
           } else {
-            await writeRecords(sink, format, columns(rows, table, validation), indices(rows.length));
+            await writeRecords(sink, format, columns(customers, table, validation), indices(customers.size));
           }
         });
       } finally {

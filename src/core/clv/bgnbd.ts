@@ -7,7 +7,7 @@
 import { gammaln } from 'simple-statistics';
 import { modelError } from '../errors.js';
 import type { Steps } from '../steps.js';
-import { groupRows, sampleGroups, type BtydRow, type GroupedRows, type Period } from './data.js';
+import { groupRows, sampleGroups, type BtydInput, type GroupedRows, type Period } from './data.js';
 import { estimate, sampleIndices, type FitOptions, type FitStats } from './fit-common.js';
 import { digamma, logRising, signedHyp2f1 } from './special.js';
 
@@ -118,13 +118,13 @@ export function bgnbdMeanNegLogLikGradient(data: GroupedRows, theta: ArrayLike<n
 }
 
 /** The total log-likelihood of `rows` at the given parameters. */
-export function bgnbdLogLikelihood(params: Pick<BgNbdParams, 'r' | 'alpha' | 'a' | 'b'>, rows: readonly BtydRow[]): number {
+export function bgnbdLogLikelihood(params: Pick<BgNbdParams, 'r' | 'alpha' | 'a' | 'b'>, rows: BtydInput): number {
   const data = groupRows(rows);
   return -bgnbdMeanNegLogLik(data, [params.r, params.alpha, params.a, params.b]) * data.customers;
 }
 
 /** The fit of `rows`; `data` is their groupRows, when the caller has made it already (to share it with the predictions). */
-export function* fitBgNbdSteps(rows: readonly BtydRow[], period: Period, options: FitOptions = {}, data: GroupedRows = groupRows(rows)): Steps<BgNbdParams> {
+export function* fitBgNbdSteps(rows: BtydInput, period: Period, options: FitOptions = {}, data: GroupedRows = groupRows(rows)): Steps<BgNbdParams> {
   if (!data.x.some((x) => x > 0)) {
     throw modelError('no customer made a repeat purchase in the calibration period: the BG/NBD model cannot be fitted', {
       hint: 'choose a later --calibration-end, or give a longer log',

@@ -7,7 +7,7 @@ import { gammaln } from 'simple-statistics';
 import { digamma } from './special.js';
 import { modelError } from '../errors.js';
 import type { Steps } from '../steps.js';
-import type { BtydRow } from './data.js';
+import { asTable, type BtydInput, type BtydRow } from './data.js';
 import { estimate, sampleIndices, type FitOptions, type FitStats } from './fit-common.js';
 
 export interface GammaGammaParams extends FitStats {
@@ -26,7 +26,10 @@ export interface SpendPoint {
 }
 
 /** A repeat buyer with a positive mean spend: whom the model is fitted on, and who has an own spend in it. */
-export const hasOwnSpend = (row: SpendPoint): boolean => row.frequency > 0 && row.monetaryValue > 0;
+export const hasOwnSpend = (row: SpendPoint): boolean => ownsSpend(row.frequency, row.monetaryValue);
+
+/** hasOwnSpend of a customer's frequency and mean spend (the columns of a table). */
+export const ownsSpend = (frequency: number, monetary: number): boolean => frequency > 0 && monetary > 0;
 
 /** The repeat buyers the model is fitted on. */
 export function spendRows(rows: readonly BtydRow[]): BtydRow[] {
@@ -53,16 +56,18 @@ export interface SpendColumns {
 }
 
 /** The columns of spendRows(rows). */
-export function spendColumns(rows: readonly BtydRow[]): SpendColumns {
+export function spendColumns(rows: BtydInput): SpendColumns {
+  const table = asTable(rows);
+  const { frequency: x, monetary: m } = table;
   let n = 0;
-  for (const row of rows) if (hasOwnSpend(row)) n++;
+  for (let c = 0; c < table.size; c++) if (ownsSpend(x[c], m[c])) n++;
   const frequency = new Float64Array(n);
   const monetary = new Float64Array(n);
   let i = 0;
-  for (const row of rows) {
-    if (hasOwnSpend(row)) {
-      frequency[i] = row.frequency;
-      monetary[i++] = row.monetaryValue;
+  for (let c = 0; c < table.size; c++) {
+    if (ownsSpend(x[c], m[c])) {
+      frequency[i] = x[c];
+      monetary[i++] = m[c];
     }
   }
   return { frequency, monetary };
@@ -131,7 +136,7 @@ function meanNegLogLikGradient(d: SpendData, theta: ArrayLike<number>): Float64A
   return Float64Array.of(gp / n, gq / n, gg / n);
 }
 
-export function gammaGammaLogLikelihood(params: Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>, rows: readonly BtydRow[]): number {
+export function gammaGammaLogLikelihood(params: Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>, rows: BtydInput): number {
   const buyers = spendColumns(rows);
   if (buyers.frequency.length === 0) return 0;
   return -meanNegLogLik(spendData(buyers), [params.p, params.q, params.gamma]) * buyers.frequency.length;
@@ -156,7 +161,7 @@ function correlation(x: Float64Array, y: Float64Array): number {
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
 }
 
-export function fitGammaGammaSteps(rows: readonly BtydRow[], options: FitOptions = {}): Steps<GammaGammaParams> {
+export function fitGammaGammaSteps(rows: BtydInput, options: FitOptions = {}): Steps<GammaGammaParams> {
   return fitSpendSteps(spendColumns(rows), options);
 }
 
@@ -211,8 +216,13 @@ export function* fitSpendSteps(buyers: SpendColumns, options: FitOptions = {}): 
  * p γ / (q − 1) and the customer's own mean m̄ (one-time buyers get the population mean).
  */
 export function gammaGammaExpectedSpend(g: Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>, row: SpendPoint): number {
-  const own = hasOwnSpend(row);
-  const x = own ? row.frequency : 0;
-  const m = own ? row.monetaryValue : 0;
+  return expectedSpendOf(g, row.frequency, row.monetaryValue);
+}
+
+/** gammaGammaExpectedSpend of frequency x and mean spend m (no object per customer). */
+export function expectedSpendOf(g: Pick<GammaGammaParams, 'p' | 'q' | 'gamma'>, frequency: number, monetary: number): number {
+  const own = ownsSpend(frequency, monetary);
+  const x = own ? frequency : 0;
+  const m = own ? monetary : 0;
   return (g.p * (g.gamma + x * m)) / (g.p * x + g.q - 1);
 }

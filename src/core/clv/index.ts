@@ -1,7 +1,8 @@
 /**
  * Customer lifetime value: the public API of src/core/clv (other modules import from here only).
  *
- * - BTYD summary: `BtydAccumulator` (one pass over kept rows) → `BtydSummary` with `BtydRow`s.
+ * - BTYD summary: `BtydAccumulator` (one pass over kept rows) → `BtydSummary` with its customers as
+ *   a `BtydTable` (columns); the bulk functions take a table or `BtydRow`s (`asTable`).
  * - Fits (plain-JSON results with se, logLikelihood, customers, period, warnings):
  *   `fitBgNbd`, `fitParetoNbd`, `fitGammaGamma`, and their `…Steps` generators (steps.ts) for
  *   interruptible runs.
@@ -11,13 +12,13 @@
  */
 import { runSteps } from '../steps.js';
 import { fitBgNbdSteps, type BgNbdParams } from './bgnbd.js';
-import type { BtydRow, Period } from './data.js';
+import type { BtydInput, Period } from './data.js';
 import type { FitOptions } from './fit-common.js';
 import { fitGammaGammaSteps, type GammaGammaParams } from './gamma-gamma.js';
 import { fitParetoNbdSteps, type ParetoNbdParams } from './pareto-nbd.js';
 
-export type { BtydRow, Period } from './data.js';
-export { PERIOD_DAYS, checkRow, groupRows, type RowGroups } from './data.js';
+export type { BtydInput, BtydRow, BtydTable, Period } from './data.js';
+export { PERIOD_DAYS, asTable, btydRow, checkRow, checkValues, groupRows, tableRows, type RowGroups } from './data.js';
 export type { FitOptions, FitStats } from './fit-common.js';
 export type { BgNbdParams, BtydPoint } from './bgnbd.js';
 export type { ParetoNbdParams } from './pareto-nbd.js';
@@ -42,25 +43,25 @@ export {
 } from './value.js';
 export { fitBgNbdSteps, bgnbdLogLikelihood, bgnbdProbability } from './bgnbd.js';
 export { fitParetoNbdSteps, paretoLogLikelihood, paretoProbability } from './pareto-nbd.js';
-export { fitGammaGammaSteps, fitSpendSteps, gammaGammaLogLikelihood, hasOwnSpend, spendColumns, spendRows, type SpendColumns } from './gamma-gamma.js';
+export { fitGammaGammaSteps, fitSpendSteps, gammaGammaLogLikelihood, hasOwnSpend, ownsSpend, spendColumns, spendRows, type SpendColumns } from './gamma-gamma.js';
 
 export type ClvModelName = 'bgnbd' | 'pareto-nbd';
 
-export function fitBgNbd(rows: readonly BtydRow[], period: Period, options: FitOptions = {}): BgNbdParams {
+export function fitBgNbd(rows: BtydInput, period: Period, options: FitOptions = {}): BgNbdParams {
   return runSteps(fitBgNbdSteps(rows, period, options));
 }
 
-export function fitParetoNbd(rows: readonly BtydRow[], period: Period, options: FitOptions = {}): ParetoNbdParams {
+export function fitParetoNbd(rows: BtydInput, period: Period, options: FitOptions = {}): ParetoNbdParams {
   return runSteps(fitParetoNbdSteps(rows, period, options));
 }
 
 /** Fits on the repeat buyers with a positive monetary value (spendRows). */
-export function fitGammaGamma(rows: readonly BtydRow[], options: FitOptions = {}): GammaGammaParams {
+export function fitGammaGamma(rows: BtydInput, options: FitOptions = {}): GammaGammaParams {
   return runSteps(fitGammaGammaSteps(rows, options));
 }
 
 /** The purchase model named, fitted: for callers that take --model. */
-export function fitPurchaseModel(model: ClvModelName, rows: readonly BtydRow[], period: Period, options: FitOptions = {}) {
+export function fitPurchaseModel(model: ClvModelName, rows: BtydInput, period: Period, options: FitOptions = {}) {
   return model === 'bgnbd' ? fitBgNbd(rows, period, options) : fitParetoNbd(rows, period, options);
 }
 export { validate, validateSteps, type HistogramBin, type TrackingPoint, type Validation } from './validation.js';

@@ -9,7 +9,7 @@ import { gammaln } from 'simple-statistics';
 import { modelError } from '../errors.js';
 import type { Steps } from '../steps.js';
 import type { BtydPoint } from './bgnbd.js';
-import { groupRows, logAddExp, sampleGroups, type BtydRow, type GroupedRows, type Pairs, type Period } from './data.js';
+import { groupRows, logAddExp, sampleGroups, type BtydInput, type GroupedRows, type Pairs, type Period } from './data.js';
 import { estimate, sampleIndices, type FitOptions, type FitStats } from './fit-common.js';
 import { logHyp2f1, logRising } from './special.js';
 
@@ -82,13 +82,13 @@ export function paretoMeanNegLogLik(data: GroupedRows, theta: ArrayLike<number>)
   return -total / data.customers;
 }
 
-export function paretoLogLikelihood(params: Params, rows: readonly BtydRow[]): number {
+export function paretoLogLikelihood(params: Params, rows: BtydInput): number {
   const data = groupRows(rows);
   return -paretoMeanNegLogLik(data, [params.r, params.alpha, params.s, params.beta]) * data.customers;
 }
 
 /** The fit of `rows`; `data` is their groupRows, when the caller has made it already (to share it with the predictions). */
-export function* fitParetoNbdSteps(rows: readonly BtydRow[], period: Period, options: FitOptions = {}, data: GroupedRows = groupRows(rows)): Steps<ParetoNbdParams> {
+export function* fitParetoNbdSteps(rows: BtydInput, period: Period, options: FitOptions = {}, data: GroupedRows = groupRows(rows)): Steps<ParetoNbdParams> {
   if (!data.x.some((x) => x > 0)) {
     throw modelError('no customer made a repeat purchase in the calibration period: the Pareto/NBD model cannot be fitted', {
       hint: 'choose a later --calibration-end, or give a longer log',

@@ -8,7 +8,7 @@
 import { lineValue, type ParsedRow } from '../clean.js';
 import { DAY_MS } from '../rfm.js';
 import { runSteps, type Steps } from '../steps.js';
-import { PERIOD_DAYS, type BtydRow, type Period } from './data.js';
+import { asTable, PERIOD_DAYS, type BtydRow, type BtydTable, type Period } from './data.js';
 import { sortOrderSteps } from './sort.js';
 
 export interface SummaryOptions {
@@ -35,7 +35,8 @@ export interface BtydSummary {
   holdoutEnd: number | null;
   /** Holdout length in periods (0 without a holdout). */
   holdoutLength: number;
-  rows: BtydRow[];
+  /** One customer per index, in customer id order. */
+  customers: BtydTable;
   /** Kept rows after the calibration end (or the holdout end) that were left out. */
   afterEnd: number;
   /** Customers whose first purchase is after the calibration end: not in the summary. */
@@ -157,7 +158,7 @@ export class BtydAccumulator {
       calibrationEnd: calibrationDay * DAY_MS,
       holdoutEnd: this.holdoutDay === undefined ? null : this.holdoutDay * DAY_MS,
       holdoutLength: this.holdoutDay === undefined ? 0 : (this.holdoutDay - calibrationDay) / periodDays,
-      rows,
+      customers: asTable(rows),
       afterEnd: this.afterEnd,
       firstAfterCalibration,
       firstPurchasesByDay,

@@ -57,9 +57,10 @@ const ROWS_PER_STEP = 8192;
  * the same values, summed in the same order.
  */
 export function* validateSteps(model: PurchaseModel, summary: BtydSummary): Steps<Validation> {
-  const rows = summary.rows;
+  const table = summary.customers;
+  const { frequency, recency, T: age, holdout } = table;
   const holdoutPurchases = new TripleMap<number>();
-  const n = rows.length;
+  const n = table.size;
   const predicted = new Float64Array(n);
   const actual = new Float64Array(n);
   let absolute = 0;
@@ -68,11 +69,13 @@ export function* validateSteps(model: PurchaseModel, summary: BtydSummary): Step
   let predictedTotal = 0;
   for (let i = 0; i < n; i++) {
     if ((i + 1) % ROWS_PER_STEP === 0) yield;
-    const row = rows[i];
-    let expected = holdoutPurchases.get(row.frequency, row.recency, row.T);
-    if (expected === undefined) holdoutPurchases.set(row.frequency, row.recency, row.T, (expected = expectedPurchases(model, summary.holdoutLength, row)));
+    let expected = holdoutPurchases.get(frequency[i], recency[i], age[i]);
+    if (expected === undefined) {
+      const point = { frequency: frequency[i], recency: recency[i], T: age[i] };
+      holdoutPurchases.set(point.frequency, point.recency, point.T, (expected = expectedPurchases(model, summary.holdoutLength, point)));
+    }
     predicted[i] = expected;
-    actual[i] = rows[i].holdoutFrequency ?? 0;
+    actual[i] = holdout === null ? 0 : holdout[i];
     const error = predicted[i] - actual[i];
     absolute += Math.abs(error);
     squared += error * error;
@@ -82,13 +85,13 @@ export function* validateSteps(model: PurchaseModel, summary: BtydSummary): Step
 
   const histogram: HistogramBin[] = [];
   const counts = new Array<number>(8).fill(0);
-  for (const row of rows) counts[Math.min(row.frequency, 7)]++;
+  for (let i = 0; i < n; i++) counts[Math.min(frequency[i], 7)]++;
   const modelCounts = new Array<number>(8).fill(0);
   const probability = (t: number, k: number) => (model.model === 'bgnbd' ? bgnbdProbability(model, t, k) : paretoProbability(model, t, k));
   const byT = new Map<number, Float64Array>();
   for (let i = 0; i < n; i++) {
     if ((i + 1) % ROWS_PER_STEP === 0) yield;
-    const T = rows[i].T;
+    const T = age[i];
     let probabilities = byT.get(T);
     if (probabilities === undefined) {
       byT.set(T, (probabilities = Float64Array.from({ length: 7 }, (_, k) => probability(T, k))));

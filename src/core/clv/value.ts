@@ -15,8 +15,8 @@ import {
   type BgNbdParams,
   type BtydPoint,
 } from './bgnbd.js';
-import { groupRows, MONTH_DAYS, PERIOD_DAYS, TripleIndex, type BtydRow, type RowGroups } from './data.js';
-import { gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
+import { asTable, btydRow, groupRows, MONTH_DAYS, PERIOD_DAYS, TripleIndex, type BtydInput, type BtydRow, type RowGroups } from './data.js';
+import { expectedSpendOf, gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
 import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, paretoPurchasesIfAlive, type ParetoNbdParams } from './pareto-nbd.js';
 
 export type PurchaseModel = BgNbdParams | ParetoNbdParams;
@@ -241,20 +241,22 @@ export function* valuePredictorSteps(
 export function* valueTableSteps(
   model: ModelParams,
   gg: SpendParams | null,
-  rows: readonly BtydRow[],
+  rows: BtydInput,
   options: ValueOptions,
   grouping: RowGroups = groupRows(rows),
 ): Steps<ValueTable> {
+  const table = asTable(rows);
   const predictions = groupPredictions(model, options);
   const { x, tx, T, rowGroup } = grouping;
   for (let g = 0; g < x.length; g++) {
-    if (!predictions.add({ frequency: x[g], recency: tx[g], T: T[g] })) throw notFiniteError(rows[rowGroup.indexOf(g)]);
+    if (!predictions.add({ frequency: x[g], recency: tx[g], T: T[g] })) throw notFiniteError(btydRow(table, rowGroup.indexOf(g)));
     if ((g + 1) % ROWS_PER_STEP === 0) yield;
   }
   const months = options.horizonMonths;
   const paths = predictions.paths();
   const alive = predictions.alive;
-  const spendOf = (i: number) => (gg === null ? null : expectedSpend(gg, rows[i]));
+  const { frequency, monetary } = table;
+  const spendOf = (i: number) => (gg === null ? null : expectedSpendOf(gg, frequency[i], monetary[i]));
   return {
     group: rowGroup,
     pAlive: Float64Array.from(alive),
@@ -265,7 +267,7 @@ export function* valueTableSteps(
       const at = rowGroup[i] * months;
       return spend === null ? null : discounted(paths, spend, options.monthlyDiscount, at, at + months);
     },
-    customer: (i) => customerValue(rows[i], alive[rowGroup[i]], paths, rowGroup[i] * months, months, gg, options.monthlyDiscount),
+    customer: (i) => customerValue(btydRow(table, i), alive[rowGroup[i]], paths, rowGroup[i] * months, months, gg, options.monthlyDiscount),
   };
 }
 

@@ -4,7 +4,7 @@
  * far more digits, and the BTYD summary of the raw sample against lifetimes' published table.
  */
 import { describe, expect, it } from 'vitest';
-import { BtydAccumulator, expectedPurchases, fitBgNbd, fitGammaGamma, fitParetoNbd, spendRows, type BtydSummary } from '../../../src/core/clv/index.js';
+import { BtydAccumulator, expectedPurchases, fitBgNbd, fitGammaGamma, fitParetoNbd, spendRows, type BtydSummary, tableRows } from '../../../src/core/clv/index.js';
 import { close, oracle, publishedSummary, sampleRows } from './cdnow.js';
 
 const published = publishedSummary();
@@ -19,8 +19,8 @@ describe('BTYD summary of CDNOW_sample.txt, calibration end 1997-09-30, weeks', 
   const summary = sampleSummary();
 
   it('equals cdnow_customers_summary.csv row for row (to 0.01 week)', () => {
-    expect(summary.rows).toHaveLength(published.length);
-    const byId = new Map(summary.rows.map((r) => [Number(r.customerId), r]));
+    expect(tableRows(summary.customers)).toHaveLength(published.length);
+    const byId = new Map(tableRows(summary.customers).map((r) => [Number(r.customerId), r]));
     for (const expected of published) {
       const row = byId.get(Number(expected.customerId))!;
       expect(row.frequency).toBe(expected.frequency);
@@ -30,11 +30,11 @@ describe('BTYD summary of CDNOW_sample.txt, calibration end 1997-09-30, weeks', 
   });
 
   it('monetary value is the mean per repeat purchase day, as pandas computes it (946 repeat buyers)', () => {
-    const buyers = spendRows(summary.rows);
+    const buyers = spendRows(tableRows(summary.customers));
     expect(buyers).toHaveLength(oracle.fits.gammaGamma.customers);
     const mean = buyers.reduce((s, r) => s + r.monetaryValue, 0) / buyers.length;
     expect(close(mean, oracle.fits.summaryTotals.monetaryMeanOfRepeatBuyers, 1e-12)).toBe(true);
-    expect(summary.rows.reduce((s, r) => s + r.frequency, 0)).toBe(oracle.fits.summaryTotals.frequencySum);
+    expect(tableRows(summary.customers).reduce((s, r) => s + r.frequency, 0)).toBe(oracle.fits.summaryTotals.frequencySum);
   });
 
   it('leaves out the rows after the calibration end and counts them', () => {
@@ -63,13 +63,13 @@ describe('fits on the published summary', () => {
   });
 
   it('BG/NBD on the summary made from the raw sample gives the same fit', () => {
-    const fit = fitBgNbd(sampleSummary().rows, 'week');
+    const fit = fitBgNbd(tableRows(sampleSummary().customers), 'week');
     expect([fit.r, fit.alpha, fit.a, fit.b].map((v) => v.toFixed(3))).toEqual(['0.243', '4.414', '0.793', '2.426']);
     expect(fit.logLikelihood.toFixed(1)).toBe('-9582.4');
   });
 
   it('Gamma-Gamma on the 946 repeat buyers: p = 6.25, q = 3.74, γ = 15.44', () => {
-    const fit = fitGammaGamma(sampleSummary().rows);
+    const fit = fitGammaGamma(tableRows(sampleSummary().customers));
     expect(fit.customers).toBe(946);
     expect(Math.abs(fit.p - 6.25)).toBeLessThanOrEqual(0.01);
     expect(Math.abs(fit.q - 3.74)).toBeLessThanOrEqual(0.01);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bgnbdMeanNegLogLik, bgnbdMeanNegLogLikGradient } from '../../../src/core/clv/bgnbd.js';
 import { groupRows } from '../../../src/core/clv/data.js';
-import { fitBgNbd, fitBgNbdSteps, fitGammaGamma, type BtydRow } from '../../../src/core/clv/index.js';
+import { fitBgNbd, fitBgNbdSteps, fitGammaGamma, type BtydRow, tableRows } from '../../../src/core/clv/index.js';
 import { RfmError } from '../../../src/core/errors.js';
 import { hessianFromGradient, minimize, standardErrors } from '../../../src/core/clv/optimize.js';
 import { runSteps } from '../../../src/core/steps.js';
@@ -71,7 +71,7 @@ describe('fits', () => {
   it('the Gamma-Gamma fit on the sample warns of nothing (frequency and spend nearly uncorrelated)', () => {
     const acc = new BtydAccumulator({ period: 'week', calibrationEnd: Date.UTC(1997, 8, 30) });
     for (const row of sampleRows()) acc.addRow(row);
-    const fit = fitGammaGamma(acc.finish().rows);
+    const fit = fitGammaGamma(tableRows(acc.finish().customers));
     expect(fit.warnings).toEqual([]);
     expect(Math.abs(fit.frequencySpendCorrelation)).toBeLessThan(0.3);
   });

@@ -5,7 +5,7 @@
  * for both purchase models against the oracle's Σᵢ P(X(Tᵢ) = x) over the published CDNOW summary.
  */
 import { describe, expect, it } from 'vitest';
-import { expectedPurchasesNew, paretoProbability, validate, type BgNbdParams, type BtydSummary, type ParetoNbdParams } from '../../../src/core/clv/index.js';
+import { asTable, expectedPurchasesNew, paretoProbability, validate, type BgNbdParams, type BtydSummary, type ParetoNbdParams } from '../../../src/core/clv/index.js';
 import { RfmError } from '../../../src/core/errors.js';
 import { oracle, publishedSummary } from './cdnow.js';
 
@@ -76,7 +76,7 @@ describe('validate(): the calibration histogram (0..7+) on the published CDNOW s
     calibrationEnd: Date.UTC(1997, 8, 30),
     holdoutEnd: null,
     holdoutLength: 0,
-    rows,
+    customers: asTable(rows),
     afterEnd: 0,
     firstAfterCalibration: 0,
     firstPurchasesByDay: new Map(),

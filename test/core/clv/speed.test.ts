@@ -16,6 +16,7 @@ import {
   type BgNbdParams,
   type BtydRow,
   type ParetoNbdParams,
+  tableRows,
 } from '../../../src/core/clv/index.js';
 import { TripleIndex } from '../../../src/core/clv/data.js';
 import type { Steps } from '../../../src/core/steps.js';
@@ -95,7 +96,11 @@ describe('the BTYD summary and the validation as steps', () => {
     };
     const { value, yields } = stepsOf(build().finishSteps());
     expect(yields).toBeGreaterThanOrEqual(1);
-    expect(value).toEqual(build().finish());
+    // The customers compared as rows (a table's id() is a function of its own).
+    const { customers, ...rest } = value;
+    const { customers: expectedCustomers, ...expectedRest } = build().finish();
+    expect(tableRows(customers)).toEqual(tableRows(expectedCustomers));
+    expect(rest).toEqual(expectedRest);
   });
 
   it('validateSteps gives validate()`s numbers (memoised per triple, per T and per lag) and yields', () => {
@@ -105,6 +110,7 @@ describe('the BTYD summary and the validation as steps', () => {
     const { value, yields } = stepsOf(validateSteps(bgnbd, summary));
     expect(yields).toBeGreaterThan(10); // one per tracking week at least
     expect(value).toEqual(validate(bgnbd, summary));
-    for (let i = 0; i < summary.rows.length; i += 97) expect(value.predicted[i]).toBe(expectedPurchases(bgnbd, summary.holdoutLength, summary.rows[i]));
+    const rows = tableRows(summary.customers);
+    for (let i = 0; i < rows.length; i += 97) expect(value.predicted[i]).toBe(expectedPurchases(bgnbd, summary.holdoutLength, rows[i]));
   });
 });
