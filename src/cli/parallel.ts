@@ -6,7 +6,8 @@
  *   block order whichever thread computed them.
  *
  * - Lifetime value: the Gamma-Gamma spend fit, independent of the purchase model's, on a helper
- *   while this thread fits the purchase model (startSpendFit).
+ *   while this thread fits the purchase model (startSpendFit); and the second half of a long CSV
+ *   or TSV output made there while this thread writes the first (startRecords).
  *
  * Helpers are started before the input is read (`startHelpers`), so that a worker's start-up
  * happens on an idle core while this thread parses.
@@ -19,6 +20,7 @@ import { runSteps, type Steps } from '../core/steps.js';
 import { fitSpendSteps, type GammaGammaParams, type SpendColumns } from '../core/clv/gamma-gamma.js';
 import type { FitOptions } from '../core/clv/fit-common.js';
 import { blockSums, silhouetteBlocks, silhouetteFromSums, silhouettePlan, type SilhouetteOptions, type SilhouettePlan } from '../core/silhouette.js';
+import { formatRecords, type RecordsJob } from './clv-records.js';
 import { runInterruptibly } from './shutdown.js';
 
 /** Below this many points the work takes milliseconds: one thread does it. */
@@ -75,14 +77,16 @@ export interface SpendJob {
   options: FitOptions;
 }
 
-export type Job = ElbowJob | SilhouetteJob | KMeansJob | SpendJob;
+export type Job = ElbowJob | SilhouetteJob | KMeansJob | SpendJob | RecordsJob;
 type Answer<J extends Job> = J extends ElbowJob
   ? ElbowPoint[]
   : J extends KMeansJob
     ? RunOutcome | undefined
     : J extends SpendJob
       ? GammaGammaParams
-      : SilhouetteShare;
+      : J extends RecordsJob
+        ? Uint8Array[]
+        : SilhouetteShare;
 
 export interface Helper {
   /** Runs the job on the helper's thread. One job at a time: await its answer before the next. */
@@ -173,7 +177,8 @@ export function* claimPoints(job: ElbowJob): Steps<ElbowPoint[]> {
  * What a helper's thread does with a job, in one go: a helper is stopped by terminating it
  * (main.ts exits, which ends its threads), so it has no signal to look out for.
  */
-export function work(job: Job): ElbowPoint[] | SilhouetteShare | RunOutcome | GammaGammaParams | undefined {
+export function work(job: Job): ElbowPoint[] | SilhouetteShare | RunOutcome | GammaGammaParams | Promise<Uint8Array[]> | undefined {
+  if (job.kind === 'records') return formatRecords(job);
   if (job.kind === 'spend') return runSteps(fitSpendSteps(job.buyers, job.options));
   if (job.kind === 'kmeans') return runSteps(bestRun(job.points, { ...job.options, claim: claimRun(job.next, job.runs) }));
   if (job.kind === 'elbow') return runSteps(claimPoints(job));
@@ -282,4 +287,17 @@ export function startSpendFit(buyers: SpendColumns, options: FitOptions, helpers
   const helper = buyers.frequency.length >= PARALLEL_MIN_BUYERS ? helpers[0] : undefined;
   const theirs = helper?.run({ kind: 'spend', buyers, options }).catch(() => undefined);
   return async () => (await theirs) ?? runInterruptibly(fitSpendSteps(buyers, options));
+}
+
+/** From this many customers on, `rfm clv`'s CSV or TSV is made on two threads (about 3 µs a row on one). */
+export const PARALLEL_MIN_ROWS = 100_000;
+
+/**
+ * The job's bytes made on a helper, or undefined when there is none or it failed: the caller then
+ * writes those rows itself (the same bytes either way).
+ */
+export function startRecords(job: RecordsJob, helpers: readonly Helper[]): Promise<Uint8Array[] | undefined> {
+  const helper = helpers[0];
+  if (helper === undefined) return Promise.resolve(undefined);
+  return helper.run(job).catch(() => undefined);
 }

@@ -72,8 +72,13 @@ export function delimitedLine(format: DelimitedFormat, values: readonly Cell[]):
 /** Rows per write: a million rows are not one giant string, and a signal is seen between writes. */
 const BLOCK = 2000;
 
-export async function writeRecords<T>(sink: Sink, format: MachineFormat, columns: readonly Column<T>[], rows: Iterable<T>): Promise<void> {
-  if (format === 'csv' || format === 'tsv') return writeDelimited(sink, format, columns, rows);
+export interface WriteOptions {
+  /** Write CSV's or TSV's header line (default true); false for the rows that follow others. */
+  header?: boolean;
+}
+
+export async function writeRecords<T>(sink: Sink, format: MachineFormat, columns: readonly Column<T>[], rows: Iterable<T>, options: WriteOptions = {}): Promise<void> {
+  if (format === 'csv' || format === 'tsv') return writeDelimited(sink, format, columns, rows, options.header !== false);
   const headers = columns.map((c) => c.header);
   let block: string[] = [];
   const flush = async () => {
@@ -101,7 +106,7 @@ export async function writeRecords<T>(sink: Sink, format: MachineFormat, columns
  * (fields and separators) is made once per key: with a million rows in a hundred thousand groups,
  * a row takes one lookup per run instead of formatting every number.
  */
-async function writeDelimited<T>(sink: Sink, format: DelimitedFormat, columns: readonly Column<T>[], rows: Iterable<T>): Promise<void> {
+async function writeDelimited<T>(sink: Sink, format: DelimitedFormat, columns: readonly Column<T>[], rows: Iterable<T>, header: boolean): Promise<void> {
   const { field, separator } = delimited(format);
   interface Run {
     key: ((row: T) => number) | undefined;
@@ -119,7 +124,7 @@ async function writeDelimited<T>(sink: Sink, format: DelimitedFormat, columns: r
     for (let c = 1; c < run.values.length; c++) out += separator + field(run.values[c](row));
     return out;
   };
-  let block = delimitedLine(format, columns.map((c) => c.header));
+  let block = header ? delimitedLine(format, columns.map((c) => c.header)) : '';
   let count = 0;
   for (const row of rows) {
     for (let r = 0; r < runs.length; r++) {

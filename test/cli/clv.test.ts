@@ -194,3 +194,37 @@ describe('errors', () => {
     expect(r.stderr).toContain('--discount "5%" is not a number from 0 to 1');
   });
 });
+
+describe('rfm clv on 120,000 customers: the CSV made on two threads', () => {
+  it('has the header once and the rows of the (one-thread) NDJSON output, in order, value for value', async () => {
+    // Made-up customers (seeded): past PARALLEL_MIN_ROWS (100,000), where the helper writes the second half.
+    let seed = 9;
+    const next = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const lines = ['customer_id,frequency,recency,T,monetary_value'];
+    for (let i = 0; i < 120_000; i++) {
+      const x = Math.floor(4 * next());
+      const T = (70 + Math.floor(200 * next())) / 7;
+      lines.push(`${i % 1_000 === 0 ? `"id ${i}, café"` : 500_000 + i},${x},${x === 0 ? 0 : (Math.floor(T * 7 * next()) / 7).toFixed(6)},${T.toFixed(6)},${x === 0 ? 0 : (5 + Math.floor(4_000 * next()) / 100).toFixed(2)}`);
+    }
+    const input = tmp.path('many.csv');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const csv = await runRfm(['clv', input, '-q', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    const ndjson = await runRfm(['clv', input, '-q', '--format', 'ndjson']);
+    expect(ndjson.code).toBe(0);
+    const table = parseCsv(csv.stdout);
+    expect(table.header).toEqual(['customer_id', 'frequency', 'recency', 'T', 'monetary_value', 'p_alive', 'expected_purchases', 'expected_spend', 'clv']);
+    const objects = ndjson.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, string | number>);
+    expect(table.rows).toHaveLength(120_000);
+    expect(objects).toHaveLength(120_000);
+    for (let i = 0; i < objects.length; i++) {
+      const row = table.rows[i];
+      const object = objects[i];
+      const same = table.header.every((h, c) => (typeof object[h] === 'number' ? Number(row[c]) === object[h] : row[c] === object[h]));
+      if (!same) expect({ i, row }).toEqual({ i, row: table.header.map((h) => String(object[h])) });
+    }
+    // Quoted ids with a comma and non-ASCII text came through both halves (ids sort as text: they are last).
+    expect(table.rows.filter((row) => row[0].startsWith('id ')).map((row) => row[0])).toHaveLength(120);
+    expect(table.rows[table.rows.length - 1][0]).toBe('id 99000, café');
+  }, 60_000);
+});

@@ -183,3 +183,61 @@ describe('startSpendFit', () => {
     });
   });
 });
+
+describe('startRecords (the second half of rfm clv\'s CSV or TSV on a helper)', async () => {
+  const Records = (await import(new URL('../../dist/cli/clv-records.js', import.meta.url).href)) as typeof import('../../src/cli/clv-records.js');
+  const Clv = (await import(new URL('../../dist/core/clv/index.js', import.meta.url).href)) as typeof import('../../src/core/clv/index.js');
+  const { writeRecords } = (await import(new URL('../../dist/io/records.js', import.meta.url).href)) as typeof import('../../src/io/records.js');
+  const { startRecords } = (await import(PARALLEL_JS)) as typeof Parallel;
+  // 3,000 made-up customers: ids with commas, quotes and non-ASCII text among them, one-time and repeat buyers.
+  const rng = seededRandom(5);
+  const rows = Array.from({ length: 3_000 }, (_, i) => {
+    const frequency = Math.floor(5 * rng.next());
+    const T = 10 + Math.floor(30 * rng.next()) / 7;
+    return {
+      customerId: i % 97 === 0 ? `café, "${i}"` : String(100_000 - i),
+      frequency,
+      recency: frequency === 0 ? 0 : Math.floor(T * 7 * rng.next()) / 7,
+      T,
+      monetaryValue: frequency === 0 ? 0 : Math.round(2_000 * rng.next()) / 100,
+      holdoutFrequency: Math.floor(3 * rng.next()),
+    };
+  });
+  const customers = Clv.asTable(rows);
+  const bg = Clv.fitBgNbd(customers, 'week');
+  const gg = Clv.fitGammaGamma(customers);
+  const table = runSteps(Clv.valueTableSteps(bg, gg, customers, { horizonMonths: 12, monthlyDiscount: 0.01 }));
+  const holdout = { actual: customers.holdout!, predicted: Float64Array.from(rows, (_, i) => i / 7) };
+  const helpers = startHelpers(1, 2);
+  afterAll(() => helpers.forEach((h) => h.stop()));
+
+  /** The bytes one thread writes for rows [from, to), with or without the header. */
+  async function serial(format: 'csv' | 'tsv', from: number, to: number, header: boolean): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    const sink = { isTerminal: false, write: async (t: string | Uint8Array) => void parts.push(Buffer.from(t)), commit: async () => undefined, abort: async () => undefined };
+    await writeRecords(sink, format, Records.clvColumns(customers, table, holdout), Records.range(from, to), { header });
+    return Buffer.concat(parts);
+  }
+
+  it('the helper writes exactly the bytes of those rows, and with the first half they are the whole output', async () => {
+    for (const format of ['csv', 'tsv'] as const) {
+      for (const half of [1, 1_500, 2_999]) {
+        const blocks = await startRecords(Records.recordsJob(format, customers, table, holdout, half, rows.length), helpers);
+        expect(blocks).toBeDefined();
+        const theirs = Buffer.concat(blocks!.map((b) => Buffer.from(b)));
+        expect(theirs.equals(await serial(format, half, rows.length, false)), `${format}, from row ${half}`).toBe(true);
+        const whole = Buffer.concat([await serial(format, 0, half, true), theirs]);
+        expect(whole.equals(await serial(format, 0, rows.length, true))).toBe(true);
+      }
+    }
+    // The non-ASCII and quoted ids came through (not a vacuous comparison).
+    expect((await serial('csv', 0, 1, true)).toString()).toContain('"café, ""0"""');
+  });
+
+  it('gives undefined without a helper or with a failed one (the command then writes the rows itself)', async () => {
+    const job = Records.recordsJob('csv', customers, table, undefined, 10, 20);
+    expect(await startRecords(job, [])).toBeUndefined();
+    const broken = [{ run: () => Promise.reject(new Error('gone')), stop: () => undefined }];
+    expect(await startRecords(job, broken)).toBeUndefined();
+  });
+});

@@ -9,30 +9,28 @@ import {
   fitParetoNbdSteps,
   groupRows,
   MONTH_DAYS,
-  ownsSpend,
   PERIOD_DAYS,
   spendColumns,
   valueTableSteps,
   validateSteps,
-  type BtydTable,
   type CustomerValue,
   type GammaGammaParams,
   type Period,
   type PurchaseModel,
   type Validation,
-  type ValueTable,
 } from '../../core/clv/index.js';
 import { usageError } from '../../core/errors.js';
 import { loadBtyd } from '../../io/btyd.js';
 import { DAY_MS, formatDate, parseTimestamp } from '../../io/dates.js';
 import { withSink } from '../../io/output.js';
-import { writeRecords, type Column } from '../../io/records.js';
+import { writeRecords } from '../../io/records.js';
 import { decileTable, modelLines, topCustomersTable, unitsLines, validationText, type ClvUnits } from '../../render/clv.js';
 import { formatInt, plural } from '../../render/numbers.js';
 import type { Context } from '../context.js';
 import { announceDrops, cleaningSummary } from '../load.js';
 import { addCommonOptions, addEngineOption, addInputOptions, loadOptions, parseInteger, type RawInputOptions } from '../options.js';
-import { PARALLEL_MIN_BUYERS, startHelpers, startSpendFit, type Helper } from '../parallel.js';
+import { clvColumns, range, recordsJob } from '../clv-records.js';
+import { PARALLEL_MIN_BUYERS, PARALLEL_MIN_ROWS, startHelpers, startRecords, startSpendFit, type Helper } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
 import type { RunWrapper } from './index.js';
 
@@ -67,37 +65,6 @@ async function readBtydWithDuckdb(ctx: Context, input: string | undefined, optio
   if (input === undefined || input === '-') throw usageError('--engine duckdb reads a file, not stdin', 'give the file path, or drop --engine duckdb');
   const [{ loadBtydDuckdb }, { settingsFromEnv }] = await Promise.all([import('../../io/duckdb-btyd.js'), import('../../io/duckdb.js')]);
   return loadBtydDuckdb({ path: input, settings: settingsFromEnv(ctx.streams.env) }, options);
-}
-
-/**
- * The output columns over row indices: customers of one group (the same frequency, recency and T)
- * share those and the predictions that depend on them alone, so their fields are formatted once.
- */
-function columns(customers: BtydTable, table: ValueTable, validation: Validation | undefined): Column<number>[] {
-  const group = (i: number) => table.group[i];
-  const { frequency, recency, T, monetary } = customers;
-  // One-time buyers (and repeat buyers without spend) get the population's expected spend.
-  const ownSpend = (i: number) => (ownsSpend(frequency[i], monetary[i]) ? -1 : 0);
-  const list: Column<number>[] = [
-    { header: 'customer_id', value: (i) => customers.id(i) },
-    { header: 'frequency', value: (i) => frequency[i], kind: 'int', key: group },
-    { header: 'recency', value: (i) => recency[i], kind: 'number', key: group },
-    { header: 'T', value: (i) => T[i], kind: 'number', key: group },
-    { header: 'monetary_value', value: (i) => (Number.isNaN(monetary[i]) ? null : monetary[i]), kind: 'money' },
-    { header: 'p_alive', value: (i) => table.pAlive[table.group[i]], kind: 'number', key: group },
-    { header: 'expected_purchases', value: (i) => table.expectedPurchases[table.group[i]], kind: 'number', key: group },
-    { header: 'expected_spend', value: (i) => table.expectedSpend(i), kind: 'money', key: ownSpend },
-    { header: 'clv', value: (i) => table.clv(i), kind: 'money', key: (i) => (ownSpend(i) < 0 ? -1 : table.group[i]) },
-  ];
-  if (validation !== undefined) {
-    list.push({ header: 'holdout_actual', value: (i) => validation.actual[i], kind: 'int' });
-    list.push({ header: 'holdout_predicted', value: (i) => validation.predicted[i], kind: 'number' });
-  }
-  return list;
-}
-
-function* indices(n: number): Generator<number> {
-  for (let i = 0; i < n; i++) yield i;
 }
 
 export function clvCommand(run: RunWrapper): Command {
@@ -183,8 +150,10 @@ Example:
         // The spend fit runs on a helper while this thread fits the purchase model, when there are
         // enough buyers for it to pay: the worker's start-up (~0.1 s of the other core) overlaps the
         // grouping and the fit here. For fewer, starting it costs more than it saves.
+        // Many customers: the helper makes the second half of a CSV or TSV output too (startRecords).
         const buyers = loaded.hasMonetary ? spendColumns(customers) : undefined;
-        if (buyers !== undefined && buyers.frequency.length >= PARALLEL_MIN_BUYERS) helpers = startHelpers(1);
+        const split = (format === 'csv' || format === 'tsv') && customers.size >= PARALLEL_MIN_ROWS;
+        if ((buyers !== undefined && buyers.frequency.length >= PARALLEL_MIN_BUYERS) || split) helpers = startHelpers(1);
         const spendFit = buyers === undefined ? undefined : startSpendFit(buyers, { penalizer }, helpers);
         // One grouping of the customers by (frequency, recency, T) for the fit and the predictions.
         const grouping = groupRows(customers);
@@ -221,10 +190,19 @@ Example:
             const { predicted: _p, actual: _a, ...aggregate } = validation ?? { predicted: null, actual: null };
             const head = { units, [model.model === 'bgnbd' ? 'bgnbd' : 'paretoNbd']: model, gammaGamma: gg, ...(validation === undefined ? {} : { validation: aggregate }) };
             await sink.write(JSON.stringify(head).slice(0, -1) + ',"customers":');
-            await writeRecords(sink, 'json', columns(customers, table, validation), indices(customers.size));
+            await writeRecords(sink, 'json', clvColumns(customers, table, validation), range(0, customers.size));
             await sink.write('}\n');
+          } else if (format === 'csv' || format === 'tsv') {
+            // The second half on the helper while this thread writes the first: the same bytes.
+            const n = customers.size;
+            const half = split && helpers.length > 0 ? Math.ceil(n / 2) : n;
+            const theirs = half < n ? startRecords(recordsJob(format, customers, table, validation, half, n), helpers) : Promise.resolve(undefined);
+            await writeRecords(sink, format, clvColumns(customers, table, validation), range(0, half));
+            const blocks = await theirs;
+            if (blocks !== undefined) for (const block of blocks) await sink.write(block);
+            else if (half < n) await writeRecords(sink, format, clvColumns(customers, table, validation), range(half, n), { header: false });
           } else {
-            await writeRecords(sink, format, columns(customers, table, validation), indices(customers.size));
+            await writeRecords(sink, format, clvColumns(customers, table, validation), range(0, customers.size));
           }
         });
       } finally {

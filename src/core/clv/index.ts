@@ -35,10 +35,12 @@ export {
   predictCustomers,
   valuePredictor,
   valuePredictorSteps,
+  valueTableFrom,
   valueTableSteps,
   type CustomerValue,
   type PurchaseModel,
   type ValueOptions,
+  type ValueParts,
   type ValueTable,
 } from './value.js';
 export { fitBgNbdSteps, bgnbdLogLikelihood, bgnbdProbability } from './bgnbd.js';

@@ -15,7 +15,7 @@ import {
   type BgNbdParams,
   type BtydPoint,
 } from './bgnbd.js';
-import { asTable, btydRow, groupRows, MONTH_DAYS, PERIOD_DAYS, TripleIndex, type BtydInput, type BtydRow, type RowGroups } from './data.js';
+import { asTable, btydRow, groupRows, MONTH_DAYS, PERIOD_DAYS, TripleIndex, type BtydInput, type BtydRow, type BtydTable, type RowGroups } from './data.js';
 import { expectedSpendOf, gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
 import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, paretoPurchasesIfAlive, type ParetoNbdParams } from './pareto-nbd.js';
 
@@ -107,6 +107,8 @@ const ROWS_PER_STEP = 8192;
  * command line writes a million rows from, without an object per customer.
  */
 export interface ValueTable {
+  /** What the table is made of (plain arrays: a helper thread can be sent them, valueTableFrom). */
+  readonly parts: ValueParts;
   /** Per row of `rows`, its group: the index into pAlive and expectedPurchases. */
   group: Int32Array;
   pAlive: Float64Array;
@@ -252,22 +254,47 @@ export function* valueTableSteps(
     if (!predictions.add({ frequency: x[g], recency: tx[g], T: T[g] })) throw notFiniteError(btydRow(table, rowGroup.indexOf(g)));
     if ((g + 1) % ROWS_PER_STEP === 0) yield;
   }
-  const months = options.horizonMonths;
-  const paths = predictions.paths();
-  const alive = predictions.alive;
+  const parts: ValueParts = {
+    group: rowGroup,
+    alive: Float64Array.from(predictions.alive),
+    paths: predictions.paths().slice(0, predictions.alive.length * options.horizonMonths),
+    months: options.horizonMonths,
+    monthlyDiscount: options.monthlyDiscount,
+    spend: gg === null ? null : { p: gg.p, q: gg.q, gamma: gg.gamma },
+  };
+  return valueTableFrom(parts, table);
+}
+
+/** The predictions per group and what the per-row ones are made from. */
+export interface ValueParts {
+  /** Per row, its group. */
+  group: Int32Array;
+  /** P(alive) per group. */
+  alive: Float64Array;
+  /** E[Y(i months)], i = 1..months, of group g at [g months, (g + 1) months). */
+  paths: Float64Array;
+  months: number;
+  monthlyDiscount: number;
+  spend: SpendParams | null;
+}
+
+/** The ValueTable of `table`'s rows from its parts. */
+export function valueTableFrom(parts: ValueParts, table: BtydTable): ValueTable {
+  const { group, alive, paths, months, monthlyDiscount, spend: gg } = parts;
   const { frequency, monetary } = table;
   const spendOf = (i: number) => (gg === null ? null : expectedSpendOf(gg, frequency[i], monetary[i]));
   return {
-    group: rowGroup,
-    pAlive: Float64Array.from(alive),
+    parts,
+    group,
+    pAlive: alive,
     expectedPurchases: Float64Array.from(alive, (_, g) => paths[g * months + months - 1]),
     expectedSpend: spendOf,
     clv(i) {
       const spend = spendOf(i);
-      const at = rowGroup[i] * months;
-      return spend === null ? null : discounted(paths, spend, options.monthlyDiscount, at, at + months);
+      const at = group[i] * months;
+      return spend === null ? null : discounted(paths, spend, monthlyDiscount, at, at + months);
     },
-    customer: (i) => customerValue(btydRow(table, i), alive[rowGroup[i]], paths, rowGroup[i] * months, months, gg, options.monthlyDiscount),
+    customer: (i) => customerValue(btydRow(table, i), alive[group[i]], paths, group[i] * months, months, gg, monthlyDiscount),
   };
 }
 

@@ -1,0 +1,96 @@
+/**
+ * The rows `rfm clv` writes (one per customer: the BTYD fields and the predictions), as columns for
+ * io/records.ts; and the second half of a long CSV or TSV made on a helper thread while this one
+ * writes the first (parallel.ts), with the same bytes as one thread: each cell's text depends on
+ * its row alone, so where the rows are cut does not change them.
+ */
+import { ownsSpend, valueTableFrom, type BtydTable, type ValueParts, type ValueTable } from '../core/clv/index.js';
+import type { Sink } from '../io/output.js';
+import { writeRecords, type Column, type DelimitedFormat } from '../io/records.js';
+
+/** The holdout columns (with --holdout-end). */
+export interface HoldoutColumns {
+  actual: Float64Array;
+  predicted: Float64Array;
+}
+
+/**
+ * The output columns over row indices: customers of one group (the same frequency, recency and T)
+ * share those and the predictions that depend on them alone, so their fields are formatted once.
+ */
+export function clvColumns(customers: BtydTable, table: ValueTable, holdout: HoldoutColumns | undefined): Column<number>[] {
+  const group = (i: number) => table.group[i];
+  const { frequency, recency, T, monetary } = customers;
+  // One-time buyers (and repeat buyers without spend) get the population's expected spend.
+  const ownSpend = (i: number) => (ownsSpend(frequency[i], monetary[i]) ? -1 : 0);
+  const list: Column<number>[] = [
+    { header: 'customer_id', value: (i) => customers.id(i) },
+    { header: 'frequency', value: (i) => frequency[i], kind: 'int', key: group },
+    { header: 'recency', value: (i) => recency[i], kind: 'number', key: group },
+    { header: 'T', value: (i) => T[i], kind: 'number', key: group },
+    { header: 'monetary_value', value: (i) => (Number.isNaN(monetary[i]) ? null : monetary[i]), kind: 'money' },
+    { header: 'p_alive', value: (i) => table.pAlive[table.group[i]], kind: 'number', key: group },
+    { header: 'expected_purchases', value: (i) => table.expectedPurchases[table.group[i]], kind: 'number', key: group },
+    { header: 'expected_spend', value: (i) => table.expectedSpend(i), kind: 'money', key: ownSpend },
+    { header: 'clv', value: (i) => table.clv(i), kind: 'money', key: (i) => (ownSpend(i) < 0 ? -1 : table.group[i]) },
+  ];
+  if (holdout !== undefined) {
+    list.push({ header: 'holdout_actual', value: (i) => holdout.actual[i], kind: 'int' });
+    list.push({ header: 'holdout_predicted', value: (i) => holdout.predicted[i], kind: 'number' });
+  }
+  return list;
+}
+
+export function* range(from: number, to: number): Generator<number> {
+  for (let i = from; i < to; i++) yield i;
+}
+
+/** Rows [from, to) of a clv output, as plain data a helper thread can be sent (structured clone). */
+export interface RecordsJob {
+  kind: 'records';
+  format: DelimitedFormat;
+  ids: string[];
+  frequency: Float64Array;
+  recency: Float64Array;
+  T: Float64Array;
+  monetary: Float64Array;
+  /** The value table's parts, `group` cut to the rows. */
+  parts: ValueParts;
+  holdout?: HoldoutColumns;
+}
+
+/** The job for rows [from, to) of `customers`. */
+export function recordsJob(format: DelimitedFormat, customers: BtydTable, table: ValueTable, holdout: HoldoutColumns | undefined, from: number, to: number): RecordsJob {
+  const cut = (column: Float64Array) => column.slice(from, to);
+  return {
+    kind: 'records',
+    format,
+    ids: Array.from({ length: to - from }, (_, k) => customers.id(from + k)),
+    frequency: cut(customers.frequency),
+    recency: cut(customers.recency),
+    T: cut(customers.T),
+    monetary: cut(customers.monetary),
+    parts: { ...table.parts, group: table.parts.group.slice(from, to) },
+    holdout: holdout === undefined ? undefined : { actual: holdout.actual.slice(from, to), predicted: holdout.predicted.slice(from, to) },
+  };
+}
+
+/** The bytes in an ArrayBuffer of their own (not a slice of Buffer's pool), so that it can be transferred. */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
+/** The job's rows as the bytes writeRecords writes for them (no header line), in blocks. */
+export async function formatRecords(job: RecordsJob): Promise<Uint8Array[]> {
+  const customers: BtydTable = { size: job.ids.length, id: (i) => job.ids[i], frequency: job.frequency, recency: job.recency, T: job.T, monetary: job.monetary, holdout: null };
+  const table = valueTableFrom(job.parts, customers);
+  const blocks: Uint8Array[] = [];
+  const collector: Sink = {
+    isTerminal: false,
+    write: async (text) => void blocks.push(ownBuffer(typeof text === 'string' ? Buffer.from(text, 'utf8') : text)),
+    commit: async () => undefined,
+    abort: async () => undefined,
+  };
+  await writeRecords(collector, job.format, clvColumns(customers, table, job.holdout), range(0, customers.size), { header: false });
+  return blocks;
+}
