@@ -20,7 +20,7 @@ import { runSteps, type Steps } from '../core/steps.js';
 import { fitSpendSteps, type GammaGammaParams, type SpendColumns } from '../core/clv/gamma-gamma.js';
 import type { FitOptions } from '../core/clv/fit-common.js';
 import { blockSums, silhouetteBlocks, silhouetteFromSums, silhouettePlan, type SilhouetteOptions, type SilhouettePlan } from '../core/silhouette.js';
-import { formatRecords, type RecordsJob } from './clv-records.js';
+import { formatRecords, PARALLEL_MIN_BUYERS, type RecordsJob } from './clv-records.js';
 import { runInterruptibly } from './shutdown.js';
 
 /** Below this many points the work takes milliseconds: one thread does it. */
@@ -274,8 +274,7 @@ export function startSilhouette(
   };
 }
 
-/** Below this many repeat buyers the spend fit takes a few tens of milliseconds: this thread does it. */
-export const PARALLEL_MIN_BUYERS = 20_000;
+export { PARALLEL_MIN_BUYERS, PARALLEL_MIN_ROWS } from './clv-records.js';
 
 /**
  * The Gamma-Gamma fit started on a helper at once (this thread goes on with the purchase model);
@@ -288,9 +287,6 @@ export function startSpendFit(buyers: SpendColumns, options: FitOptions, helpers
   const theirs = helper?.run({ kind: 'spend', buyers, options }).catch(() => undefined);
   return async () => (await theirs) ?? runInterruptibly(fitSpendSteps(buyers, options));
 }
-
-/** From this many customers on, `rfm clv`'s CSV or TSV is made on two threads (about 3 µs a row on one). */
-export const PARALLEL_MIN_ROWS = 100_000;
 
 /**
  * The job's bytes made on a helper, or undefined when there is none or it failed: the caller then

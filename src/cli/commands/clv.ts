@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import {
   fitBgNbdSteps,
   fitParetoNbdSteps,
+  fitSpendSteps,
   groupRows,
   MONTH_DAYS,
   PERIOD_DAYS,
@@ -29,8 +30,8 @@ import { formatInt, plural } from '../../render/numbers.js';
 import type { Context } from '../context.js';
 import { announceDrops, cleaningSummary } from '../load.js';
 import { addCommonOptions, addEngineOption, addInputOptions, loadOptions, parseInteger, type RawInputOptions } from '../options.js';
-import { clvColumns, range, recordsJob } from '../clv-records.js';
-import { PARALLEL_MIN_BUYERS, PARALLEL_MIN_ROWS, startHelpers, startRecords, startSpendFit, type Helper } from '../parallel.js';
+import { clvColumns, PARALLEL_MIN_BUYERS, PARALLEL_MIN_ROWS, range, recordsJob } from '../clv-records.js';
+import type { Helper } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
 import type { RunWrapper } from './index.js';
 
@@ -153,8 +154,11 @@ Example:
         // Many customers: the helper makes the second half of a CSV or TSV output too (startRecords).
         const buyers = loaded.hasMonetary ? spendColumns(customers) : undefined;
         const split = (format === 'csv' || format === 'tsv') && customers.size >= PARALLEL_MIN_ROWS;
-        if ((buyers !== undefined && buyers.frequency.length >= PARALLEL_MIN_BUYERS) || split) helpers = startHelpers(1);
-        const spendFit = buyers === undefined ? undefined : startSpendFit(buyers, { penalizer }, helpers);
+        // The threads' module (k-means and all) is loaded only then: a smaller input is done sooner without.
+        const parallel = (buyers !== undefined && buyers.frequency.length >= PARALLEL_MIN_BUYERS) || split ? await import('../parallel.js') : undefined;
+        if (parallel !== undefined) helpers = parallel.startHelpers(1);
+        const spendFit =
+          buyers === undefined ? undefined : parallel !== undefined ? parallel.startSpendFit(buyers, { penalizer }, helpers) : () => runInterruptibly(fitSpendSteps(buyers, { penalizer }));
         // One grouping of the customers by (frequency, recency, T) for the fit and the predictions.
         const grouping = groupRows(customers);
         const model: PurchaseModel =
@@ -196,7 +200,7 @@ Example:
             // The second half on the helper while this thread writes the first: the same bytes.
             const n = customers.size;
             const half = split && helpers.length > 0 ? Math.ceil(n / 2) : n;
-            const theirs = half < n ? startRecords(recordsJob(format, customers, table, validation, half, n), helpers) : Promise.resolve(undefined);
+            const theirs = half < n && parallel !== undefined ? parallel.startRecords(recordsJob(format, customers, table, validation, half, n), helpers) : Promise.resolve(undefined);
             await writeRecords(sink, format, clvColumns(customers, table, validation), range(0, half));
             const blocks = await theirs;
             if (blocks !== undefined) for (const block of blocks) await sink.write(block);
