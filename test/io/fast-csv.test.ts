@@ -12,49 +12,10 @@ import { DEFAULT_CLEANING } from '../../src/core/clean.js';
 import { RfmError } from '../../src/core/errors.js';
 import { loadCustomers, type LoadOptions } from '../../src/io/customers.js';
 import { guessNewline, parseDecimalBytes } from '../../src/io/fast-csv.js';
-import { openInput, READ_CHUNK, type InputSource } from '../../src/io/source.js';
-import { readTable, type TableHandler } from '../../src/io/table.js';
+import { openInput, READ_CHUNK } from '../../src/io/source.js';
+import { read, source, type Outcome } from './read-paths.js';
 import { tempDir } from '../cli/helpers.js';
 import { waitUntil } from '../wait.js';
-
-type Outcome = { header: string[]; delimiter: string; rows: [number, ...string[]][] } | { error: string; kind: string };
-
-function source(chunks: Buffer[]): InputSource {
-  async function* bytes() {
-    for (const c of chunks) yield c;
-  }
-  return { name: 'test.csv', kind: 'text', bytes: bytes() };
-}
-
-/** Reads through the general path, or through the fast path (records collected as their text). */
-async function read(chunks: Buffer[] | InputSource, fast: boolean): Promise<Outcome> {
-  const out = { header: [] as string[], delimiter: '', rows: [] as [number, ...string[]][] };
-  const handler: TableHandler = {
-    header(fields, delimiter) {
-      out.header = fields;
-      out.delimiter = delimiter;
-    },
-    rows(rows, lines) {
-      rows.forEach((row, i) => out.rows.push([lines[i], ...row]));
-    },
-  };
-  if (fast) {
-    handler.fast = () => ({
-      record(view) {
-        const fields: string[] = [];
-        for (let i = 0; i < view.fieldCount; i++) fields.push(view.text(i));
-        out.rows.push([view.line, ...fields]);
-      },
-    });
-  }
-  try {
-    await readTable(Array.isArray(chunks) ? source(chunks) : chunks, handler);
-    return out;
-  } catch (error) {
-    if (!(error instanceof RfmError)) throw error;
-    return { error: error.message, kind: error.kind };
-  }
-}
 
 const bytesOf = (text: string | Buffer) => (typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
 

@@ -7,68 +7,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RfmError } from '../../src/core/errors.js';
-import type { InputSource } from '../../src/io/source.js';
-import { readTable, type TableHandler } from '../../src/io/table.js';
+import { read, type Outcome } from './read-paths.js';
 
-type Outcome = { header: string[]; delimiter: string; rows: [number, ...string[]][]; fastRecords: number } | { error: string; kind: string };
-
-function source(chunks: Buffer[]): InputSource {
-  async function* bytes() {
-    for (const c of chunks) yield c;
-  }
-  return { name: 'cdnow.txt', kind: 'text', bytes: bytes() };
-}
-
-/** Reads with rows() only, or with a fast sink asking for a flush every `flushEvery` records. */
-async function read(chunks: Buffer[], fast: boolean, flushEvery = 0): Promise<Outcome> {
-  const out = { header: [] as string[], delimiter: '', rows: [] as [number, ...string[]][], fastRecords: 0 };
-  const handler: TableHandler = {
-    header(fields, delimiter) {
-      out.header = fields;
-      out.delimiter = delimiter;
-    },
-    rows(rows, lines) {
-      rows.forEach((row, i) => out.rows.push([lines[i], ...row]));
-    },
-  };
-  if (fast) {
-    let batch: [number, ...string[]][] = [];
-    handler.fast = () => ({
-      record(view) {
-        const fields: string[] = [];
-        for (let i = 0; i < view.fieldCount; i++) fields.push(view.text(i));
-        batch.push([view.line, ...fields]);
-        return flushEvery > 0 && batch.length >= flushEvery;
-      },
-      async flush() {
-        await new Promise((resolve) => setImmediate(resolve));
-        out.fastRecords += batch.length;
-        out.rows.push(...batch);
-        batch = [];
-      },
-    });
-  }
-  try {
-    await readTable(source(chunks), handler);
-    const { fastRecords: _, ...rest } = out;
-    return fast ? out : { ...rest, fastRecords: 0 };
-  } catch (error) {
-    if (!(error instanceof RfmError)) throw error;
-    return { error: error.message, kind: error.kind };
-  }
-}
-
-/** The fast outcome without its count of records (which the general one has not). */
-const same = (fast: Outcome) => ('error' in fast ? fast : { ...fast, fastRecords: 0 });
+/** The fast outcome with a flush asked for every `flushEvery` records. */
+const fastRead = (chunks: Buffer[], flushEvery: number) => read(chunks, true, { flushEvery });
 
 async function expectSame(all: Buffer): Promise<Outcome> {
   const want = await read([all], false);
   for (const flushEvery of [0, 1, 2]) {
-    expect(same(await read([all], true, flushEvery))).toEqual(want);
+    expect(await fastRead([all], flushEvery)).toEqual(want);
     for (let cut = 1; cut < all.length; cut++) {
       const chunks = () => [all.subarray(0, cut), all.subarray(cut)];
-      expect(same(await read(chunks(), true, flushEvery)), `cut at ${cut}, flush every ${flushEvery}`).toEqual(await read(chunks(), false));
+      expect(await fastRead(chunks(), flushEvery), `cut at ${cut}, flush every ${flushEvery}`).toEqual(await read(chunks(), false));
     }
   }
   return want;
@@ -96,8 +46,10 @@ describe('whitespace-separated text: fast sink = rows()', () => {
   });
 
   it('the fast sink gets the records (the path under test is taken)', async () => {
-    const outcome = await read([Buffer.from('a b\n1 2\n3 4\n')], true);
-    expect(outcome).toMatchObject({ fastRecords: 2, rows: [[2, '1', '2'], [3, '3', '4']] });
+    const stats = { fastRecords: 0 };
+    const outcome = await read([Buffer.from('a b\n1 2\n3 4\n')], true, { stats });
+    expect(outcome).toMatchObject({ rows: [[2, '1', '2'], [3, '3', '4']] });
+    expect(stats.fastRecords).toBe(2);
   });
 
   it('latin1 input (not UTF-8) and NUL bytes: the same fields and errors', async () => {
@@ -125,7 +77,7 @@ describe('whitespace-separated text: fast sink = rows()', () => {
             }
             return out;
           };
-          expect(same(await read(chunks(), true, flushEvery))).toEqual(await read(chunks(), false));
+          expect(await fastRead(chunks(), flushEvery)).toEqual(await read(chunks(), false));
         },
       ),
       { numRuns: 2000 },
