@@ -13,7 +13,7 @@ import { RfmError } from '../../src/core/errors.js';
 import { loadCustomers, type LoadOptions } from '../../src/io/customers.js';
 import { guessNewline, parseDecimalBytes } from '../../src/io/fast-csv.js';
 import { openInput, READ_CHUNK } from '../../src/io/source.js';
-import { read, source, type Outcome } from './read-paths.js';
+import { cutInto, read, source, type Outcome } from './read-paths.js';
 import { tempDir } from '../cli/helpers.js';
 import { waitUntil } from '../wait.js';
 
@@ -119,15 +119,7 @@ describe('fast reader = general reader', () => {
         fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
         async (header, tokens, sizes) => {
           const all = Buffer.concat([Buffer.from(header), ...tokens.map(bytesOf)]);
-          const chunks = () => {
-            const out: Buffer[] = [];
-            for (let at = 0, i = 0; at < all.length; i++) {
-              const n = sizes[i % sizes.length];
-              out.push(all.subarray(at, at + n));
-              at += n;
-            }
-            return out;
-          };
+          const chunks = () => cutInto(all, sizes);
           expect(await read(chunks(), true)).toEqual(await read(chunks(), false));
         },
       ),

@@ -64,3 +64,14 @@ export async function read(chunks: Buffer[] | InputSource, fast: boolean, option
     return { error: error.message, kind: error.kind };
   }
 }
+
+/** The bytes cut into chunks of the given sizes, in turn (the last one shorter). */
+export function cutInto(all: Buffer, sizes: readonly number[]): Buffer[] {
+  const out: Buffer[] = [];
+  for (let at = 0, i = 0; at < all.length; i++) {
+    const n = sizes[i % sizes.length];
+    out.push(all.subarray(at, at + n));
+    at += n;
+  }
+  return out;
+}

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { read, type Outcome } from './read-paths.js';
+import { cutInto, read, type Outcome } from './read-paths.js';
 
 /** The fast outcome with a flush asked for every `flushEvery` records. */
 const fastRead = (chunks: Buffer[], flushEvery: number) => read(chunks, true, { flushEvery });
@@ -68,15 +68,7 @@ describe('whitespace-separated text: fast sink = rows()', () => {
         fc.integer({ min: 0, max: 3 }),
         async (header, tokens, sizes, flushEvery) => {
           const all = Buffer.from(header + tokens.join(''), 'utf8');
-          const chunks = () => {
-            const out: Buffer[] = [];
-            for (let at = 0, i = 0; at < all.length; i++) {
-              const n = sizes[i % sizes.length];
-              out.push(all.subarray(at, at + n));
-              at += n;
-            }
-            return out;
-          };
+          const chunks = () => cutInto(all, sizes);
           expect(await fastRead(chunks(), flushEvery)).toEqual(await read(chunks(), false));
         },
       ),
