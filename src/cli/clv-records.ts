@@ -1,12 +1,15 @@
 /**
  * The rows `rfm clv` writes (one per customer: the BTYD fields and the predictions), as columns for
- * io/records.ts; and the second half of a long CSV or TSV made on a helper thread while this one
- * writes the first (parallel.ts), with the same bytes as one thread: each cell's text depends on
- * its row alone, so where the rows are cut does not change them.
+ * io/records.ts; and what `rfm clv` hands to a helper thread (parallel.ts): the Gamma-Gamma fit, and
+ * the second half of a long CSV or TSV while this thread writes the first, with the same bytes as
+ * one thread (each cell's text depends on its row alone, so where the rows are cut does not change
+ * them). Without a helper, or when it fails, both are done on this thread.
  */
-import { ownsSpend, valueTableFrom, type BtydTable, type ValueParts, type ValueTable } from '../core/clv/index.js';
+import { fitSpendSteps, ownsSpend, valueTableFrom, type BtydTable, type FitOptions, type GammaGammaParams, type SpendColumns, type ValueParts, type ValueTable } from '../core/clv/index.js';
 import type { Sink } from '../io/output.js';
 import { writeRecords, type Column, type DelimitedFormat } from '../io/records.js';
+import type { Helper } from './parallel.js';
+import { runInterruptibly } from './shutdown.js';
 
 /** Below this many repeat buyers the spend fit takes a few tens of milliseconds: this thread does it (parallel.ts). */
 export const PARALLEL_MIN_BUYERS = 20_000;
@@ -99,4 +102,26 @@ export async function formatRecords(job: RecordsJob): Promise<Uint8Array[]> {
   };
   await writeRecords(collector, job.format, clvColumns(customers, table, job.holdout), range(0, customers.size), { header: false });
   return blocks;
+}
+
+/**
+ * The Gamma-Gamma fit started on a helper at once (this thread goes on with the purchase model);
+ * the returned function gives it. Without a helper, for few buyers, or when the helper failed (a
+ * model error thrown there arrives as a plain Error), it is computed here, interruptibly, so that
+ * its errors are this thread's own. The same code on either thread: the same numbers.
+ */
+export function startSpendFit(buyers: SpendColumns, options: FitOptions, helpers: readonly Helper[]): () => Promise<GammaGammaParams> {
+  const helper = buyers.frequency.length >= PARALLEL_MIN_BUYERS ? helpers[0] : undefined;
+  const theirs = helper?.run({ kind: 'spend', buyers, options }).catch(() => undefined);
+  return async () => (await theirs) ?? runInterruptibly(fitSpendSteps(buyers, options));
+}
+
+/**
+ * The job's bytes made on a helper, or undefined when there is none or it failed: the caller then
+ * writes those rows itself (the same bytes either way).
+ */
+export function startRecords(job: RecordsJob, helpers: readonly Helper[]): Promise<Uint8Array[] | undefined> {
+  const helper = helpers[0];
+  if (helper === undefined) return Promise.resolve(undefined);
+  return helper.run(job).catch(() => undefined);
 }

@@ -20,7 +20,7 @@ import { runSteps, type Steps } from '../core/steps.js';
 import { fitSpendSteps, type GammaGammaParams, type SpendColumns } from '../core/clv/gamma-gamma.js';
 import type { FitOptions } from '../core/clv/fit-common.js';
 import { blockSums, silhouetteBlocks, silhouetteFromSums, silhouettePlan, type SilhouetteOptions, type SilhouettePlan } from '../core/silhouette.js';
-import { formatRecords, PARALLEL_MIN_BUYERS, type RecordsJob } from './clv-records.js';
+import { formatRecords, type RecordsJob } from './clv-records.js';
 import { runInterruptibly } from './shutdown.js';
 
 /** Below this many points the work takes milliseconds: one thread does it. */
@@ -274,26 +274,5 @@ export function startSilhouette(
   };
 }
 
-export { PARALLEL_MIN_BUYERS, PARALLEL_MIN_ROWS } from './clv-records.js';
-
-/**
- * The Gamma-Gamma fit started on a helper at once (this thread goes on with the purchase model);
- * the returned function gives it. Without a helper, for few buyers, or when the helper failed (a
- * model error thrown there arrives as a plain Error), it is computed here, interruptibly, so that
- * its errors are this thread's own. The same code on either thread: the same numbers.
- */
-export function startSpendFit(buyers: SpendColumns, options: FitOptions, helpers: readonly Helper[]): () => Promise<GammaGammaParams> {
-  const helper = buyers.frequency.length >= PARALLEL_MIN_BUYERS ? helpers[0] : undefined;
-  const theirs = helper?.run({ kind: 'spend', buyers, options }).catch(() => undefined);
-  return async () => (await theirs) ?? runInterruptibly(fitSpendSteps(buyers, options));
-}
-
-/**
- * The job's bytes made on a helper, or undefined when there is none or it failed: the caller then
- * writes those rows itself (the same bytes either way).
- */
-export function startRecords(job: RecordsJob, helpers: readonly Helper[]): Promise<Uint8Array[] | undefined> {
-  const helper = helpers[0];
-  if (helper === undefined) return Promise.resolve(undefined);
-  return helper.run(job).catch(() => undefined);
-}
+// rfm clv's jobs, started from cli/clv-records.ts (which needs no worker of its own to fall back on).
+export { PARALLEL_MIN_BUYERS, PARALLEL_MIN_ROWS, startRecords, startSpendFit } from './clv-records.js';

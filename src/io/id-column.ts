@@ -99,18 +99,7 @@ export class IdColumn {
   /** Every id as a string. */
   all(): string[] {
     if (this.strings !== undefined) return this.strings;
-    const ids: string[] = new Array(this.size);
-    for (let i = 0; i < this.size; i++) {
-      let code = this.codes[i]!;
-      let text = '';
-      for (let j = this.lengths[i]!; j > 0; j--) {
-        const c = code % 11;
-        text = String.fromCharCode(47 + c) + text;
-        code = (code - c) / 11;
-      }
-      ids[i] = text;
-    }
-    return ids;
+    return Array.from({ length: this.size }, (_, i) => this.text(i));
   }
 
   /**

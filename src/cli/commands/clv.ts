@@ -7,7 +7,6 @@ import { Command, Option } from 'commander';
 import {
   fitBgNbdSteps,
   fitParetoNbdSteps,
-  fitSpendSteps,
   groupRows,
   MONTH_DAYS,
   PERIOD_DAYS,
@@ -30,7 +29,7 @@ import { formatInt, plural } from '../../render/numbers.js';
 import type { Context } from '../context.js';
 import { announceDrops, cleaningSummary } from '../load.js';
 import { addCommonOptions, addEngineOption, addInputOptions, loadOptions, parseInteger, type RawInputOptions } from '../options.js';
-import { clvColumns, PARALLEL_MIN_BUYERS, PARALLEL_MIN_ROWS, range, recordsJob } from '../clv-records.js';
+import { clvColumns, PARALLEL_MIN_BUYERS, PARALLEL_MIN_ROWS, range, recordsJob, startRecords, startSpendFit } from '../clv-records.js';
 import type { Helper } from '../parallel.js';
 import { runInterruptibly } from '../shutdown.js';
 import type { RunWrapper } from './index.js';
@@ -148,17 +147,14 @@ Example:
         };
         for (const line of unitsLines(units)) ctx.info(line);
         const customers = summary.customers;
-        // The spend fit runs on a helper while this thread fits the purchase model, when there are
-        // enough buyers for it to pay: the worker's start-up (~0.1 s of the other core) overlaps the
-        // grouping and the fit here. For fewer, starting it costs more than it saves.
-        // Many customers: the helper makes the second half of a CSV or TSV output too (startRecords).
+        // A helper thread, when there are enough buyers for the spend fit there to pay (the worker's
+        // start-up, ~0.1 s of the other core, overlaps the grouping and the fit here) or enough
+        // customers for it to write the second half of a CSV or TSV. For fewer, starting it (and
+        // loading the threads' module, k-means and all) costs more than it saves.
         const buyers = loaded.hasMonetary ? spendColumns(customers) : undefined;
         const split = (format === 'csv' || format === 'tsv') && customers.size >= PARALLEL_MIN_ROWS;
-        // The threads' module (k-means and all) is loaded only then: a smaller input is done sooner without.
-        const parallel = (buyers !== undefined && buyers.frequency.length >= PARALLEL_MIN_BUYERS) || split ? await import('../parallel.js') : undefined;
-        if (parallel !== undefined) helpers = parallel.startHelpers(1);
-        const spendFit =
-          buyers === undefined ? undefined : parallel !== undefined ? parallel.startSpendFit(buyers, { penalizer }, helpers) : () => runInterruptibly(fitSpendSteps(buyers, { penalizer }));
+        if ((buyers !== undefined && buyers.frequency.length >= PARALLEL_MIN_BUYERS) || split) helpers = (await import('../parallel.js')).startHelpers(1);
+        const spendFit = buyers === undefined ? undefined : startSpendFit(buyers, { penalizer }, helpers);
         // One grouping of the customers by (frequency, recency, T) for the fit and the predictions.
         const grouping = groupRows(customers);
         const model: PurchaseModel =
@@ -200,7 +196,7 @@ Example:
             // The second half on the helper while this thread writes the first: the same bytes.
             const n = customers.size;
             const half = split && helpers.length > 0 ? Math.ceil(n / 2) : n;
-            const theirs = half < n && parallel !== undefined ? parallel.startRecords(recordsJob(format, customers, table, validation, half, n), helpers) : Promise.resolve(undefined);
+            const theirs = half < n ? startRecords(recordsJob(format, customers, table, validation, half, n), helpers) : Promise.resolve(undefined);
             await writeRecords(sink, format, clvColumns(customers, table, validation), range(0, half));
             const blocks = await theirs;
             if (blocks !== undefined) for (const block of blocks) await sink.write(block);

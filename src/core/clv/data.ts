@@ -245,7 +245,7 @@ export class TripleMap<V> {
  * a Set). Numbered by a TripleIndex, then renumbered by rank: a Map from number to position costs
  * several times more per value on a hundred thousand groups.
  */
-function distinctIndex(values: readonly number[]): { values: Float64Array; index: Int32Array } {
+export function distinctIndex(values: ArrayLike<number>): { values: Float64Array; index: Int32Array } {
   const seen = new TripleIndex();
   const first: number[] = [];
   const index = new Int32Array(values.length);

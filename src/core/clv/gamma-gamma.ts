@@ -7,7 +7,7 @@ import { gammaln } from 'simple-statistics';
 import { digamma } from './special.js';
 import { modelError } from '../errors.js';
 import type { Steps } from '../steps.js';
-import { asTable, type BtydInput, type BtydRow } from './data.js';
+import { asTable, distinctIndex, type BtydInput, type BtydRow } from './data.js';
 import { estimate, sampleIndices, type FitOptions, type FitStats } from './fit-common.js';
 
 export interface GammaGammaParams extends FitStats {
@@ -87,11 +87,7 @@ function spendData(buyers: SpendColumns, pick: Int32Array | null = null): SpendD
     logX[i] = Math.log(x[i]);
     logM[i] = Math.log(m[i]);
   }
-  const xs = Float64Array.from(new Set(x)).sort();
-  const position = new Map<number, number>();
-  xs.forEach((v, k) => position.set(v, k));
-  const xIndex = new Int32Array(n);
-  for (let i = 0; i < n; i++) xIndex[i] = position.get(x[i])!;
+  const { values: xs, index: xIndex } = distinctIndex(x);
   return { x, logX, m, logM, xs, xIndex };
 }
 
