@@ -8,7 +8,7 @@
 import { lineValue, type ParsedRow } from '../clean.js';
 import { DAY_MS } from '../rfm.js';
 import { runSteps, type Steps } from '../steps.js';
-import { asTable, PERIOD_DAYS, type BtydRow, type BtydTable, type Period } from './data.js';
+import { PERIOD_DAYS, type BtydTable, type Period } from './data.js';
 import { sortOrderSteps } from './sort.js';
 
 export interface SummaryOptions {
@@ -17,14 +17,6 @@ export interface SummaryOptions {
   calibrationEnd?: number;
   /** Last day of the holdout period, inclusive (validation); rows after it are left out. */
   holdoutEnd?: number;
-}
-
-interface CustomerState {
-  /** Distinct calibration purchase days (day numbers), ascending. */
-  days: number[];
-  holdoutDays: number[];
-  firstValue: number;
-  total: number;
 }
 
 export interface BtydSummary {
@@ -46,29 +38,72 @@ export interface BtydSummary {
   repeatsByDay: Map<number, number>;
 }
 
-function insertDay(days: number[], day: number): boolean {
-  const n = days.length;
-  if (n === 0 || day > days[n - 1]) {
-    days.push(day);
-    return true;
+/**
+ * Each customer's distinct purchase days as a linked list in flat arrays (entry e: day[e], and
+ * next[e], the customer's entry before it, -1 at the end): no array per customer for the garbage
+ * collector to copy while the log is read.
+ */
+class DayLists {
+  day = new Int32Array(4096);
+  next = new Int32Array(4096);
+  size = 0;
+
+  /** Adds `day` in front of the list starting at `head`; returns the new head. */
+  push(head: number, day: number): number {
+    if (this.size === this.day.length) {
+      this.day = grownInt32(this.day);
+      this.next = grownInt32(this.next);
+    }
+    const e = this.size++;
+    this.day[e] = day;
+    this.next[e] = head;
+    return e;
   }
-  let lo = 0;
-  let hi = n - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (days[mid] < day) lo = mid + 1;
-    else if (days[mid] > day) hi = mid - 1;
-    else return false;
+
+  has(head: number, day: number): boolean {
+    for (let e = head; e >= 0; e = this.next[e]) if (this.day[e] === day) return true;
+    return false;
   }
-  days.splice(lo, 0, day);
-  return true;
+}
+
+function grownInt32(column: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(column.length * 2);
+  grown.set(column);
+  return grown;
+}
+
+function grownFloat64(column: Float64Array): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(column.length * 2);
+  grown.set(column);
+  return grown;
 }
 
 /** Customers between two steps of finishSteps (a few milliseconds of work). */
 const CUSTOMERS_PER_STEP = 8192;
 
 export class BtydAccumulator {
-  private readonly customers = new Map<string, CustomerState>();
+  /*
+   * Per-customer state in columns indexed by the customer's number (its order of appearance), as
+   * RfmAccumulator keeps it: the calibration days' count, first and last day, the first day's value
+   * and the total; the holdout days' count and last day; the heads of both day lists.
+   */
+  private readonly index = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private dayCount = new Int32Array(1024);
+  private firstDay = new Int32Array(1024);
+  private lastDay = new Int32Array(1024);
+  private dayHead = new Int32Array(1024);
+  private holdoutCount = new Int32Array(1024);
+  private holdoutLast = new Int32Array(1024);
+  private holdoutHead = new Int32Array(1024);
+  private firstValue = new Float64Array(1024);
+  private total = new Float64Array(1024);
+  private readonly days = new DayLists();
+  private readonly holdoutDays = new DayLists();
+  // The rows of a customer usually come together: the last one is found again by comparing strings
+  // (the same string object on the readers' fast path) instead of hashing.
+  private lastId: string | undefined = undefined;
+  private lastIndex = -1;
   private readonly calibrationDay: number | undefined;
   private readonly holdoutDay: number | undefined;
   private latestDay = -Infinity;
@@ -88,26 +123,57 @@ export class BtydAccumulator {
       return false;
     }
     if (day > this.latestDay) this.latestDay = day;
-    let state = this.customers.get(row.customerId);
-    if (state === undefined) {
-      state = { days: [], holdoutDays: [], firstValue: 0, total: 0 };
-      this.customers.set(row.customerId, state);
-    }
+    const c = row.customerId === this.lastId ? this.lastIndex : this.customer(row.customerId);
+    this.lastId = row.customerId;
+    this.lastIndex = c;
     if (this.calibrationDay !== undefined && day > this.calibrationDay) {
-      insertDay(state.holdoutDays, day);
+      const n = this.holdoutCount[c];
+      if (n === 0 || day > this.holdoutLast[c] || (day !== this.holdoutLast[c] && !this.holdoutDays.has(this.holdoutHead[c], day))) {
+        this.holdoutHead[c] = this.holdoutDays.push(n === 0 ? -1 : this.holdoutHead[c], day);
+        if (n === 0 || day > this.holdoutLast[c]) this.holdoutLast[c] = day;
+        this.holdoutCount[c] = n + 1;
+      }
       return true;
     }
     const value = lineValue(row);
-    const days = state.days;
-    if (days.length === 0 || day < days[0]) state.firstValue = value;
-    else if (day === days[0]) state.firstValue += value;
-    insertDay(days, day);
-    state.total += value;
+    const n = this.dayCount[c];
+    const first = this.firstDay[c];
+    if (n === 0 || day < first) this.firstValue[c] = value;
+    else if (day === first) this.firstValue[c] += value;
+    // Rows in time order (the usual log) only ever add a day after the last one.
+    if (n === 0 || day > this.lastDay[c] || (day !== this.lastDay[c] && day !== first && !this.days.has(this.dayHead[c], day))) {
+      this.dayHead[c] = this.days.push(n === 0 ? -1 : this.dayHead[c], day);
+      if (n === 0 || day > this.lastDay[c]) this.lastDay[c] = day;
+      if (n === 0 || day < first) this.firstDay[c] = day;
+      this.dayCount[c] = n + 1;
+    }
+    this.total[c] += value;
     return true;
   }
 
+  /** The number of a customer, numbering a new one next (with zeroed columns). */
+  private customer(id: string): number {
+    const known = this.index.get(id);
+    if (known !== undefined) return known;
+    const c = this.ids.length;
+    this.index.set(id, c);
+    this.ids.push(id);
+    if (c === this.dayCount.length) {
+      this.dayCount = grownInt32(this.dayCount);
+      this.firstDay = grownInt32(this.firstDay);
+      this.lastDay = grownInt32(this.lastDay);
+      this.dayHead = grownInt32(this.dayHead);
+      this.holdoutCount = grownInt32(this.holdoutCount);
+      this.holdoutLast = grownInt32(this.holdoutLast);
+      this.holdoutHead = grownInt32(this.holdoutHead);
+      this.firstValue = grownFloat64(this.firstValue);
+      this.total = grownFloat64(this.total);
+    }
+    return c;
+  }
+
   get customerCount(): number {
-    return this.customers.size;
+    return this.ids.length;
   }
 
   finish(): BtydSummary {
@@ -119,48 +185,50 @@ export class BtydAccumulator {
     const period = this.options.period;
     const periodDays = PERIOD_DAYS[period];
     const calibrationDay = this.calibrationDay ?? this.latestDay;
-    const ids = [...this.customers.keys()];
-    // In the Map's order, as the ids: no lookup by id per customer below.
-    const states = [...this.customers.values()];
+    const ids = this.ids;
     const order = yield* sortOrderSteps(ids);
-    const rows: BtydRow[] = [];
+    const { dayCount, firstDay, lastDay, dayHead, holdoutCount, holdoutHead, firstValue, total, days, holdoutDays } = this;
+    let size = 0;
+    for (let c = 0; c < ids.length; c++) if (dayCount[c] > 0) size++;
+    const kept: string[] = new Array<string>(size);
+    const frequency = new Float64Array(size);
+    const recency = new Float64Array(size);
+    const T = new Float64Array(size);
+    const monetary = new Float64Array(size);
+    const holdout = this.holdoutDay === undefined ? null : new Float64Array(size);
     const firstPurchasesByDay = new Map<number, number>();
     const repeatsByDay = new Map<number, number>();
-    let firstAfterCalibration = 0;
+    const count = (byDay: Map<number, number>, day: number) => byDay.set(day, (byDay.get(day) ?? 0) + 1);
     yield;
-    for (let i = 0; i < ids.length; i++) {
-      if ((i + 1) % CUSTOMERS_PER_STEP === 0) yield;
-      const id = ids[order[i]];
-      const state = states[order[i]];
-      const { days, holdoutDays } = state;
-      if (days.length === 0) {
-        firstAfterCalibration++;
-        continue;
-      }
-      const first = days[0];
-      const frequency = days.length - 1;
-      firstPurchasesByDay.set(first, (firstPurchasesByDay.get(first) ?? 0) + 1);
-      for (let i = 1; i < days.length; i++) repeatsByDay.set(days[i], (repeatsByDay.get(days[i]) ?? 0) + 1);
-      for (const day of holdoutDays) repeatsByDay.set(day, (repeatsByDay.get(day) ?? 0) + 1);
-      const row: BtydRow = {
-        customerId: id,
-        frequency,
-        recency: (days[frequency] - first) / periodDays,
-        T: (calibrationDay - first) / periodDays,
-        monetaryValue: frequency > 0 ? (state.total - state.firstValue) / frequency : 0,
-      };
-      if (this.holdoutDay !== undefined) row.holdoutFrequency = holdoutDays.length;
-      rows.push(row);
+    let i = 0;
+    for (let k = 0; k < ids.length; k++) {
+      if ((k + 1) % CUSTOMERS_PER_STEP === 0) yield;
+      const c = order[k];
+      // Customers whose first purchase is after the calibration end are left out (firstAfterCalibration).
+      if (dayCount[c] === 0) continue;
+      const first = firstDay[c];
+      const x = dayCount[c] - 1;
+      count(firstPurchasesByDay, first);
+      for (let e = dayHead[c]; e >= 0; e = days.next[e]) if (days.day[e] !== first) count(repeatsByDay, days.day[e]);
+      if (holdoutCount[c] > 0) for (let e = holdoutHead[c]; e >= 0; e = holdoutDays.next[e]) count(repeatsByDay, holdoutDays.day[e]);
+      kept[i] = ids[c];
+      frequency[i] = x;
+      recency[i] = (lastDay[c] - first) / periodDays;
+      T[i] = (calibrationDay - first) / periodDays;
+      monetary[i] = x > 0 ? (total[c] - firstValue[c]) / x : 0;
+      if (holdout !== null) holdout[i] = holdoutCount[c];
+      i++;
     }
+    const customers: BtydTable = { size, id: (j) => kept[j], frequency, recency, T, monetary, holdout };
     return {
       period,
       periodDays,
       calibrationEnd: calibrationDay * DAY_MS,
       holdoutEnd: this.holdoutDay === undefined ? null : this.holdoutDay * DAY_MS,
       holdoutLength: this.holdoutDay === undefined ? 0 : (this.holdoutDay - calibrationDay) / periodDays,
-      customers: asTable(rows),
+      customers,
       afterEnd: this.afterEnd,
-      firstAfterCalibration,
+      firstAfterCalibration: ids.length - size,
       firstPurchasesByDay,
       repeatsByDay,
     };
