@@ -44,7 +44,7 @@ function guarded(f: Objective, counter: { n: number }): Objective {
   };
 }
 
-function* nelderMead(f: Objective, start: readonly number[], maxIterations: number): Steps<{ x: Float64Array; value: number }> {
+function* nelderMead(f: Objective, start: readonly number[], maxIterations: number, stopAt: number): Steps<{ x: Float64Array; value: number }> {
   const n = start.length;
   const simplex: Float64Array[] = [Float64Array.from(start)];
   for (let i = 0; i < n; i++) {
@@ -66,11 +66,9 @@ function* nelderMead(f: Objective, start: readonly number[], maxIterations: numb
       simplex[i] = sorted[i];
       values[i] = sortedValues[i];
     }
-    let size = 0;
-    for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) size = Math.max(size, Math.abs(simplex[i][j] - simplex[0][j]));
-    // Coarse is enough: the search only picks the best of the starts, and BFGS polishes it (from
-    // the curvature at that point), so the simplex need not shrink further than 0.01 in log space.
-    if (size < 1e-2) break;
+    let spread = 0;
+    for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) spread = Math.max(spread, Math.abs(simplex[i][j] - simplex[0][j]));
+    if (spread < stopAt) break;
     const centroid = new Float64Array(n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) centroid[j] += simplex[i][j] / n;
     const worst = simplex[n];
@@ -191,9 +189,15 @@ export function* minimize(objective: Objective, options: MinimizeOptions): Steps
   const f = guarded(objective, counter);
   const tolerance = options.gradientTolerance ?? 1e-8;
   const search = options.coarse === undefined ? f : guarded(options.coarse, counter);
+  // Coarse is enough: the search only picks the best of the starts, and BFGS polishes it (from the
+  // curvature at that point). On a sample, whose optimum is itself some way off the whole one's,
+  // a simplex of 0.1 in log space will do (on CDNOW 405 likelihoods instead of 543 for BG/NBD,
+  // 182 instead of 334 for Gamma-Gamma, the same estimates to ~1e-8); on the objective itself,
+  // 0.01, since BFGS then starts from the identity.
+  const searchSize = options.coarse === undefined ? 1e-2 : 1e-1;
   let best: { x: Float64Array; value: number } | undefined;
   for (const start of options.starts) {
-    const result = yield* nelderMead(search, start, options.maxIterations ?? 1500);
+    const result = yield* nelderMead(search, start, options.maxIterations ?? 1500, searchSize);
     if (best === undefined || result.value < best.value) best = result;
   }
   if (best !== undefined && options.coarse !== undefined) best = { x: best.x, value: f(best.x) };
