@@ -41,6 +41,9 @@ export interface ValueLayouts {
   numbers: NumberLayout[];
 }
 
+/** Distinct date texts a DateColumn keeps the reading of. */
+const FIXED_VALUES = 50_000;
+
 export class DateColumn {
   /** The day/month order, once decided (or forced by --date-format). */
   order: DateOrder | undefined;
@@ -53,6 +56,15 @@ export class DateColumn {
   private lastValue = NaN;
   /** The last value read could be either order, read before the order was decided. */
   private lastPending = false;
+  /**
+   * Values whose reading depends on the text alone (a layout with a fixed order, or any value once
+   * the order is forced), read before: a log repeats its dates, mostly not on consecutive rows
+   * (CDNOW's 69,659 rows have 546 days). At most FIXED_VALUES of them; when that many were met
+   * with fewer hits than values (timestamps to the second, say), the Map is dropped and no longer
+   * asked.
+   */
+  private fixed: Map<string, number> | undefined = new Map<string, number>();
+  private fixedHits = 0;
 
   constructor(
     readonly column: string,
@@ -77,14 +89,21 @@ export class DateColumn {
   /** Reads one value (`line` for errors); NaN when it is not a valid date. */
   parse(text: string, line: number): number {
     if (text === this.lastText && !(this.lastPending && this.order !== undefined)) return this.lastValue;
+    let ms = this.fixed?.get(text);
+    if (ms !== undefined) {
+      this.fixedHits++;
+      this.lastText = text;
+      this.lastValue = ms;
+      this.lastPending = false;
+      return ms;
+    }
     let pending = false;
-    let ms: number;
     if (this.forced) {
-      ms = parseTimestamp(text, this.order);
+      ms = this.remember(text, parseTimestamp(text, this.order));
     } else {
       const evidence = orderEvidence(text);
       if (evidence === 'none') {
-        ms = parseTimestamp(text); // a layout whose order is fixed
+        ms = this.remember(text, parseTimestamp(text)); // a layout whose order is fixed
       } else if (evidence === 'neither') {
         ms = NaN;
       } else if (evidence === 'either') {
@@ -112,6 +131,14 @@ export class DateColumn {
     this.lastText = text;
     this.lastValue = ms;
     this.lastPending = pending;
+    return ms;
+  }
+
+  private remember(text: string, ms: number): number {
+    const fixed = this.fixed;
+    if (fixed === undefined) return ms;
+    if (fixed.size < FIXED_VALUES) fixed.set(text, ms);
+    else if (this.fixedHits < FIXED_VALUES) this.fixed = undefined;
     return ms;
   }
 

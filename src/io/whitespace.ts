@@ -7,6 +7,7 @@
  * consumer makes strings only of the fields it needs. A line with a byte outside ASCII (which may
  * hold Unicode whitespace) is split as text, as the general path splits it.
  */
+import { isAscii } from 'node:buffer';
 import { RfmError, inputError } from '../core/errors.js';
 import { RecordView, type RecordSink } from './fast-csv.js';
 import type { TableHandler } from './table.js';
@@ -45,16 +46,22 @@ function splitAscii(view: RecordView, buf: Uint8Array, start: number, end: numbe
  * sink, the first numbered `line` + 1, until the end or a record after which the sink asks for a
  * flush; returns the lines passed (blank ones too) and where the next line starts (-1 at the end).
  */
-function scanLines(buf: Buffer, pos: number, line: number, view: RecordView, sink: RecordSink): { lines: number; next: number } {
+function scanLines(buf: Buffer, pos: number, line: number, view: RecordView, sink: RecordSink, plain: boolean): { lines: number; next: number } {
   view.use(buf);
   const n = buf.length;
   let lines = 0;
   for (;;) {
     let end = pos;
     let ascii = true;
-    while (end < n && buf[end] !== LF && buf[end] !== CR) {
-      if (buf[end] >= 0x80) ascii = false;
-      end++;
+    if (plain) {
+      // All ASCII, no CR: the line ends at the next LF (memchr, not a loop here).
+      end = buf.indexOf(LF, pos);
+      if (end < 0) end = n;
+    } else {
+      while (end < n && buf[end] !== LF && buf[end] !== CR) {
+        if (buf[end] >= 0x80) ascii = false;
+        end++;
+      }
     }
     lines++;
     let count: number;
@@ -99,8 +106,10 @@ export async function readWhitespace(text: AsyncIterable<string>, name: string, 
   /** Whole lines to the fast sink, then its flush (reading waits for it). */
   const scan = async (lines: string): Promise<void> => {
     const buf = Buffer.from(lines, 'utf8');
+    // The usual text (ASCII, LF line ends), told apart once per block by native scans.
+    const plain = isAscii(buf) && buf.indexOf(CR) < 0;
     for (let pos = 0; pos >= 0; ) {
-      const scanned = scanLines(buf, pos, line, view, sink!);
+      const scanned = scanLines(buf, pos, line, view, sink!, plain);
       line += scanned.lines;
       pos = scanned.next;
       const flushed = sink!.flush?.();
