@@ -7,7 +7,7 @@
 import type { CleaningOptions, DropCounts } from '../core/clean.js';
 import { RfmError } from '../core/errors.js';
 import type { DecidedBy } from './number-layout.js';
-import { detectColumns, detectRfmColumns, isRfmHeader, type ColumnMapping, type ColumnSource, type TransactionRole } from './columns.js';
+import { detectRfmColumns, isRfmHeader, type ColumnMapping, type ColumnSource, type TransactionRole } from './columns.js';
 import type { InputSource } from './source.js';
 import { headerlessError, looksLikeData, readTable, type Delimiter } from './table.js';
 import { transactionScanner, type ScanOptions } from './transactions.js';
