@@ -44,12 +44,12 @@ function guarded(f: Objective, counter: { n: number }): Objective {
   };
 }
 
-function* nelderMead(f: Objective, start: readonly number[], maxIterations: number, stopAt: number): Steps<{ x: Float64Array; value: number }> {
+function* nelderMead(f: Objective, start: ArrayLike<number>, maxIterations: number, stopAt: number, step = 0.5): Steps<{ x: Float64Array; value: number }> {
   const n = start.length;
   const simplex: Float64Array[] = [Float64Array.from(start)];
   for (let i = 0; i < n; i++) {
     const p = Float64Array.from(start);
-    p[i] += 0.5;
+    p[i] += step;
     simplex.push(p);
   }
   const values = simplex.map(f);
@@ -190,15 +190,18 @@ export function* minimize(objective: Objective, options: MinimizeOptions): Steps
   const tolerance = options.gradientTolerance ?? 1e-8;
   const search = options.coarse === undefined ? f : guarded(options.coarse, counter);
   // Coarse is enough: the search only picks the best of the starts, and BFGS polishes it (from the
-  // curvature at that point). On a sample, whose optimum is itself some way off the whole one's,
-  // a simplex of 0.1 in log space will do (on CDNOW 405 likelihoods instead of 543 for BG/NBD,
-  // 182 instead of 334 for Gamma-Gamma, the same estimates to ~1e-8); on the objective itself,
-  // 0.01, since BFGS then starts from the identity.
-  const searchSize = options.coarse === undefined ? 1e-2 : 1e-1;
+  // curvature at that point), so the simplex need not shrink further than 0.01 in log space. Each
+  // start's search stops at 0.1, and only the best one goes on to 0.01 (from a simplex of 0.1):
+  // the other starts' last steps were spent on points that are then dropped.
+  const maxIterations = options.maxIterations ?? 1500;
   let best: { x: Float64Array; value: number } | undefined;
   for (const start of options.starts) {
-    const result = yield* nelderMead(search, start, options.maxIterations ?? 1500, searchSize);
+    const result = yield* nelderMead(search, start, maxIterations, 1e-1);
     if (best === undefined || result.value < best.value) best = result;
+  }
+  if (best !== undefined && Number.isFinite(best.value)) {
+    const refined = yield* nelderMead(search, best.x, maxIterations, 1e-2, 1e-1);
+    if (refined.value <= best.value) best = refined;
   }
   if (best !== undefined && options.coarse !== undefined) best = { x: best.x, value: f(best.x) };
   if (best === undefined || !Number.isFinite(best.value)) {
