@@ -5,7 +5,8 @@
  * one thread (each cell's text depends on its row alone, so where the rows are cut does not change
  * them). Without a helper, or when it fails, both are done on this thread.
  */
-import { fitSpendSteps, ownsSpend, valueTableFrom, type BtydTable, type FitOptions, type GammaGammaParams, type SpendColumns, type ValueParts, type ValueTable } from '../core/clv/index.js';
+import { fitSpendSteps, ownsSpend, valueTableFrom, type BtydTable, type DigitIds, type FitOptions, type GammaGammaParams, type SpendColumns, type ValueParts, type ValueTable } from '../core/clv/index.js';
+import { digitIdText } from '../io/id-column.js';
 import type { Sink } from '../io/output.js';
 import { writeRecords, type Column, type DelimitedFormat } from '../io/records.js';
 import type { Helper } from './parallel.js';
@@ -58,7 +59,9 @@ export function* range(from: number, to: number): Generator<number> {
 export interface RecordsJob {
   kind: 'records';
   format: DelimitedFormat;
-  ids: string[];
+  size: number;
+  /** The ids: as digit codes when the table has them (a string each costs making and copying), else strings. */
+  ids: DigitIds | string[];
   frequency: Float64Array;
   recency: Float64Array;
   T: Float64Array;
@@ -74,7 +77,11 @@ export function recordsJob(format: DelimitedFormat, customers: BtydTable, table:
   return {
     kind: 'records',
     format,
-    ids: Array.from({ length: to - from }, (_, k) => customers.id(from + k)),
+    size: to - from,
+    ids:
+      customers.digitIds === undefined
+        ? Array.from({ length: to - from }, (_, k) => customers.id(from + k))
+        : { codes: customers.digitIds.codes.slice(from, to), lengths: customers.digitIds.lengths.slice(from, to) },
     frequency: cut(customers.frequency),
     recency: cut(customers.recency),
     T: cut(customers.T),
@@ -91,7 +98,9 @@ function ownBuffer(bytes: Uint8Array): Uint8Array {
 
 /** The job's rows as the bytes writeRecords writes for them (no header line), in blocks. */
 export async function formatRecords(job: RecordsJob): Promise<Uint8Array[]> {
-  const customers: BtydTable = { size: job.ids.length, id: (i) => job.ids[i], frequency: job.frequency, recency: job.recency, T: job.T, monetary: job.monetary, holdout: null };
+  const ids = job.ids;
+  const id = Array.isArray(ids) ? (i: number) => ids[i] : (i: number) => digitIdText(ids.codes[i], ids.lengths[i]);
+  const customers: BtydTable = { size: job.size, id, frequency: job.frequency, recency: job.recency, T: job.T, monetary: job.monetary, holdout: null };
   const table = valueTableFrom(job.parts, customers);
   const blocks: Uint8Array[] = [];
   const collector: Sink = {

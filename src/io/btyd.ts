@@ -12,7 +12,7 @@ import { normalizeName, type ColumnOverrides } from './columns.js';
 import type { LoadOptions } from './customers.js';
 import { dropWarnings, type DropWarning } from './drop-warnings.js';
 import { RecordView, type RecordSink } from './fast-csv.js';
-import { grow, IdColumn } from './id-column.js';
+import { digitIdText, grow, IdColumn } from './id-column.js';
 import type { InputSource } from './source.js';
 import { readTable, type Delimiter } from './table.js';
 import { nothingKeptError, parseNumber, transactionScanner, type TransactionScanner } from './transactions.js';
@@ -155,7 +155,10 @@ function* byCustomerId(built: TableBuilder): Steps<BtydTable> {
   const T = take(built.T);
   yield;
   const monetary = take(built.monetary);
-  return { size, id: order === null ? (i) => ids.text(i) : (i) => ids.text(order[i]), frequency, recency, T, monetary, holdout: null };
+  if (!ids.numeric) return { size, id: order === null ? (i) => ids.text(i) : (i) => ids.text(order[i]), frequency, recency, T, monetary, holdout: null };
+  const codes = take(ids.codes);
+  const lengths = order === null ? ids.lengths.slice(0, size) : Uint8Array.from({ length: size }, (_, i) => ids.lengths[order[i]]);
+  return { size, id: (i) => digitIdText(codes[i], lengths[i]), frequency, recency, T, monetary, holdout: null, digitIds: { codes, lengths } };
 }
 
 /**

@@ -13,6 +13,18 @@ export const grow = <A extends Float64Array | Uint8Array>(a: A): A => {
 /** Digits at most in an id kept as a number (11^15 < 2^53: every such code is an exact double). */
 const MAX_DIGITS = 15;
 
+const scratch = Buffer.alloc(MAX_DIGITS);
+
+/** The id of `length` digits whose code (IdColumn) is `code`. */
+export function digitIdText(code: number, length: number): string {
+  for (let j = length - 1; j >= 0; j--) {
+    const c = code % 11;
+    scratch[j] = 47 + c;
+    code = (code - c) / 11;
+  }
+  return scratch.toString('latin1', 0, length);
+}
+
 /**
  * Customer ids as they come, kept small: while every id is a string of at most MAX_DIGITS
  * decimal digits (customer numbers, leading zeros included), as a number and a length — the digits
@@ -80,20 +92,10 @@ export class IdColumn {
     return this.strings === undefined;
   }
 
-  private readonly scratch = Buffer.alloc(MAX_DIGITS);
-
   /** Id i as a string. */
   text(i: number): string {
     if (this.strings !== undefined) return this.strings[i]!;
-    let code = this.codes[i]!;
-    const n = this.lengths[i]!;
-    const scratch = this.scratch;
-    for (let j = n - 1; j >= 0; j--) {
-      const c = code % 11;
-      scratch[j] = 47 + c;
-      code = (code - c) / 11;
-    }
-    return scratch.toString('latin1', 0, n);
+    return digitIdText(this.codes[i]!, this.lengths[i]!);
   }
 
   /** Every id as a string. */

@@ -234,6 +234,32 @@ describe('startRecords (the second half of rfm clv\'s CSV or TSV on a helper)', 
     expect((await serial('csv', 0, 1, true)).toString()).toContain('"café, ""0"""');
   });
 
+  it('a table read with digit ids sends them as codes, and the helper writes the same ids (leading zeros, any length)', async () => {
+    const { loadBtyd } = (await import(new URL('../../dist/io/btyd.js', import.meta.url).href)) as typeof import('../../src/io/btyd.js');
+    const { DEFAULT_CLEANING } = (await import(new URL('../../dist/core/clean.js', import.meta.url).href)) as typeof import('../../src/core/clean.js');
+    const ids = rows.map((_, i) => (i % 3 === 0 ? `00${i}` : i % 3 === 1 ? String(i * 7_919) : `0${(i * 13) % 1_000}`));
+    const csv = `customer_id,frequency,recency,T,monetary_value\n${rows.map((r, i) => `${ids[i]},${r.frequency},${r.recency},${r.T},${r.monetaryValue}`).join('\n')}\n`;
+    const source = { name: 'btyd.csv', kind: 'text' as const, bytes: (async function* () { yield Buffer.from(csv); })() };
+    const options = { columns: {}, dateOrder: 'ymd' as const, cleaning: DEFAULT_CLEANING, inputKind: 'auto' as const, period: 'week' as const };
+    const read = (await loadBtyd(source, options, runSteps)).summary.customers;
+    expect(read.digitIds).toBeDefined();
+    const readTable = runSteps(Clv.valueTableSteps(bg, gg, read, { horizonMonths: 12, monthlyDiscount: 0.01 }));
+    const one = async (from: number, to: number, header: boolean) => {
+      const parts: Buffer[] = [];
+      const sink = { isTerminal: false, write: async (t: string | Uint8Array) => void parts.push(Buffer.from(t)), commit: async () => undefined, abort: async () => undefined };
+      await writeRecords(sink, 'csv', Records.clvColumns(read, readTable, undefined), Records.range(from, to), { header });
+      return Buffer.concat(parts);
+    };
+    const job = Records.recordsJob('csv', read, readTable, undefined, 1_000, read.size);
+    expect(Array.isArray(job.ids)).toBe(false);
+    const theirs = Buffer.concat((await startRecords(job, helpers))!.map((b) => Buffer.from(b)));
+    expect(theirs.equals(await one(1_000, read.size, false))).toBe(true);
+    // Every id written as it was read, leading zeros kept.
+    const written = (await one(0, read.size, true)).toString().trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+    expect([...written].sort()).toEqual([...ids].sort());
+    expect(written).toContain('000');
+  });
+
   it('gives undefined without a helper or with a failed one (the command then writes the rows itself)', async () => {
     const job = Records.recordsJob('csv', customers, table, undefined, 10, 20);
     expect(await startRecords(job, [])).toBeUndefined();

@@ -44,6 +44,17 @@ export interface BtydTable {
   readonly monetary: Float64Array;
   /** Repeat purchase days in the holdout period; null without a holdout. */
   readonly holdout: Float64Array | null;
+  /**
+   * When every id is a string of decimal digits, the ids as numbers in table order (io/id-column.ts
+   * says how): a helper thread is sent these instead of a string per customer.
+   */
+  readonly digitIds?: DigitIds;
+}
+
+/** Digit ids as codes (digits in base 11, 0 = no character) and lengths; id i is digitIdText(codes[i], lengths[i]). */
+export interface DigitIds {
+  codes: Float64Array;
+  lengths: Uint8Array;
 }
 
 /** What the bulk functions take: a table, or rows (tests, small callers), made into one by asTable. */
