@@ -5,7 +5,7 @@
  * one thread (each cell's text depends on its row alone, so where the rows are cut does not change
  * them). Without a helper, or when it fails, both are done on this thread.
  */
-import { fitSpendSteps, ownsSpend, valueTableFrom, type BtydTable, type DigitIds, type FitOptions, type GammaGammaParams, type SpendColumns, type ValueParts, type ValueTable } from '../core/clv/index.js';
+import { distinctIndex, fitSpendSteps, ownsSpend, valueTableFrom, type BtydTable, type DigitIds, type FitOptions, type GammaGammaParams, type SpendColumns, type ValueParts, type ValueTable } from '../core/clv/index.js';
 import { digitIdText } from '../io/id-column.js';
 import type { Sink } from '../io/output.js';
 import { writeRecords, type Column, type DelimitedFormat } from '../io/records.js';
@@ -25,19 +25,34 @@ export interface HoldoutColumns {
 }
 
 /**
+ * The number of each group's value of `column` among the groups' distinct values (groups share a
+ * few hundred recency and T values: a log counts whole days), for formatting each value once.
+ */
+function distinctPerGroup(column: Float64Array, group: Int32Array, groups: number): Int32Array {
+  const ofGroup = new Float64Array(groups);
+  for (let i = 0; i < group.length; i++) ofGroup[group[i]] = column[i];
+  return distinctIndex(ofGroup).index;
+}
+
+/**
  * The output columns over row indices: customers of one group (the same frequency, recency and T)
- * share those and the predictions that depend on them alone, so their fields are formatted once.
+ * share those and the predictions that depend on them alone, so their fields are formatted once;
+ * recency and T once per distinct value (a double's shortest text costs ~0.7 µs here, and CDNOW's
+ * 8,685 groups have 271 recencies and 84 Ts).
  */
 export function clvColumns(customers: BtydTable, table: ValueTable, holdout: HoldoutColumns | undefined): Column<number>[] {
   const group = (i: number) => table.group[i];
   const { frequency, recency, T, monetary } = customers;
+  const groups = table.pAlive.length;
+  const recencyKey = distinctPerGroup(recency, table.group, groups);
+  const TKey = distinctPerGroup(T, table.group, groups);
   // One-time buyers (and repeat buyers without spend) get the population's expected spend.
   const ownSpend = (i: number) => (ownsSpend(frequency[i], monetary[i]) ? -1 : 0);
   const list: Column<number>[] = [
     { header: 'customer_id', value: (i) => customers.id(i) },
     { header: 'frequency', value: (i) => frequency[i], kind: 'int', key: group },
-    { header: 'recency', value: (i) => recency[i], kind: 'number', key: group },
-    { header: 'T', value: (i) => T[i], kind: 'number', key: group },
+    { header: 'recency', value: (i) => recency[i], kind: 'number', key: (i) => recencyKey[table.group[i]] },
+    { header: 'T', value: (i) => T[i], kind: 'number', key: (i) => TKey[table.group[i]] },
     { header: 'monetary_value', value: (i) => (Number.isNaN(monetary[i]) ? null : monetary[i]), kind: 'money' },
     { header: 'p_alive', value: (i) => table.pAlive[table.group[i]], kind: 'number', key: group },
     { header: 'expected_purchases', value: (i) => table.expectedPurchases[table.group[i]], kind: 'number', key: group },
