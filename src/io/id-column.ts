@@ -3,12 +3,7 @@
  * make and to collect), and the radix sort that orders them as their strings order. Shared by the
  * RFM table's columnar read (customers.ts) and the BTYD summary table's (btyd.ts).
  */
-/** A typed array of twice the length with the same values first. */
-export const grow = <A extends Float64Array | Uint8Array>(a: A): A => {
-  const b = new (a.constructor as new (n: number) => A)(a.length * 2);
-  b.set(a);
-  return b;
-};
+import { grow } from '../core/typed-arrays.js';
 
 /** Digits at most in an id kept as a number (11^15 < 2^53: every such code is an exact double). */
 const MAX_DIGITS = 15;

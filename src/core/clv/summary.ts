@@ -8,6 +8,7 @@
 import { lineValue, type ParsedRow } from '../clean.js';
 import { DAY_MS } from '../rfm.js';
 import { runSteps, type Steps } from '../steps.js';
+import { grow } from '../typed-arrays.js';
 import { PERIOD_DAYS, type BtydTable, type Period } from './data.js';
 import { sortOrderSteps } from './sort.js';
 
@@ -51,8 +52,8 @@ class DayLists {
   /** Adds `day` in front of the list starting at `head`; returns the new head. */
   push(head: number, day: number): number {
     if (this.size === this.day.length) {
-      this.day = grownInt32(this.day);
-      this.next = grownInt32(this.next);
+      this.day = grow(this.day);
+      this.next = grow(this.next);
     }
     const e = this.size++;
     this.day[e] = day;
@@ -64,18 +65,6 @@ class DayLists {
     for (let e = head; e >= 0; e = this.next[e]) if (this.day[e] === day) return true;
     return false;
   }
-}
-
-function grownInt32(column: Int32Array): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(column.length * 2);
-  grown.set(column);
-  return grown;
-}
-
-function grownFloat64(column: Float64Array): Float64Array<ArrayBuffer> {
-  const grown = new Float64Array(column.length * 2);
-  grown.set(column);
-  return grown;
 }
 
 /** Customers between two steps of finishSteps (a few milliseconds of work). */
@@ -159,15 +148,15 @@ export class BtydAccumulator {
     this.index.set(id, c);
     this.ids.push(id);
     if (c === this.dayCount.length) {
-      this.dayCount = grownInt32(this.dayCount);
-      this.firstDay = grownInt32(this.firstDay);
-      this.lastDay = grownInt32(this.lastDay);
-      this.dayHead = grownInt32(this.dayHead);
-      this.holdoutCount = grownInt32(this.holdoutCount);
-      this.holdoutLast = grownInt32(this.holdoutLast);
-      this.holdoutHead = grownInt32(this.holdoutHead);
-      this.firstValue = grownFloat64(this.firstValue);
-      this.total = grownFloat64(this.total);
+      this.dayCount = grow(this.dayCount);
+      this.firstDay = grow(this.firstDay);
+      this.lastDay = grow(this.lastDay);
+      this.dayHead = grow(this.dayHead);
+      this.holdoutCount = grow(this.holdoutCount);
+      this.holdoutLast = grow(this.holdoutLast);
+      this.holdoutHead = grow(this.holdoutHead);
+      this.firstValue = grow(this.firstValue);
+      this.total = grow(this.total);
     }
     return c;
   }
