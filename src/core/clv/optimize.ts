@@ -124,6 +124,8 @@ function* bfgs(
   maxIterations: number,
   tolerance: number,
   startInverseHessian: Float64Array | null,
+  /** `grad` is in closed form, not differences of `f` (whose rounding it would share). */
+  exactGradient: boolean,
 ): Steps<{ x: Float64Array; value: number; g: Float64Array }> {
   const n = start.length;
   let x = Float64Array.from(start);
@@ -147,13 +149,32 @@ function* bfgs(
     let step = 1;
     let next = new Float64Array(n);
     let nextValue = Infinity;
+    let nextG: Float64Array | undefined;
+    // Near the optimum the decrease a step makes falls below the rounding of a mean over many
+    // customers (about √n ulps of the terms: ~1e-14 of the value for a million): the values can
+    // no longer tell a good step from a bad one, and halving the step 20 times over is no help.
+    // There a closed-form gradient can: the full step, when its value is the same to rounding,
+    // is taken if the gradient there is smaller.
+    const noise = 1e-13 * Math.abs(value);
+    let accepted = false;
     for (let tries = 0; tries < 40; tries++, step /= 2) {
       for (let i = 0; i < n; i++) next[i] = x[i] + step * d[i];
       nextValue = f(next);
-      if (nextValue <= value + 1e-4 * step * slope) break;
+      if (nextValue <= value + 1e-4 * step * slope && nextValue < value) {
+        accepted = true;
+        break;
+      }
+      if (tries === 0 && exactGradient && Math.abs(nextValue - value) <= noise) {
+        const there = grad(next);
+        if (norm(there) < norm(g)) {
+          nextG = there;
+          accepted = true;
+          break;
+        }
+      }
     }
-    if (!(nextValue < value)) break;
-    const nextG = grad(next);
+    if (!accepted) break;
+    nextG ??= grad(next);
     const s = new Float64Array(n);
     const y = new Float64Array(n);
     let sy = 0;
@@ -213,7 +234,7 @@ export function* minimize(objective: Objective, options: MinimizeOptions): Steps
   // its inverse takes near-Newton steps at once instead of learning the scales (a fit of a million
   // customers: ~26 full gradients become ~8). Where it is not positive definite, the identity.
   const startInverse = options.coarse === undefined ? null : positiveInverse(hessian(search, best.x), best.x.length);
-  const polished = yield* bfgs(f, grad, best.x, best.value, 200, tolerance, startInverse);
+  const polished = yield* bfgs(f, grad, best.x, best.value, 200, tolerance, startInverse, exact !== undefined);
   const gradientNorm = norm(polished.g);
   return { logParams: polished.x, value: polished.value, gradientNorm, converged: gradientNorm <= tolerance * 100, evaluations: counter.n };
 }

@@ -124,3 +124,20 @@ describe('the optimizer: Hessians and the BFGS start', () => {
     expect(count(false)).toBeGreaterThan(6);
   });
 });
+
+describe('BFGS at the rounding floor', () => {
+  it('near the minimum, where the values are the same to rounding, steps are taken on the closed-form gradient', () => {
+    // Σ c (e^u − u − 1), u = p − m: ill-scaled and not a quadratic (BFGS would land on the minimum
+    // of one at once), its values rounded to 1e-13 (a mean over a million customers is hardly
+    // finer). Close to the minimum no step decreases the rounded values: without the gradient's
+    // word the search stops at a gradient of ~1e-4.
+    const m = [1, 2, 3];
+    const c = [1, 1e3, 1e6];
+    const smooth = (p: Float64Array) => c.reduce((s, ci, i) => s + ci * (Math.exp(p[i] - m[i]) - (p[i] - m[i]) - 1), 3);
+    const rounded = (p: Float64Array) => Math.round(smooth(p) * 1e13) / 1e13;
+    const gradient = (p: Float64Array) => Float64Array.from(c, (ci, i) => ci * (Math.exp(p[i] - m[i]) - 1));
+    const result = runSteps(minimize(rounded, { starts: [[0, 1, 2]], gradient }));
+    expect(result.gradientNorm).toBeLessThanOrEqual(1e-8);
+    expect(Array.from(result.logParams, (v) => Number(v.toFixed(6)))).toEqual(m);
+  });
+});
