@@ -114,9 +114,6 @@ export interface GroupedRows {
   rowGroup: Int32Array;
 }
 
-/** The groups of a list of rows, and the group of each row (groups are numbered in order of first appearance). */
-export type RowGroups = GroupedRows;
-
 /**
  * Every GroupedRows is made here, the whole grouping and the fits' sample alike, so that they
  * share one object shape: the likelihoods see both, and with two shapes their optimised code was
@@ -307,7 +304,8 @@ export function distinctIndex(values: ArrayLike<number>): { values: Float64Array
   return { values: Float64Array.from(order, (k) => first[k]), index };
 }
 
-export function groupRows(input: BtydInput): RowGroups {
+/** The groups of a list of rows, and the group of each row (groups are numbered in order of first appearance). */
+export function groupRows(input: BtydInput): GroupedRows {
   const table = asTable(input);
   const groups = new TripleIndex();
   const x: number[] = [];

@@ -18,7 +18,7 @@ import { fitGammaGammaSteps, type GammaGammaParams } from './gamma-gamma.js';
 import { fitParetoNbdSteps, type ParetoNbdParams } from './pareto-nbd.js';
 
 export type { BtydInput, BtydRow, BtydTable, DigitIds, Period } from './data.js';
-export { PERIOD_DAYS, asTable, btydRow, checkRow, checkValues, distinctIndex, groupRows, tableRows, type RowGroups } from './data.js';
+export { PERIOD_DAYS, asTable, btydRow, checkRow, checkValues, distinctIndex, groupRows, tableRows, type GroupedRows } from './data.js';
 export type { FitOptions, FitStats } from './fit-common.js';
 export type { BgNbdParams, BtydPoint } from './bgnbd.js';
 export type { ParetoNbdParams } from './pareto-nbd.js';

@@ -15,7 +15,7 @@ import {
   type BgNbdParams,
   type BtydPoint,
 } from './bgnbd.js';
-import { asTable, btydRow, groupRows, MONTH_DAYS, PERIOD_DAYS, TripleIndex, type BtydInput, type BtydRow, type BtydTable, type RowGroups } from './data.js';
+import { asTable, btydRow, groupRows, MONTH_DAYS, PERIOD_DAYS, TripleIndex, type BtydInput, type BtydRow, type BtydTable, type GroupedRows } from './data.js';
 import { expectedSpendOf, gammaGammaExpectedSpend, type GammaGammaParams, type SpendPoint } from './gamma-gamma.js';
 import { paretoExpectedPurchases, paretoExpectedPurchasesNew, paretoPAlive, paretoPurchasesIfAlive, type ParetoNbdParams } from './pareto-nbd.js';
 
@@ -245,7 +245,7 @@ export function* valueTableSteps(
   gg: SpendParams | null,
   rows: BtydInput,
   options: ValueOptions,
-  grouping: RowGroups = groupRows(rows),
+  grouping: GroupedRows = groupRows(rows),
 ): Steps<ValueTable> {
   const table = asTable(rows);
   const predictions = groupPredictions(model, options);
